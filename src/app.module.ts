@@ -1,0 +1,128 @@
+import { BullModule } from '@nestjs/bull';
+import { Module, ValidationPipe } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, APP_PIPE } from '@nestjs/core';
+import { EventEmitterModule } from '@nestjs/event-emitter';
+import { ThrottlerModule } from '@nestjs/throttler';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
+import { ClsPluginTransactional } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import type { Request, Response } from 'express';
+import Redis from 'ioredis';
+import { ClsModule } from 'nestjs-cls';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthenticationGuard, AuthModule, PolicyGuard } from './common/auth';
+import { ContextModule, requestIdOf, RequestStore } from './common/context';
+import { ProblemFilter, validationExceptionFactory } from './common/errors';
+import { EventsModule } from './common/events';
+import { REDIS, RedisModule } from './common/redis';
+import { APP_CONFIG, AppConfig, ConfigModule } from './config';
+import { buildDataSourceOptions } from './database/typeorm-options';
+import { AuditInterceptor, AuditModule } from './modules/audit';
+import { IamModule } from './modules/iam';
+import { PlatformModule } from './modules/platform';
+import { TenantsModule } from './modules/tenants';
+
+/** Paths redacted from every log line (issue 2 §4). */
+const LOG_REDACT = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-api-key"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.newPassword',
+  '*.currentPassword',
+  '*.refreshToken',
+  '*.accessToken',
+  '*.token',
+  '*.secret',
+];
+
+/**
+ * Composes the bounded contexts and registers the global pipeline, in this order (CONVENTIONS §4):
+ * authentication → policy (kind/role, impersonation) → [quota] → ValidationPipe → handler,
+ * wrapped by the AuditInterceptor; errors leave through the ProblemFilter.
+ */
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        pinoHttp: {
+          level: config.logLevel,
+          genReqId: (req, res) => requestIdOf(req, res),
+          customProps: (req) => ({ requestId: (req as { id?: string }).id }),
+          redact: { paths: LOG_REDACT, censor: '[REDACTED]' },
+          autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+          quietReqLogger: true,
+        },
+      }),
+    }),
+    ClsModule.forRoot({
+      global: true,
+      middleware: {
+        mount: true,
+        generateId: true,
+        idGenerator: (req: Request) => requestIdOf(req),
+        setup: (cls, req: Request, res: Response) => {
+          requestIdOf(req, res);
+          const store = cls as unknown as { set<K extends keyof RequestStore>(k: K, v: RequestStore[K]): void };
+          store.set('ip', req.ip);
+          store.set('userAgent', req.headers['user-agent']);
+          store.set('state', { audit: {}, auditWritten: false });
+        },
+      },
+      plugins: [
+        new ClsPluginTransactional({
+          imports: [TypeOrmModule],
+          adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+        }),
+      ],
+    }),
+    TypeOrmModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({
+        ...buildDataSourceOptions(config.databaseUrl),
+        autoLoadEntities: true,
+        migrationsRun: config.migrationsRun,
+      }),
+    }),
+    RedisModule,
+    BullModule.forRootAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ url: config.redisUrl, prefix: 'cp' }),
+    }),
+    ThrottlerModule.forRootAsync({
+      inject: [APP_CONFIG, REDIS],
+      useFactory: (config: AppConfig, redis: Redis) => ({
+        throttlers: [{ name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute }],
+        storage: new ThrottlerStorageRedisService(redis),
+      }),
+    }),
+    EventEmitterModule.forRoot({ wildcard: false, maxListeners: 50 }),
+    ContextModule,
+    AuthModule,
+    EventsModule,
+    AuditModule,
+    TenantsModule,
+    IamModule,
+    PlatformModule,
+  ],
+  providers: [
+    { provide: APP_GUARD, useClass: AuthenticationGuard },
+    { provide: APP_GUARD, useClass: PolicyGuard },
+    {
+      provide: APP_PIPE,
+      useValue: new ValidationPipe({
+        whitelist: true,
+        forbidNonWhitelisted: true,
+        transform: true,
+        exceptionFactory: validationExceptionFactory,
+      }),
+    },
+    { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
+    { provide: APP_FILTER, useClass: ProblemFilter },
+  ],
+})
+export class AppModule {}

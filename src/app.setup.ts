@@ -1,0 +1,74 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
+import helmet from 'helmet';
+
+/** Base path of the versioned API (issue 2 §4). */
+export const API_PREFIX = 'api/v1';
+
+/** Applies what is not a module concern: helmet, the /api/v1 prefix, body limits, proxy trust. */
+export function configureApp(app: INestApplication): void {
+  const express = app as NestExpressApplication;
+  express.use(helmet());
+  express.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  express.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+    ],
+  });
+}
+
+/** Descriptions of the Swagger tags (one per resource family). */
+const TAG_DESCRIPTIONS: Record<string, string> = {
+  audit: 'Audit trail of every change',
+  auth: 'Sign-in, token refresh, sign-out, current principal',
+  health: 'Liveness and readiness probes',
+  staff: 'Platform staff management (owners)',
+};
+
+/** Builds the OpenAPI 3.1 document from the controllers (the contract frontend teams receive). */
+export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
+  const config = new DocumentBuilder()
+    .setOpenAPIVersion('3.1.0')
+    .setTitle('Control Plane API')
+    .setDescription(
+      'Control plane of a multi-tenant B2B SaaS. Errors are RFC 9457 application/problem+json with a stable `code` and the `requestId`. ' +
+        'Super-admin routes live under /api/v1/admin, tenant routes under /api/v1/tenant; the tenant of a tenant route always comes from the token.',
+    )
+    .setVersion('1.0.0')
+    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addServer('/', 'This server')
+    .build();
+  const document = SwaggerModule.createDocument(app, config, {
+    operationIdFactory: (controllerKey, methodKey) => `${controllerKey}_${methodKey}`,
+  });
+  const tags = new Set<string>();
+  for (const item of Object.values(document.paths)) {
+    for (const op of Object.values(item as Record<string, { tags?: string[] }>)) op?.tags?.forEach((t) => tags.add(t));
+  }
+  document.tags = [...tags].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
+  return sortKeys(document) as OpenAPIObject;
+}
+
+/** Serves Swagger UI at /docs and the JSON document at /docs/openapi.json. */
+export function setupSwagger(app: INestApplication, document: OpenAPIObject): void {
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs/openapi.json',
+    yamlDocumentUrl: 'docs/openapi.yaml',
+    customSiteTitle: 'Control Plane API',
+    swaggerOptions: { persistAuthorization: true, displayOperationId: true },
+  });
+}
+
+/** Deterministic key order for `components` and `paths`, so the committed file diffs cleanly. */
+function sortKeys(value: unknown, depth = 0): unknown {
+  if (Array.isArray(value)) return value.map((v) => sortKeys(v, depth + 1));
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>);
+    const sorted = depth <= 2 ? entries.sort(([a], [b]) => a.localeCompare(b)) : entries;
+    return Object.fromEntries(sorted.map(([k, v]) => [k, sortKeys(v, depth + 1)]));
+  }
+  return value;
+}

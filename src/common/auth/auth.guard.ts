@@ -1,0 +1,45 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
+import { ClsService } from 'nestjs-cls';
+import { Actor, RequestStore, RouteRef } from '../context/request-context';
+import { UnauthorizedError } from '../errors/app-error';
+import { IS_PUBLIC } from './auth.decorators';
+
+const REASONS: Record<string, [string, string]> = {
+  'jwt expired': ['The access token has expired.', 'token_expired'],
+  'No auth token': ['A bearer access token is required.', 'unauthorized'],
+};
+
+/**
+ * First global guard: records the route in the request context, then authenticates the
+ * bearer token (passport-jwt) unless the route is `@Public()`. The actor lands in CLS.
+ */
+@Injectable()
+export class AuthenticationGuard extends PassportAuthGuard('jwt') {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly cls: ClsService<RequestStore>,
+  ) {
+    super();
+  }
+
+  override async canActivate(context: ExecutionContext): Promise<boolean> {
+    // Routes outside the /api/v1 prefix (health probes) run without a CLS context.
+    if (this.cls.isActive()) this.cls.set('route', { controller: context.getClass(), handler: context.getHandler() as RouteRef['handler'] });
+    const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
+    if (isPublic) return true;
+    return (await super.canActivate(context)) as boolean;
+  }
+
+  override handleRequest<T = Actor>(err: unknown, actor: T | false, info: unknown): T {
+    if (err) throw err instanceof UnauthorizedError ? err : new UnauthorizedError('Invalid access token.', 'invalid_token');
+    if (!actor) {
+      const message = info instanceof Error ? info.message : '';
+      const [detail, code] = REASONS[message] ?? ['Invalid access token.', 'invalid_token'];
+      throw new UnauthorizedError(detail, code);
+    }
+    this.cls.set('actor', actor as unknown as Actor);
+    return actor;
+  }
+}

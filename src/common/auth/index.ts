@@ -1,0 +1,6 @@
+export * from './auth.decorators';
+export * from './auth.guard';
+export * from './auth.module';
+export * from './policy.guard';
+export * from './token-claims';
+export * from './token-revocations';

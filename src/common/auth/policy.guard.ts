@@ -1,0 +1,43 @@
+import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { RequestContext } from '../context/request-context';
+import { ForbiddenError } from '../errors/app-error';
+import { AUTH_POLICY, AuthPolicy, DENY_DURING_IMPERSONATION, IS_PUBLIC } from './auth.decorators';
+
+/**
+ * Second and third global guards in one pass: the principal kind and role required by
+ * `@PlatformAuth()`/`@TenantAuth()` (403 otherwise; fails closed on a route that declares no
+ * policy), then `@DenyDuringImpersonation()` (403 `impersonation_forbidden`).
+ */
+@Injectable()
+export class PolicyGuard implements CanActivate {
+  private readonly logger = new Logger(PolicyGuard.name);
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly context: RequestContext,
+  ) {}
+
+  canActivate(ctx: ExecutionContext): boolean {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+    const policy = this.reflector.getAllAndOverride<AuthPolicy | null | undefined>(AUTH_POLICY, targets);
+    const actor = this.context.actor;
+    if (policy === undefined) {
+      this.logger.error(`route ${ctx.getClass().name}.${ctx.getHandler().name} declares no auth policy; refusing`);
+      throw new ForbiddenError();
+    }
+    if (policy) {
+      if (actor.type !== policy.kind) {
+        throw new ForbiddenError(policy.kind === 'platform' ? 'This route is for platform staff only.' : 'This route is for tenant users only.');
+      }
+      if (policy.roles.length && !policy.roles.includes(actor.role ?? '')) {
+        throw new ForbiddenError(`Your role (${actor.role}) may not perform this action.`);
+      }
+    }
+    if (actor.impersonatorId && this.reflector.getAllAndOverride<boolean>(DENY_DURING_IMPERSONATION, targets)) {
+      throw new ForbiddenError('This action is not allowed during impersonation.', 'impersonation_forbidden');
+    }
+    return true;
+  }
+}

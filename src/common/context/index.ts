@@ -1,0 +1,3 @@
+export * from './context.module';
+export * from './request-context';
+export * from './request-id';

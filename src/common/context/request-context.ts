@@ -1,0 +1,123 @@
+import { Injectable } from '@nestjs/common';
+import { ClsService, ClsStore } from 'nestjs-cls';
+
+/** Who is acting: platform staff, a tenant user, a partner (API key) or the system itself. */
+export type ActorType = 'platform' | 'tenant' | 'partner' | 'system';
+
+/** The authenticated principal of a request, as read from its verified token. */
+export interface Actor {
+  type: ActorType;
+  id: string | null;
+  email: string | null;
+  role: string | null;
+  tenantId: string | null;
+  /** Staff id of the impersonator when the token carries an RFC 8693 `act` claim. */
+  impersonatorId: string | null;
+  /** Impersonation session id (`sid`), when impersonating. */
+  sessionId: string | null;
+  /** Refresh-token family of the login that issued the token (`fid`), if any. */
+  familyId: string | null;
+}
+
+/** The system actor used by jobs, relays and bootstrap work. */
+export const SYSTEM_ACTOR: Actor = {
+  type: 'system',
+  id: null,
+  email: null,
+  role: null,
+  tenantId: null,
+  impersonatorId: null,
+  sessionId: null,
+  familyId: null,
+};
+
+/** Route facts captured by the first guard, for code that runs where no ExecutionContext exists. */
+export interface RouteRef {
+  controller: object;
+  handler: (...args: unknown[]) => unknown;
+}
+
+/** Audit facts a service may add to the audit row of the current request. */
+export interface AuditNote {
+  /** Who acted, when the request carries no token (e.g. the email of a login attempt). */
+  actor?: Partial<Pick<Actor, 'type' | 'id' | 'email' | 'tenantId'>>;
+  resourceId?: string;
+  resourceType?: string;
+  tenantId?: string;
+  before?: unknown;
+  after?: unknown;
+  metadata?: Record<string, unknown>;
+  /** Overrides the derived action, e.g. `auth.login.tenant`. */
+  action?: string;
+}
+
+/**
+ * Mutable per-request state. It is one object shared by reference, so writes made inside a
+ * nested CLS context (a transaction) are still seen by the filter and the audit trail.
+ */
+export interface RequestState {
+  audit: AuditNote;
+  auditWritten: boolean;
+}
+
+export interface RequestStore extends ClsStore {
+  actor?: Actor;
+  ip?: string;
+  userAgent?: string;
+  route?: RouteRef;
+  state?: RequestState;
+}
+
+/**
+ * Typed access to the request context held in CLS (nestjs-cls): request id, actor, tenant,
+ * impersonator, and audit notes. Outside a request (jobs) the actor is {@link SYSTEM_ACTOR}.
+ */
+@Injectable()
+export class RequestContext {
+  constructor(private readonly cls: ClsService<RequestStore>) {}
+
+  /** Request id (incoming `X-Request-Id`, else generated); null outside a CLS context. */
+  get requestId(): string | null {
+    return this.cls.isActive() ? (this.cls.getId() ?? null) : null;
+  }
+
+  get actor(): Actor {
+    return (this.cls.isActive() && this.cls.get('actor')) || SYSTEM_ACTOR;
+  }
+
+  setActor(actor: Actor): void {
+    this.cls.set('actor', actor);
+  }
+
+  get tenantId(): string | null {
+    return this.actor.tenantId;
+  }
+
+  get ip(): string | null {
+    return (this.cls.isActive() && this.cls.get('ip')) || null;
+  }
+
+  get userAgent(): string | null {
+    return (this.cls.isActive() && this.cls.get('userAgent')) || null;
+  }
+
+  /** Merges facts into the audit row of the current request (no-op outside a request). */
+  noteAudit(note: AuditNote): void {
+    const state = this.state;
+    if (state) Object.assign(state.audit, note);
+  }
+
+  get auditNote(): AuditNote {
+    return this.state?.audit ?? {};
+  }
+
+  /** The request's shared mutable state; null outside an HTTP request. */
+  get state(): RequestState | null {
+    return (this.cls.isActive() && this.cls.get('state')) || null;
+  }
+
+  /** Route captured by the authentication guard; null before it ran (e.g. unknown route). */
+  get route(): RouteRef | null {
+    return (this.cls.isActive() && this.cls.get('route')) || null;
+  }
+}

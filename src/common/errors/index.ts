@@ -1,0 +1,4 @@
+export * from './app-error';
+export * from './problem';
+export * from './problem.filter';
+export * from './validation';

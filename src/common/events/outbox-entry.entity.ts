@@ -1,0 +1,23 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { JsonObject } from '../../database/json';
+
+/**
+ * Transactional outbox row (CONVENTIONS §3). Written in the producer's transaction; dispatched
+ * after commit, or by the relay when `dispatched_at` is still null after `locked_until`.
+ */
+@Entity({ name: 'outbox' })
+@Index('ix_outbox_undispatched', ['lockedUntil'], { where: 'dispatched_at IS NULL' })
+export class OutboxEntry {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ type: 'text' }) eventName: string;
+  @Column({ type: 'uuid', nullable: true }) tenantId: string | null;
+  @Column({ type: 'jsonb' }) envelope: JsonObject;
+  @Column({ type: 'timestamptz' }) occurredAt: Date;
+  /** Lease: nobody else dispatches the row before this instant. */
+  @Column({ type: 'timestamptz' }) lockedUntil: Date;
+  @Column({ type: 'timestamptz', nullable: true }) dispatchedAt: Date | null;
+  @Column({ type: 'int', default: 0 }) attempts: number;
+  @Column({ type: 'text', nullable: true }) lastError: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

@@ -1,0 +1,3 @@
+export * from './api-docs';
+export * from './pagination';
+export * from './audit.decorators';

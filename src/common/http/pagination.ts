@@ -1,0 +1,48 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { ValidationError } from '../errors/app-error';
+
+/** `?limit&offset` of offset-paginated lists: limit 1–100 (default 20), offset ≥ 0. */
+export class PageQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  limit: number = 20;
+
+  @ApiPropertyOptional({ minimum: 0, default: 0 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  offset: number = 0;
+}
+
+/** `?limit&cursor` of keyset-paginated lists: limit 1–100 (default 50). */
+export class CursorQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 50 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
+  limit: number = 50;
+
+  @ApiPropertyOptional({ description: 'meta.nextCursor of the previous page' })
+  @IsOptional() @IsString() @MaxLength(200)
+  cursor?: string;
+}
+
+/** Position in a list ordered by (occurredAt DESC, id DESC). */
+export interface KeysetPosition {
+  at: string;
+  id: string;
+}
+
+/** Encodes a keyset position as an opaque base64url cursor. */
+export function encodeCursor(position: KeysetPosition): string {
+  return Buffer.from(JSON.stringify([position.at, position.id])).toString('base64url');
+}
+
+/** Decodes a cursor from {@link encodeCursor}. @throws ValidationError naming `cursor` when malformed. */
+export function decodeCursor(cursor: string): KeysetPosition {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('shape');
+    return { at, id };
+  } catch {
+    throw new ValidationError([{ field: 'cursor', message: 'cursor is malformed; pass meta.nextCursor unchanged' }]);
+  }
+}

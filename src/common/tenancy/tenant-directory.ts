@@ -1,0 +1,21 @@
+/** Lifecycle status of a tenant as other contexts see it. */
+export type TenantStatus = 'active' | 'suspended' | 'deleted';
+
+/** What identity and guards need to know about a tenant. */
+export interface TenantRef {
+  id: string;
+  slug: string;
+  name: string;
+  status: TenantStatus;
+}
+
+/**
+ * Port through which contexts that may not depend on the tenants context (iam, plans) look up
+ * a tenant; the tenants context provides the adapter globally (docs/adr/0002).
+ */
+export abstract class TenantDirectory {
+  /** The tenant with this slug, or null. */
+  abstract findBySlug(slug: string): Promise<TenantRef | null>;
+  /** The tenant with this id, or null. */
+  abstract findById(id: string): Promise<TenantRef | null>;
+}

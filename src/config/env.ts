@@ -1,0 +1,127 @@
+import { z } from 'zod';
+
+const bool = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((v) => v === 'true' || v === '1');
+
+const DEV_JWT_SECRET = 'development-only-secret-change-me-0123456789';
+/** Development default of the bootstrap platform owner (never used when NODE_ENV=production). */
+export const DEV_BOOTSTRAP_OWNER = { email: 'owner@example.com', password: 'change-me-owner-password' };
+
+const schema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+    PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\/.+/, 'must be a postgres:// URL')
+      .default('postgres://postgres@127.0.0.1:5432/control_plane'),
+    REDIS_URL: z
+      .string()
+      .regex(/^rediss?:\/\/.+/, 'must be a redis:// URL')
+      .default('redis://127.0.0.1:6379/0'),
+    JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
+    JWT_REFRESH_TTL_SECONDS: z.coerce.number().int().min(60).default(2592000),
+    BOOTSTRAP_OWNER_EMAIL: z.string().email('must be an email address').optional(),
+    BOOTSTRAP_OWNER_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+    MIGRATIONS_RUN: bool.default(true),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    TENANT_PURGE_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+    OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
+    SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
+    AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production') {
+      if (!env.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+    }
+    if (!!env.BOOTSTRAP_OWNER_EMAIL !== !!env.BOOTSTRAP_OWNER_PASSWORD && env.NODE_ENV === 'production') {
+      const missing = env.BOOTSTRAP_OWNER_EMAIL ? 'BOOTSTRAP_OWNER_PASSWORD' : 'BOOTSTRAP_OWNER_EMAIL';
+      ctx.addIssue({ code: 'custom', path: [missing], message: 'must be set together with its pair' });
+    }
+  });
+
+/** Typed, validated configuration of the service. Durations carry their unit in the name. */
+export interface AppConfig {
+  nodeEnv: 'development' | 'test' | 'production';
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number; issuer: string; audience: string };
+  bootstrapOwner: { email: string; password: string } | null;
+  migrationsRun: boolean;
+  logLevel: string;
+  tenantPurgeGraceDays: number;
+  outboxRelayIntervalMs: number;
+  shutdownTimeoutMs: number;
+  /** Requests per minute per client IP on the /auth routes (@nestjs/throttler, Redis storage). */
+  authRateLimitPerMinute: number;
+}
+
+/** Thrown by {@link parseConfig}; `variable` names the offending environment variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    message: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${message}`);
+  }
+}
+
+/**
+ * Validates the environment and maps it to {@link AppConfig}.
+ * @throws ConfigError naming the first invalid variable.
+ */
+export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = schema.safeParse(cleaned);
+  if (!result.success) {
+    const issue = result.error.issues[0];
+    throw new ConfigError(String(issue.path[0] ?? 'environment'), issue.message);
+  }
+  const e = result.data;
+  const production = e.NODE_ENV === 'production';
+  const owner =
+    e.BOOTSTRAP_OWNER_EMAIL && e.BOOTSTRAP_OWNER_PASSWORD
+      ? { email: e.BOOTSTRAP_OWNER_EMAIL.toLowerCase(), password: e.BOOTSTRAP_OWNER_PASSWORD }
+      : production
+        ? null
+        : DEV_BOOTSTRAP_OWNER;
+  return {
+    nodeEnv: e.NODE_ENV,
+    port: e.PORT,
+    databaseUrl: e.DATABASE_URL,
+    redisUrl: e.REDIS_URL,
+    jwt: {
+      secret: e.JWT_SECRET ?? DEV_JWT_SECRET,
+      accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
+      refreshTtlSeconds: e.JWT_REFRESH_TTL_SECONDS,
+      issuer: 'control-plane',
+      audience: 'control-plane-api',
+    },
+    bootstrapOwner: owner,
+    migrationsRun: e.MIGRATIONS_RUN,
+    logLevel: e.LOG_LEVEL,
+    tenantPurgeGraceDays: e.TENANT_PURGE_GRACE_DAYS,
+    outboxRelayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS,
+    shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
+    authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+  };
+}
+
+/**
+ * Parses the environment or ends the process with exit code 1 and one line naming the variable
+ * (requirement: bad env stops the process, no stack trace).
+ */
+export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  try {
+    return parseConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+}

@@ -1,0 +1,29 @@
+import { join } from 'node:path';
+import { DataSourceOptions } from 'typeorm';
+import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
+
+/** Root of the source tree (src/ under ts, dist/src/ once built). */
+const SRC_ROOT = join(__dirname, '..');
+
+/** Glob of every entity file; used by the CLI data source and migration tooling. */
+export const ENTITY_GLOB = join(SRC_ROOT, '**', '*.entity.{ts,js}');
+/** Glob of migration files (migrations/ at the repository top level). */
+export const MIGRATION_GLOB = join(SRC_ROOT, '..', 'migrations', '*.{ts,js}');
+
+/**
+ * TypeORM options shared by the app and the CLI: snake_case names, migrations only
+ * (`synchronize` is never on), UTC timestamps.
+ */
+export function buildDataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
+  return {
+    type: 'postgres',
+    url,
+    namingStrategy: new SnakeNamingStrategy(),
+    synchronize: false,
+    migrations: [MIGRATION_GLOB],
+    migrationsTableName: 'migrations',
+    migrationsTransactionMode: 'each',
+    extra: { max: 20, options: '-c timezone=UTC' },
+    ...overrides,
+  } as DataSourceOptions;
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { PROBLEM_OBSERVER } from '../../common/errors';
+import { AuditQueryService } from './audit-query.service';
+import { AuditProblemObserver } from './audit-problem.observer';
+import { AdminAuditController } from './audit.controller';
+import { AuditInterceptor } from './audit.interceptor';
+import { AuditService } from './audit.service';
+import { AuditLog } from './entities/audit-log.entity';
+
+/** Audit context: the audit trail, its interceptor and its queries. */
+@Module({
+  imports: [TypeOrmModule.forFeature([AuditLog])],
+  controllers: [AdminAuditController],
+  providers: [AuditService, AuditQueryService, AuditInterceptor, { provide: PROBLEM_OBSERVER, useClass: AuditProblemObserver }],
+  exports: [AuditService, AuditQueryService, AuditInterceptor, PROBLEM_OBSERVER],
+})
+export class AuditModule {}

@@ -1,0 +1,147 @@
+import { Injectable } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
+import { Reflector } from '@nestjs/core';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { randomUUID } from 'node:crypto';
+import type { Request } from 'express';
+import { DataSource, EntityManager } from 'typeorm';
+import { RequestContext, requestIdOf, RouteRef } from '../../common/context';
+import type { JsonObject } from '../../database/json';
+import { AUDIT_RESOURCE, AuditResourceMeta, OPERATION_ID, SKIP_AUDIT } from '../../common/http';
+import { AuditLog, AuditOutcome } from './entities/audit-log.entity';
+import { redactSecrets } from './redact';
+
+/** HTTP methods that change state and are therefore audited (requirement: issue 2 §6). */
+export const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Outcome of a response status: 401/402/403/429 are access decisions (`denied`). */
+export function outcomeOf(status: number): AuditOutcome {
+  if (status < 400) return 'success';
+  return [401, 402, 403, 429].includes(status) ? 'denied' : 'failure';
+}
+
+/** `staff_create` → `staff.create`: the audit action is the operationId, dotted. */
+export function actionOf(operationId: string): string {
+  return operationId.replace(/_/g, '.');
+}
+
+/**
+ * Writes audit rows: a success in the request's transaction (no change without its row), a
+ * failure after the rollback, outside it. Rows are built from the request context (actor,
+ * impersonator, request id), route metadata (operationId, `@AuditResource`) and notes that
+ * services add through {@link RequestContext.noteAudit}.
+ */
+@Injectable()
+export class AuditService {
+  constructor(
+    private readonly context: RequestContext,
+    private readonly reflector: Reflector,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly dataSource: DataSource,
+  ) {}
+
+  /** Whether the route opted out with `@SkipAudit(reason)`. */
+  isSkipped(route: RouteRef | null): boolean {
+    return !!route && !!this.reflector.getAllAndOverride<string>(SKIP_AUDIT, [route.handler, route.controller as never]);
+  }
+
+  /** Status a handler answers with on success (`@HttpCode` or Nest's default). */
+  successStatus(route: RouteRef, method: string): number {
+    return (Reflect.getMetadata(HTTP_CODE_METADATA, route.handler) as number | undefined) ?? (method === 'POST' ? 201 : 200);
+  }
+
+  /** Inserts the success row inside the current transaction. */
+  async recordSuccess(req: Request, route: RouteRef, result: unknown): Promise<void> {
+    const row = this.buildRow(req, route, this.successStatus(route, req.method), null, result);
+    await this.txHost.tx.getRepository(AuditLog).insert(row);
+    this.markWritten();
+  }
+
+  /** Inserts a failure/denied row outside any transaction (after the rollback). */
+  async recordFailure(req: Request, status: number, code: string): Promise<void> {
+    const state = this.context.state;
+    if (!MUTATING_METHODS.has(req.method) || state?.auditWritten) return;
+    const route = this.context.route;
+    if (this.isSkipped(route)) return;
+    await this.dataSource.getRepository(AuditLog).insert(this.buildRow(req, route, status, code, undefined));
+    this.markWritten();
+  }
+
+  /** Writes a row for work that has no HTTP request (jobs, relays), in `manager` if given. */
+  async recordSystem(
+    entry: Pick<AuditLog, 'action' | 'module' | 'resourceType' | 'resourceId' | 'tenantId'> & { changes?: JsonObject; metadata?: JsonObject },
+    manager?: EntityManager,
+  ): Promise<void> {
+    const actor = this.context.actor;
+    await (manager ?? this.dataSource.manager).getRepository(AuditLog).insert({
+      id: randomUUID(),
+      occurredAt: new Date(),
+      requestId: this.context.requestId,
+      actorType: actor.type,
+      actorId: actor.id,
+      actorEmail: actor.email,
+      impersonatorId: actor.impersonatorId,
+      tenantId: entry.tenantId,
+      action: entry.action,
+      module: entry.module,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId,
+      method: 'JOB',
+      path: '',
+      statusCode: 200,
+      outcome: 'success',
+      errorCode: null,
+      ip: null,
+      userAgent: null,
+      changes: entry.changes ?? null,
+      metadata: entry.metadata ?? null,
+    });
+  }
+
+  private markWritten(): void {
+    const state = this.context.state;
+    if (state) state.auditWritten = true;
+  }
+
+  private buildRow(req: Request, route: RouteRef | null, statusCode: number, errorCode: string | null, result: unknown): AuditLog {
+    const note = this.context.auditNote;
+    const actor = this.context.actor;
+    const authenticated = actor.type !== 'system';
+    const meta = route ? this.reflector.getAllAndOverride<AuditResourceMeta | undefined>(AUDIT_RESOURCE, [route.handler, route.controller as never]) : undefined;
+    const operationId = route ? (Reflect.getMetadata(OPERATION_ID, route.handler) as string | undefined) : undefined;
+    const params = (req.params ?? {}) as Record<string, string>;
+    const idParam = Object.keys(params).filter((k) => /Id$/.test(k)).pop();
+    const resultObj = (result && typeof result === 'object' ? result : {}) as Record<string, unknown>;
+    const body = req.body && typeof req.body === 'object' && Object.keys(req.body as object).length ? redactSecrets(req.body) : undefined;
+    const changes =
+      body !== undefined || note.before !== undefined || note.after !== undefined
+        ? (redactSecrets({ request: body, before: note.before, after: note.after }) as Record<string, unknown>)
+        : null;
+    return {
+      id: randomUUID(),
+      occurredAt: new Date(),
+      requestId: this.context.requestId ?? requestIdOf(req),
+      actorType: authenticated ? actor.type : (note.actor?.type ?? null),
+      actorId: authenticated ? actor.id : (note.actor?.id ?? null),
+      actorEmail: authenticated ? actor.email : (note.actor?.email ?? null),
+      impersonatorId: actor.impersonatorId,
+      tenantId: note.tenantId ?? actor.tenantId ?? note.actor?.tenantId ?? params.tenantId ?? (typeof resultObj.tenantId === 'string' ? resultObj.tenantId : null),
+      action: note.action ?? (operationId ? actionOf(operationId) : route ? `${meta?.resourceType ?? 'route'}.${route.handler.name}` : 'route.unmatched'),
+      module: meta?.module ?? null,
+      resourceType: note.resourceType ?? meta?.resourceType ?? null,
+      resourceId: note.resourceId ?? (idParam ? params[idParam] : undefined) ?? (typeof resultObj.id === 'string' ? resultObj.id : null),
+      method: req.method,
+      path: (req.originalUrl ?? req.url).split('?')[0],
+      statusCode,
+      outcome: outcomeOf(statusCode),
+      errorCode,
+      ip: this.context.ip ?? req.ip ?? null,
+      userAgent: this.context.userAgent ?? req.headers['user-agent'] ?? null,
+      changes,
+      metadata: note.metadata ?? null,
+      createdAt: undefined as never,
+      updatedAt: undefined as never,
+    };
+  }
+}

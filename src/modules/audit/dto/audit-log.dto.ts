@@ -1,0 +1,51 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { CursorQueryDto } from '../../../common/http';
+
+const OUTCOMES = ['success', 'failure', 'denied'] as const;
+
+/** One audit row as the API shows it. */
+export class AuditLogDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'date-time' }) occurredAt: string;
+  @ApiProperty({ type: String, nullable: true }) requestId: string | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['platform', 'tenant', 'partner', 'system'], description: 'null: unauthenticated caller' })
+  actorType: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) actorId: string | null;
+  @ApiProperty({ type: String, nullable: true }) actorEmail: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'Staff id when the actor was impersonated' })
+  impersonatorId: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid' }) tenantId: string | null;
+  @ApiProperty({ example: 'staff.create' }) action: string;
+  @ApiProperty({ type: String, nullable: true, example: 'iam' }) module: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'staff' }) resourceType: string | null;
+  @ApiProperty({ type: String, nullable: true }) resourceId: string | null;
+  @ApiProperty({ example: 'POST' }) method: string;
+  @ApiProperty({ example: '/api/v1/admin/staff' }) path: string;
+  @ApiProperty({ example: 201 }) statusCode: number;
+  @ApiProperty({ enum: OUTCOMES }) outcome: string;
+  @ApiProperty({ type: String, nullable: true }) errorCode: string | null;
+  @ApiProperty({ type: String, nullable: true }) ip: string | null;
+  @ApiProperty({ type: String, nullable: true }) userAgent: string | null;
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true, description: 'Request body (secrets redacted) and before/after' })
+  changes: Record<string, unknown> | null;
+  @ApiProperty({ type: 'object', nullable: true, additionalProperties: true }) metadata: Record<string, unknown> | null;
+}
+
+/** Filters of the audit log (all optional, combined with AND). */
+export class AuditLogQueryDto extends CursorQueryDto {
+  @ApiPropertyOptional({ format: 'date-time', description: 'Inclusive lower bound of occurredAt' })
+  @IsOptional() @Type(() => Date) @IsDate()
+  from?: Date;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Exclusive upper bound of occurredAt' })
+  @IsOptional() @Type(() => Date) @IsDate()
+  to?: Date;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() tenantId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() actorId?: string;
+  @ApiPropertyOptional({ example: 'staff.create' }) @IsOptional() @IsString() @MaxLength(100) action?: string;
+  @ApiPropertyOptional({ example: 'iam' }) @IsOptional() @IsString() @MaxLength(50) module?: string;
+  @ApiPropertyOptional({ example: 'staff' }) @IsOptional() @IsString() @MaxLength(50) resourceType?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) resourceId?: string;
+  @ApiPropertyOptional({ enum: OUTCOMES }) @IsOptional() @IsIn(OUTCOMES) outcome?: string;
+}

@@ -1,0 +1,45 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { JsonObject } from '../../../database/json';
+
+/** Outcome of an audited request. */
+export type AuditOutcome = 'success' | 'failure' | 'denied';
+
+/**
+ * One row per mutating request, and per login. Append-only: a trigger rejects UPDATE and
+ * DELETE (migration AuditAppendOnly). Kept when a tenant is purged.
+ */
+@Entity({ name: 'audit_logs' })
+@Index('ix_audit_logs_occurred', ['occurredAt', 'id'])
+@Index('ix_audit_logs_tenant', ['tenantId', 'occurredAt', 'id'])
+@Index('ix_audit_logs_actor', ['actorId', 'occurredAt', 'id'])
+@Index('ix_audit_logs_action', ['action', 'occurredAt', 'id'])
+@Index('ix_audit_logs_module', ['module', 'occurredAt', 'id'])
+@Index('ix_audit_logs_resource', ['resourceType', 'resourceId', 'occurredAt'])
+@Index('ix_audit_logs_outcome', ['outcome', 'occurredAt', 'id'])
+@Index('ix_audit_logs_impersonator', ['impersonatorId', 'occurredAt'])
+export class AuditLog {
+  @PrimaryColumn('uuid') id: string;
+  @Column({ type: 'timestamptz' }) occurredAt: Date;
+  @Column({ type: 'text', nullable: true }) requestId: string | null;
+  /** platform | tenant | partner | system; null for an unauthenticated caller. */
+  @Column({ type: 'text', nullable: true }) actorType: string | null;
+  @Column({ type: 'uuid', nullable: true }) actorId: string | null;
+  @Column({ type: 'text', nullable: true }) actorEmail: string | null;
+  @Column({ type: 'uuid', nullable: true }) impersonatorId: string | null;
+  @Column({ type: 'uuid', nullable: true }) tenantId: string | null;
+  @Column({ type: 'text' }) action: string;
+  @Column({ type: 'text', nullable: true }) module: string | null;
+  @Column({ type: 'text', nullable: true }) resourceType: string | null;
+  @Column({ type: 'text', nullable: true }) resourceId: string | null;
+  @Column({ type: 'text' }) method: string;
+  @Column({ type: 'text' }) path: string;
+  @Column({ type: 'int' }) statusCode: number;
+  @Column({ type: 'text' }) outcome: AuditOutcome;
+  @Column({ type: 'text', nullable: true }) errorCode: string | null;
+  @Column({ type: 'text', nullable: true }) ip: string | null;
+  @Column({ type: 'text', nullable: true }) userAgent: string | null;
+  @Column({ type: 'jsonb', nullable: true }) changes: JsonObject | null;
+  @Column({ type: 'jsonb', nullable: true }) metadata: JsonObject | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

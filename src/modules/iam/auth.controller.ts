@@ -1,0 +1,79 @@
+import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ThrottlerGuard } from '@nestjs/throttler';
+import { AnyPrincipal, DenyDuringImpersonation, Public } from '../../common/auth';
+import { ApiOp, AuditResource } from '../../common/http';
+import { AuthService } from './auth.service';
+import { ChangePasswordDto, MeDto, RefreshDto, StaffLoginDto, TenantLoginDto, TokenPairDto } from './dto/auth.dto';
+
+/** Staff sign-in. */
+@ApiTags('auth')
+@AuditResource('iam', 'session')
+@UseGuards(ThrottlerGuard)
+@Controller('admin/auth')
+export class AdminAuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOp('auth_loginStaff', 'Sign in as platform staff', [400, 401, 429])
+  @ApiOkResponse({ type: TokenPairDto })
+  login(@Body() dto: StaffLoginDto): Promise<TokenPairDto> {
+    return this.auth.loginStaff(dto);
+  }
+}
+
+/** Tenant sign-in and session operations shared by staff and tenant users. */
+@ApiTags('auth')
+@AuditResource('iam', 'session')
+@UseGuards(ThrottlerGuard)
+@Controller('auth')
+export class AuthController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('login')
+  @Public()
+  @HttpCode(200)
+  @ApiOp('auth_loginTenantUser', 'Sign in as a tenant user', [400, 401, 429])
+  @ApiOkResponse({ type: TokenPairDto })
+  login(@Body() dto: TenantLoginDto): Promise<TokenPairDto> {
+    return this.auth.loginTenantUser(dto);
+  }
+
+  @Post('refresh')
+  @Public()
+  @HttpCode(200)
+  @ApiOp('auth_refresh', 'Rotate a refresh token into a new token pair', [400, 401, 429])
+  @ApiOkResponse({ type: TokenPairDto })
+  refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
+    return this.auth.refresh(dto.refreshToken);
+  }
+
+  @Post('logout')
+  @AnyPrincipal()
+  @HttpCode(204)
+  @ApiOp('auth_logout', 'Sign out: revoke this login’s refresh and access tokens')
+  @ApiNoContentResponse({ description: 'Signed out' })
+  async logout(): Promise<void> {
+    await this.auth.logout();
+  }
+
+  @Get('me')
+  @AnyPrincipal()
+  @ApiOp('auth_me', 'The signed-in principal')
+  @ApiOkResponse({ type: MeDto })
+  me(): Promise<MeDto> {
+    return this.auth.me();
+  }
+
+  @Post('password')
+  @AnyPrincipal()
+  @DenyDuringImpersonation()
+  @HttpCode(204)
+  @ApiOp('auth_changePassword', 'Change your own password (signs out other sessions)', [400])
+  @ApiNoContentResponse({ description: 'Password changed' })
+  async changePassword(@Body() dto: ChangePasswordDto): Promise<void> {
+    await this.auth.changePassword(dto);
+  }
+}

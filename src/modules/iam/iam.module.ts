@@ -1,0 +1,29 @@
+import { Module, OnApplicationBootstrap } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { AdminAuthController, AuthController } from './auth.controller';
+import { AuthService } from './auth.service';
+import { BootstrapOwnerService } from './bootstrap-owner.service';
+import { RefreshToken } from './entities/refresh-token.entity';
+import { StaffMember } from './entities/staff-member.entity';
+import { TenantUser } from './entities/tenant-user.entity';
+import { LoginAttemptLimiter } from './login-attempt-limiter';
+import { PasswordHasher } from './password-hasher';
+import { StaffController } from './staff.controller';
+import { StaffService } from './staff.service';
+import { TokenService } from './token.service';
+
+/** Identity: platform staff, tenant users, credentials and tokens. */
+@Module({
+  imports: [TypeOrmModule.forFeature([StaffMember, TenantUser, RefreshToken]), JwtModule.register({})],
+  controllers: [AdminAuthController, AuthController, StaffController],
+  providers: [AuthService, StaffService, TokenService, PasswordHasher, LoginAttemptLimiter, BootstrapOwnerService],
+  exports: [TokenService, PasswordHasher],
+})
+export class IamModule implements OnApplicationBootstrap {
+  constructor(private readonly bootstrap: BootstrapOwnerService) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.bootstrap.ensureOwner();
+  }
+}

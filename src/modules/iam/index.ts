@@ -1,0 +1,4 @@
+export { IamModule } from './iam.module';
+export { TokenService, TokenPair, TokenSubject } from './token.service';
+export { PasswordHasher, MIN_PASSWORD_LENGTH } from './password-hasher';
+export { StaffCreatedEvent, StaffUpdatedEvent } from './events/staff.events';

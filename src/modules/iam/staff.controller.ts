@@ -1,0 +1,43 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PlatformAuth } from '../../common/auth';
+import { ApiOp, AuditResource, PageOf } from '../../common/http';
+import { CreateStaffDto, StaffDto, StaffListQueryDto, UpdateStaffDto } from './dto/staff.dto';
+import { StaffService } from './staff.service';
+
+/** Platform staff management; owners only. */
+@ApiTags('staff')
+@AuditResource('iam', 'staff')
+@PlatformAuth('owner')
+@Controller('admin/staff')
+export class StaffController {
+  constructor(private readonly staff: StaffService) {}
+
+  @Get()
+  @ApiOp('staff_list', 'List platform staff', [400])
+  @ApiOkResponse({ type: PageOf(StaffDto) })
+  list(@Query() query: StaffListQueryDto) {
+    return this.staff.list(query);
+  }
+
+  @Post()
+  @ApiOp('staff_create', 'Create a staff member', [400, 409])
+  @ApiCreatedResponse({ type: StaffDto })
+  create(@Body() dto: CreateStaffDto): Promise<StaffDto> {
+    return this.staff.create(dto);
+  }
+
+  @Get(':staffId')
+  @ApiOp('staff_get', 'Get a staff member', [400, 404])
+  @ApiOkResponse({ type: StaffDto })
+  get(@Param('staffId', ParseUUIDPipe) staffId: string): Promise<StaffDto> {
+    return this.staff.get(staffId);
+  }
+
+  @Patch(':staffId')
+  @ApiOp('staff_update', 'Change a staff member’s name, role or active flag', [400, 404, 409])
+  @ApiOkResponse({ type: StaffDto })
+  update(@Param('staffId', ParseUUIDPipe) staffId: string, @Body() dto: UpdateStaffDto): Promise<StaffDto> {
+    return this.staff.update(staffId, dto);
+  }
+}

@@ -1,0 +1,71 @@
+import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
+import Redis from 'ioredis';
+import { Public } from '../../common/auth';
+import { ApiProblems } from '../../common/http';
+import { AppError } from '../../common/errors';
+import { REDIS } from '../../common/redis';
+
+class HealthComponentDto {
+  @ApiProperty({ enum: ['up', 'down'] }) status: 'up' | 'down';
+}
+
+class LivenessDto {
+  @ApiProperty({ enum: ['ok'] }) status: 'ok';
+}
+
+/** Terminus health check result: `info` lists healthy components, `error` the failing ones. */
+class ReadinessDto {
+  @ApiProperty({ enum: ['ok', 'error'] }) status: string;
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/HealthComponentDto' } }) info: Record<string, HealthComponentDto>;
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/HealthComponentDto' } }) error: Record<string, HealthComponentDto>;
+  @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/HealthComponentDto' } }) details: Record<string, HealthComponentDto>;
+}
+
+/** Liveness and readiness probes (not under /api/v1; no auth). */
+@ApiTags('health')
+@ApiExtraModels(HealthComponentDto)
+@Public()
+@Controller({ path: 'health' })
+export class HealthController {
+  constructor(
+    private readonly health: HealthCheckService,
+    private readonly db: TypeOrmHealthIndicator,
+    private readonly indicators: HealthIndicatorService,
+    @Inject(REDIS) private readonly redis: Redis,
+  ) {}
+
+  @Get('live')
+  @ApiOperation({ operationId: 'health_live', summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ type: LivenessDto })
+  live(): LivenessDto {
+    return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @ApiOperation({ operationId: 'health_ready', summary: 'Readiness: PostgreSQL and Redis answer; 503 names the failing component' })
+  @ApiOkResponse({ type: ReadinessDto })
+  @ApiProblems(503)
+  async ready(): Promise<ReadinessDto> {
+    try {
+      return (await this.health.check([
+        () => this.db.pingCheck('postgres', { timeout: 1500 }),
+        async () => {
+          const indicator = this.indicators.check('redis');
+          try {
+            await Promise.race([this.redis.ping(), new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1500))]);
+            return indicator.up();
+          } catch (err) {
+            return indicator.down({ message: (err as Error).message });
+          }
+        },
+      ])) as unknown as ReadinessDto;
+    } catch (err) {
+      if (!(err instanceof ServiceUnavailableException)) throw err;
+      const result = err.getResponse() as ReadinessDto;
+      const failing = Object.keys(result.error ?? {});
+      throw new AppError('not_ready', 503, `Not ready: ${failing.join(', ')} unavailable.`, { components: result.details, failing });
+    }
+  }
+}

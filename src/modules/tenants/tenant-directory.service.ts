@@ -1,0 +1,25 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { TenantDirectory, TenantRef } from '../../common/tenancy';
+import { Tenant } from './entities/tenant.entity';
+
+/** Adapter of the {@link TenantDirectory} port, reading the tenants table in the current transaction. */
+@Injectable()
+export class TenantDirectoryService extends TenantDirectory {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+    super();
+  }
+
+  async findBySlug(slug: string): Promise<TenantRef | null> {
+    return this.toRef(await this.txHost.tx.getRepository(Tenant).findOne({ where: { slug } }));
+  }
+
+  async findById(id: string): Promise<TenantRef | null> {
+    return this.toRef(await this.txHost.tx.getRepository(Tenant).findOne({ where: { id } }));
+  }
+
+  private toRef(t: Tenant | null): TenantRef | null {
+    return t ? { id: t.id, slug: t.slug, name: t.name, status: t.status } : null;
+  }
+}
