@@ -1,0 +1,29 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { bigintNumber } from '../../../database/transformers';
+
+/** Metered metrics a plan can limit (issue 3 §1). */
+export const QUOTA_METRICS = ['members', 'orgAdmins', 'projects', 'domains', 'automationsPerMonth'] as const;
+export type QuotaMetric = (typeof QUOTA_METRICS)[number];
+
+/** Per-metric limits; a null or absent metric is unlimited. */
+export type PlanLimits = Partial<Record<QuotaMetric, number | null>>;
+
+/** A plan of the catalog. `code` is a unique, immutable lowercase slug. Prices in minor units. */
+@Entity({ name: 'plans' })
+@Index('ux_plans_code', ['code'], { unique: true })
+export class Plan {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text' }) code: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ type: 'text', nullable: true }) description: string | null;
+  @Column({ type: 'bigint', transformer: bigintNumber, default: 0 }) monthlyPriceCents: number;
+  @Column({ type: 'bigint', transformer: bigintNumber, default: 0 }) annualPriceCents: number;
+  /** ISO 4217 code, uppercase. */
+  @Column({ type: 'char', length: 3 }) currency: string;
+  @Column({ type: 'boolean', default: true }) isActive: boolean;
+  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` }) limits: PlanLimits;
+  /** Module code → enabled. */
+  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` }) features: Record<string, boolean>;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

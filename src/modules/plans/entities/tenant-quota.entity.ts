@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { PlanLimits } from './plan.entity';
+
+/** Billing status of a tenant (seed 003's TenantQuota). */
+export const BILLING_STATUSES = ['trial', 'active', 'past_due', 'suspended', 'cancelled'] as const;
+export type BillingStatus = (typeof BILLING_STATUSES)[number];
+
+/**
+ * A tenant's plan, limit overrides and billing state (seed 003). Effective limit of a metric =
+ * override ?? plan limit. The row is also the lock that serialises seat reservations.
+ */
+@Entity({ name: 'tenant_quotas' })
+@Index('ix_tenant_quotas_plan', ['planId'])
+@Index('ix_tenant_quotas_billing_status', ['billingStatus'])
+@Index('ix_tenant_quotas_trial_ends', ['trialEndsAt'])
+export class TenantQuota {
+  @PrimaryColumn('uuid') tenantId: string;
+  @Column({ type: 'uuid' }) planId: string;
+  /** Metric → limit override; a key present with null means unlimited; absent means the plan's limit. */
+  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` }) limitOverrides: PlanLimits;
+  /** Module code → enabled, overriding the plan's features. */
+  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` }) featureOverrides: Record<string, boolean>;
+  @Column({ type: 'text' }) billingStatus: BillingStatus;
+  @Column({ type: 'timestamptz', nullable: true }) trialEndsAt: Date | null;
+  @Column({ type: 'timestamptz', nullable: true }) currentPeriodEndsAt: Date | null;
+  @Column({ type: 'text', nullable: true }) externalCustomerId: string | null;
+  @Column({ type: 'text', nullable: true }) notes: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}
