@@ -20,8 +20,10 @@ import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { AuditInterceptor, AuditModule } from './modules/audit';
 import { IamModule } from './modules/iam';
+import { PlansModule, QuotaGuard } from './modules/plans';
 import { PlatformModule } from './modules/platform';
 import { TenantsModule } from './modules/tenants';
+import { UsageModule } from './modules/usage';
 
 /** Paths redacted from every log line (issue 2 §4). */
 const LOG_REDACT = [
@@ -105,13 +107,16 @@ const LOG_REDACT = [
     AuthModule,
     EventsModule,
     AuditModule,
-    TenantsModule,
+    UsageModule,
+    PlansModule,
     IamModule,
+    TenantsModule,
     PlatformModule,
   ],
   providers: [
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: PolicyGuard },
+    { provide: APP_GUARD, useExisting: QuotaGuard },
     {
       provide: APP_PIPE,
       useValue: new ValidationPipe({

@@ -45,7 +45,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (payload.kind === 'tenant' && !payload.tenantId) {
       throw new UnauthorizedError('The token is missing required claims.', 'invalid_token');
     }
-    if (await this.revocations.isRevoked(payload)) {
+    const state = await this.revocations.inspect(payload);
+    if (state.revoked) {
       throw new UnauthorizedError('The token has been revoked.', 'token_revoked');
     }
     return {
@@ -57,6 +58,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       impersonatorId: payload.act?.sub ?? null,
       sessionId: payload.sid ?? null,
       familyId: payload.fid ?? null,
+      tenantSuspended: state.tenantSuspended,
     };
   }
 }

@@ -20,10 +20,30 @@ export class TokenRevocations {
     return keys;
   }
 
-  /** One round trip: whether any of the token's subject, tenant, session or family is revoked. */
-  async isRevoked(claims: Pick<AccessTokenClaims, 'sub' | 'tenantId' | 'sid' | 'fid'>): Promise<boolean> {
-    const values = await this.redis.mget(...TokenRevocations.keys(claims));
-    return values.some((v) => v !== null);
+  /**
+   * One round trip for everything a request needs to know about its token beyond the signature:
+   * whether its subject, tenant, session or family is revoked, and whether its tenant is
+   * suspended (by staff or by billing). The suspension policy then needs no database query.
+   */
+  async inspect(claims: Pick<AccessTokenClaims, 'sub' | 'tenantId' | 'sid' | 'fid'>): Promise<{ revoked: boolean; tenantSuspended: boolean }> {
+    const keys = TokenRevocations.keys(claims);
+    if (claims.tenantId) keys.push(`suspended:admin:${claims.tenantId}`, `suspended:billing:${claims.tenantId}`);
+    const values = await this.redis.mget(...keys);
+    const revokedCount = keys.length - (claims.tenantId ? 2 : 0);
+    return {
+      revoked: values.slice(0, revokedCount).some((v) => v !== null),
+      tenantSuspended: values.slice(revokedCount).some((v) => v !== null),
+    };
+  }
+
+  /**
+   * Records whether a tenant is suspended, per source: `admin` (a super admin suspended it) or
+   * `billing` (billingStatus = suspended). The database stays the source of truth; owners of
+   * each source rebuild their keys at boot.
+   */
+  async setTenantSuspended(tenantId: string, source: 'admin' | 'billing', suspended: boolean): Promise<void> {
+    if (suspended) await this.redis.set(`suspended:${source}:${tenantId}`, '1');
+    else await this.redis.del(`suspended:${source}:${tenantId}`);
   }
 
   /** Revokes every access token of `subject` issued so far, for `ttlSeconds` (≥ the access TTL). */

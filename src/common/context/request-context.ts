@@ -17,6 +17,8 @@ export interface Actor {
   sessionId: string | null;
   /** Refresh-token family of the login that issued the token (`fid`), if any. */
   familyId: string | null;
+  /** Whether the actor's tenant is suspended (by staff or billing); false for non-tenant actors. */
+  tenantSuspended: boolean;
 }
 
 /** The system actor used by jobs, relays and bootstrap work. */
@@ -29,6 +31,7 @@ export const SYSTEM_ACTOR: Actor = {
   impersonatorId: null,
   sessionId: null,
   familyId: null,
+  tenantSuspended: false,
 };
 
 /** Route facts captured by the first guard, for code that runs where no ExecutionContext exists. */

@@ -1,6 +1,8 @@
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { PlansModule } from '../plans';
+import { PasswordResetToken } from './entities/password-reset-token.entity';
 import { AdminAuthController, AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { BootstrapOwnerService } from './bootstrap-owner.service';
@@ -11,14 +13,15 @@ import { LoginAttemptLimiter } from './login-attempt-limiter';
 import { PasswordHasher } from './password-hasher';
 import { StaffController } from './staff.controller';
 import { StaffService } from './staff.service';
+import { TenantUserAccounts } from './tenant-user-accounts.service';
 import { TokenService } from './token.service';
 
 /** Identity: platform staff, tenant users, credentials and tokens. */
 @Module({
-  imports: [TypeOrmModule.forFeature([StaffMember, TenantUser, RefreshToken]), JwtModule.register({})],
+  imports: [TypeOrmModule.forFeature([StaffMember, TenantUser, RefreshToken, PasswordResetToken]), JwtModule.register({}), PlansModule],
   controllers: [AdminAuthController, AuthController, StaffController],
-  providers: [AuthService, StaffService, TokenService, PasswordHasher, LoginAttemptLimiter, BootstrapOwnerService],
-  exports: [TokenService, PasswordHasher],
+  providers: [AuthService, StaffService, TokenService, PasswordHasher, LoginAttemptLimiter, BootstrapOwnerService, TenantUserAccounts],
+  exports: [TokenService, PasswordHasher, TenantUserAccounts],
 })
 export class IamModule implements OnApplicationBootstrap {
   constructor(private readonly bootstrap: BootstrapOwnerService) {}

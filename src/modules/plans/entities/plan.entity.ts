@@ -1,9 +1,10 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { bigintNumber } from '../../../database/transformers';
 
-/** Metered metrics a plan can limit (issue 3 §1). */
-export const QUOTA_METRICS = ['members', 'orgAdmins', 'projects', 'domains', 'automationsPerMonth'] as const;
-export type QuotaMetric = (typeof QUOTA_METRICS)[number];
+import { UsageMetric } from '../../usage';
+
+/** Metered metrics a plan can limit (issue 3 §1): the usage context's metrics. */
+export type QuotaMetric = UsageMetric;
 
 /** Per-metric limits; a null or absent metric is unlimited. */
 export type PlanLimits = Partial<Record<QuotaMetric, number | null>>;

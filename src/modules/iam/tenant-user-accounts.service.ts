@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { randomBytes } from 'node:crypto';
+import { ConflictError } from '../../common/errors';
+import { EventBus } from '../../common/events';
+import { QuotaService } from '../plans';
+import { TenantUser } from './entities/tenant-user.entity';
+import { UserCreatedEvent } from './events/tenant-user.events';
+import { PasswordHasher } from './password-hasher';
+
+/** Input of {@link TenantUserAccounts.create}. Email is normalised to lowercase by the caller's DTO. */
+export interface NewTenantUser {
+  email: string;
+  fullName: string;
+  role: TenantUser['role'];
+  /** Omitted: a temporary password is generated, returned once, and must be changed at first sign-in. */
+  password?: string;
+}
+
+/** A generated password: 24 base64url characters (144 bits). */
+export function generateTemporaryPassword(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+/**
+ * Creates tenant users with seat accounting: in the caller's transaction it reserves a
+ * `members` seat (and an `orgAdmins` seat for role admin) atomically, inserts the user and
+ * publishes user.created. Used by tenant provisioning and by tenant admins.
+ */
+@Injectable()
+export class TenantUserAccounts {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly hasher: PasswordHasher,
+    private readonly quotas: QuotaService,
+    private readonly events: EventBus,
+  ) {}
+
+  /**
+   * @returns the user and, when generated, its temporary password (shown once).
+   * @throws QuotaExceededError (402) | ConflictError `user_email_taken` (409)
+   */
+  async create(tenantId: string, input: NewTenantUser): Promise<{ user: TenantUser; temporaryPassword: string | null }> {
+    const temporaryPassword = input.password ? null : generateTemporaryPassword();
+    const passwordHash = await this.hasher.hash(input.password ?? temporaryPassword!);
+    const inserted = await this.txHost.tx
+      .getRepository(TenantUser)
+      .createQueryBuilder()
+      .insert()
+      .values({ tenantId, email: input.email, fullName: input.fullName, role: input.role, passwordHash, isActive: true, mustChangePassword: !input.password })
+      .orIgnore()
+      .returning('id')
+      .execute();
+    const id = (inserted.raw as { id: string }[])[0]?.id;
+    if (!id) throw new ConflictError('user_email_taken', `A user with email ${input.email} already exists in this tenant.`, { field: 'email' });
+    await this.reserveSeats(tenantId, input.role);
+    const user = await this.txHost.tx.getRepository(TenantUser).findOneOrFail({ where: { id } });
+    await this.events.publish(new UserCreatedEvent(tenantId, { userId: id, email: user.email, role: user.role, isActive: true }));
+    return { user, temporaryPassword };
+  }
+
+  /** Takes the seats an active user of `role` occupies. @throws QuotaExceededError */
+  async reserveSeats(tenantId: string, role: TenantUser['role']): Promise<void> {
+    await this.quotas.reserve(tenantId, 'members');
+    if (role === 'admin') await this.quotas.reserve(tenantId, 'orgAdmins');
+  }
+
+  /** Frees the seats an active user of `role` occupied. */
+  async releaseSeats(tenantId: string, role: TenantUser['role']): Promise<void> {
+    await this.quotas.release(tenantId, 'members');
+    if (role === 'admin') await this.quotas.release(tenantId, 'orgAdmins');
+  }
+}

@@ -1,0 +1,6 @@
+export { PlansModule } from './plans.module';
+export { QuotaService, Allowance, effectiveLimit, toAllowance } from './quota.service';
+export { QuotaGuard, EnforceQuota } from './quota.guard';
+export { QuotaExceededError } from './quota.errors';
+export { QuotaMetric, PlanLimits } from './entities/plan.entity';
+export { BillingStatus, BILLING_STATUSES } from './entities/tenant-quota.entity';

@@ -1,0 +1,3 @@
+export { USAGE_METRICS, UsageMetric, UsageSnapshot, METRIC_COLUMN } from './usage-metrics';
+export { UsageCounters } from './usage-counters.service';
+export { UsageModule } from './usage.module';
