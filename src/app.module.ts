@@ -20,6 +20,7 @@ import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { AuditInterceptor, AuditModule } from './modules/audit';
 import { IamModule } from './modules/iam';
+import { ImpersonationModule } from './modules/impersonation';
 import { PlansModule, QuotaGuard } from './modules/plans';
 import { PlatformModule } from './modules/platform';
 import { TenantsModule } from './modules/tenants';
@@ -111,6 +112,7 @@ const LOG_REDACT = [
     PlansModule,
     IamModule,
     TenantsModule,
+    ImpersonationModule,
     PlatformModule,
   ],
   providers: [
