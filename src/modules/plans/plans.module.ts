@@ -3,13 +3,19 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { UsageModule } from '../usage';
 import { Plan } from './entities/plan.entity';
 import { TenantQuota } from './entities/tenant-quota.entity';
+import { MirrorBillingSuspensionListener } from './listeners/mirror-billing-suspension.listener';
+import { PlansController } from './plans.controller';
+import { PlansService } from './plans.service';
 import { QuotaGuard } from './quota.guard';
 import { QuotaService } from './quota.service';
+import { AdminTenantQuotaController, TenantAllowancesController } from './tenant-quota.controller';
+import { TenantQuotaService } from './tenant-quota.service';
 
 /** Plans context: plan catalog, per-tenant quotas and their enforcement. */
 @Module({
   imports: [TypeOrmModule.forFeature([Plan, TenantQuota]), UsageModule],
-  providers: [QuotaService, QuotaGuard],
+  controllers: [PlansController, AdminTenantQuotaController, TenantAllowancesController],
+  providers: [QuotaService, QuotaGuard, PlansService, TenantQuotaService, MirrorBillingSuspensionListener],
   exports: [QuotaService, QuotaGuard],
 })
 export class PlansModule {}

@@ -1,5 +1,6 @@
 import { applyDecorators, CanActivate, ExecutionContext, Injectable, SetMetadata } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import { AUTH_POLICY, AuthPolicy } from '../../common/auth';
 import { RequestContext } from '../../common/context';
 import { ForbiddenError } from '../../common/errors';
 import { ApiProblems } from '../../common/http';
@@ -20,7 +21,8 @@ const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /**
  * Global guard after authentication and policy (CONVENTIONS §4):
  * 1. suspension policy (issue 3 §2): while a tenant is suspended, its non-admin users get 403
- *    `tenant_suspended` on every route, its admins on every write; staff are unaffected. The
+ *    `tenant_suspended` on every tenant route (/api/v1/tenant/...), its admins on every write
+ *    there; session routes (/auth/me, logout) stay usable; staff are unaffected. The
  *    flag comes with the token inspection, so reads cost no query here;
  * 2. `@EnforceQuota(metric)` pre-check on creating routes: 402 when the allowance is used up.
  *    The authoritative check is the service's atomic reservation in the transaction.
@@ -37,7 +39,8 @@ export class QuotaGuard implements CanActivate {
     const actor = this.context.actor;
     if (actor.type !== 'tenant' || !actor.tenantId) return true;
     const method = ctx.switchToHttp().getRequest<{ method: string }>().method;
-    if (actor.tenantSuspended && (actor.role !== 'admin' || !READ_METHODS.has(method))) {
+    const tenantRoute = this.reflector.getAllAndOverride<AuthPolicy | null | undefined>(AUTH_POLICY, [ctx.getHandler(), ctx.getClass()])?.kind === 'tenant';
+    if (actor.tenantSuspended && tenantRoute && (actor.role !== 'admin' || !READ_METHODS.has(method))) {
       throw new ForbiddenError(
         actor.role === 'admin' ? 'Your organisation is suspended: it is read-only until it is reactivated.' : 'Your organisation is suspended.',
         'tenant_suspended',

@@ -1,0 +1,59 @@
+import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
+import { Transform, Type } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsBooleanMap, IsCurrencyCode, PageQueryDto } from '../../../common/http';
+
+/** Per-metric limits: integers ≥ 0; null or absent = unlimited. */
+export class PlanLimitsDto {
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, description: 'Active tenant users' })
+  @IsOptional() @IsInt() @Min(0) members?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, description: 'Active tenant users with role admin' })
+  @IsOptional() @IsInt() @Min(0) orgAdmins?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0 }) @IsOptional() @IsInt() @Min(0) projects?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0 }) @IsOptional() @IsInt() @Min(0) domains?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, description: 'Automation runs per calendar month' })
+  @IsOptional() @IsInt() @Min(0) automationsPerMonth?: number | null;
+}
+
+/** A plan of the catalog. Prices in minor units of `currency`. */
+export class PlanDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'growth' }) code: string;
+  @ApiProperty({ example: 'Growth' }) name: string;
+  @ApiProperty({ type: String, nullable: true }) description: string | null;
+  @ApiProperty({ example: 4900, description: 'Monthly price in minor units (cents)' }) monthlyPriceCents: number;
+  @ApiProperty({ example: 49000, description: 'Annual price in minor units (cents)' }) annualPriceCents: number;
+  @ApiProperty({ example: 'USD', description: 'ISO 4217' }) currency: string;
+  @ApiProperty() isActive: boolean;
+  @ApiProperty({ type: PlanLimitsDto }) limits: PlanLimitsDto;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'boolean' }, example: { billing: true, webhooks: false } })
+  features: Record<string, boolean>;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class CreatePlanDto {
+  @ApiProperty({ example: 'growth', description: 'Unique lowercase slug; immutable' })
+  @IsString() @Matches(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'code must be a lowercase slug (letters, digits, hyphens; 1–63 chars)' })
+  code: string;
+  @ApiProperty({ example: 'Growth' }) @IsString() @MinLength(1) @MaxLength(100) name: string;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
+  @ApiProperty({ example: 4900, minimum: 0 }) @IsInt() @Min(0) monthlyPriceCents: number;
+  @ApiProperty({ example: 49000, minimum: 0 }) @IsInt() @Min(0) annualPriceCents: number;
+  @ApiProperty({ example: 'USD' })
+  @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
+  @IsCurrencyCode()
+  currency: string;
+  @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() isActive?: boolean;
+  @ApiPropertyOptional({ type: PlanLimitsDto }) @IsOptional() @ValidateNested() @Type(() => PlanLimitsDto) limits?: PlanLimitsDto;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'boolean' } }) @IsOptional() @IsBooleanMap() features?: Record<string, boolean>;
+}
+
+/** Everything but `code` (immutable; sending it is a 400). Limits and features replace the stored ones. */
+export class UpdatePlanDto extends PartialType(OmitType(CreatePlanDto, ['code'] as const)) {}
+
+export class PlanListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'Only active (true) or inactive (false) plans' })
+  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  isActive?: boolean;
+}

@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsBooleanMap } from '../../../common/http';
+import { USAGE_METRICS } from '../../usage';
+import { BILLING_STATUSES } from '../entities/tenant-quota.entity';
+import { PlanLimitsDto } from './plan.dto';
+
+/** One metric's allowance. `limit` and `remaining` are null when unlimited. */
+export class AllowanceDto {
+  @ApiProperty({ enum: USAGE_METRICS }) metric: string;
+  @ApiProperty({ type: Number, nullable: true }) limit: number | null;
+  @ApiProperty() used: number;
+  @ApiProperty({ type: Number, nullable: true }) remaining: number | null;
+}
+
+export class PlanRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ example: 'growth' }) code: string;
+  @ApiProperty({ example: 'Growth' }) name: string;
+}
+
+/** A tenant's quota: plan, overrides, effective limits and features, billing state, allowances. */
+export class TenantQuotaDto {
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty({ type: PlanRefDto }) plan: PlanRefDto;
+  @ApiProperty({ type: PlanLimitsDto, description: 'Per-metric overrides; a metric set to null is unlimited, an absent one uses the plan' })
+  limitOverrides: PlanLimitsDto;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'boolean' } }) featureOverrides: Record<string, boolean>;
+  @ApiProperty({ type: PlanLimitsDto, description: 'override ?? plan limit' }) effectiveLimits: PlanLimitsDto;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'boolean' }, description: 'Plan features with overrides applied' })
+  features: Record<string, boolean>;
+  @ApiProperty({ enum: BILLING_STATUSES }) billingStatus: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) trialEndsAt: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) currentPeriodEndsAt: string | null;
+  @ApiProperty({ type: String, nullable: true }) externalCustomerId: string | null;
+  @ApiProperty({ type: String, nullable: true }) notes: string | null;
+  @ApiProperty({ type: [AllowanceDto] }) allowances: AllowanceDto[];
+  @ApiProperty({ type: [AllowanceDto], description: 'Metrics whose usage is above the effective limit (existing resources stay; new ones are refused)' })
+  overLimit: AllowanceDto[];
+}
+
+/** Changes to a tenant's quota. `limitOverrides` and `featureOverrides` replace the stored maps. */
+export class UpdateTenantQuotaDto {
+  @ApiPropertyOptional({ example: 'enterprise', description: 'Move the tenant to this (active) plan' })
+  @IsOptional() @IsString() @Matches(/^[a-z0-9-]{1,63}$/, { message: 'planCode must be a plan code' })
+  planCode?: string;
+  @ApiPropertyOptional({ type: PlanLimitsDto }) @IsOptional() @ValidateNested() @Type(() => PlanLimitsDto) limitOverrides?: PlanLimitsDto;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'boolean' } }) @IsOptional() @IsBooleanMap() featureOverrides?: Record<string, boolean>;
+  @ApiPropertyOptional({ enum: BILLING_STATUSES }) @IsOptional() @IsIn(BILLING_STATUSES) billingStatus?: (typeof BILLING_STATUSES)[number];
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() trialEndsAt?: Date | null;
+  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() currentPeriodEndsAt?: Date | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(200) externalCustomerId?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(5000) notes?: string | null;
+}
+
+/** What a tenant sees of its allowances. */
+export class TenantAllowancesDto {
+  @ApiProperty({ type: [AllowanceDto] }) data: AllowanceDto[];
+  @ApiProperty({ enum: BILLING_STATUSES }) billingStatus: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) trialEndsAt: string | null;
+}

@@ -1,0 +1,45 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PlatformAuth } from '../../common/auth';
+import { ApiOp, AuditResource, PageOf } from '../../common/http';
+import { CreatePlanDto, PlanDto, PlanListQueryDto, UpdatePlanDto } from './dto/plan.dto';
+import { PlansService } from './plans.service';
+
+/** Plan catalog for platform staff; changes by owners and admins. */
+@ApiTags('plans')
+@AuditResource('plans', 'plan')
+@PlatformAuth()
+@Controller('admin/plans')
+export class PlansController {
+  constructor(private readonly plans: PlansService) {}
+
+  @Post()
+  @PlatformAuth('owner', 'admin')
+  @ApiOp('plans_create', 'Add a plan to the catalog', [400, 409])
+  @ApiCreatedResponse({ type: PlanDto })
+  create(@Body() dto: CreatePlanDto): Promise<PlanDto> {
+    return this.plans.create(dto);
+  }
+
+  @Get()
+  @ApiOp('plans_list', 'List plans', [400])
+  @ApiOkResponse({ type: PageOf(PlanDto) })
+  list(@Query() query: PlanListQueryDto) {
+    return this.plans.list(query);
+  }
+
+  @Get(':planId')
+  @ApiOp('plans_get', 'Get a plan', [400, 404])
+  @ApiOkResponse({ type: PlanDto })
+  get(@Param('planId', ParseUUIDPipe) planId: string): Promise<PlanDto> {
+    return this.plans.get(planId);
+  }
+
+  @Patch(':planId')
+  @PlatformAuth('owner', 'admin')
+  @ApiOp('plans_update', 'Change a plan (code is immutable; deactivating keeps existing tenants)', [400, 404])
+  @ApiOkResponse({ type: PlanDto })
+  update(@Param('planId', ParseUUIDPipe) planId: string, @Body() dto: UpdatePlanDto): Promise<PlanDto> {
+    return this.plans.update(planId, dto);
+  }
+}

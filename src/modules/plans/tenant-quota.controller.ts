@@ -1,0 +1,50 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PlatformAuth, TenantAuth } from '../../common/auth';
+import { RequestContext } from '../../common/context';
+import { ApiOp, AuditResource } from '../../common/http';
+import { TenantAllowancesDto, TenantQuotaDto, UpdateTenantQuotaDto } from './dto/quota.dto';
+import { TenantQuotaService } from './tenant-quota.service';
+
+/** A tenant's quota, for platform staff. */
+@ApiTags('quotas')
+@AuditResource('plans', 'tenant_quota')
+@PlatformAuth()
+@Controller('admin/tenants/:tenantId/quota')
+export class AdminTenantQuotaController {
+  constructor(private readonly quotas: TenantQuotaService) {}
+
+  @Get()
+  @ApiOp('tenantQuota_get', 'Get a tenant’s plan, limits, billing state and allowances', [400, 404])
+  @ApiOkResponse({ type: TenantQuotaDto })
+  get(@Param('tenantId', ParseUUIDPipe) tenantId: string): Promise<TenantQuotaDto> {
+    return this.quotas.get(tenantId);
+  }
+
+  @Patch()
+  @PlatformAuth('owner', 'admin')
+  @ApiOp('tenantQuota_update', 'Change a tenant’s plan, limit overrides, features or billing state', [400, 404, 422])
+  @ApiOkResponse({ type: TenantQuotaDto })
+  update(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Body() dto: UpdateTenantQuotaDto): Promise<TenantQuotaDto> {
+    return this.quotas.update(tenantId, dto);
+  }
+}
+
+/** The signed-in tenant's allowances. */
+@ApiTags('quotas')
+@AuditResource('plans', 'tenant_quota')
+@TenantAuth()
+@Controller('tenant/quota')
+export class TenantAllowancesController {
+  constructor(
+    private readonly quotas: TenantQuotaService,
+    private readonly context: RequestContext,
+  ) {}
+
+  @Get()
+  @ApiOp('tenantQuota_allowances', 'Your organisation’s limits, usage and billing state')
+  @ApiOkResponse({ type: TenantAllowancesDto })
+  get(): Promise<TenantAllowancesDto> {
+    return this.quotas.forTenant(this.context.actor.tenantId!);
+  }
+}

@@ -1,0 +1,52 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+
+/** Live counters of a tenant. */
+export class UsageDto {
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty({ description: 'Active tenant users' }) members: number;
+  @ApiProperty({ description: 'Active tenant users with role admin' }) orgAdmins: number;
+  @ApiProperty() projects: number;
+  @ApiProperty() domains: number;
+  @ApiProperty({ description: 'Automation runs in the current calendar month (UTC)' }) automationsPerMonth: number;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Last recount from the source tables' })
+  lastCalculatedAt: string | null;
+}
+
+/** One daily snapshot. */
+export class UsageHistoryPointDto {
+  @ApiProperty({ example: '2026-11-29', description: 'UTC day' }) day: string;
+  @ApiProperty() members: number;
+  @ApiProperty() orgAdmins: number;
+  @ApiProperty() projects: number;
+  @ApiProperty() domains: number;
+  @ApiProperty() automationsPerMonth: number;
+}
+
+export class UsageHistoryRangeDto {
+  @ApiProperty({ example: '2026-11-01' }) from: string;
+  @ApiProperty({ example: '2026-11-30' }) to: string;
+}
+
+export class UsageHistoryDto {
+  @ApiProperty({ type: [UsageHistoryPointDto] }) data: UsageHistoryPointDto[];
+  @ApiProperty({ type: UsageHistoryRangeDto }) meta: UsageHistoryRangeDto;
+}
+
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
+/** `?from&to` as UTC days (inclusive); default the last 30 days; at most 366 days. */
+export class UsageHistoryQueryDto {
+  @ApiPropertyOptional({ example: '2026-11-01', description: 'First UTC day (YYYY-MM-DD), inclusive' })
+  @IsOptional() @Matches(DAY, { message: 'from must be a date (YYYY-MM-DD)' })
+  from?: string;
+  @ApiPropertyOptional({ example: '2026-11-30', description: 'Last UTC day (YYYY-MM-DD), inclusive' })
+  @IsOptional() @Matches(DAY, { message: 'to must be a date (YYYY-MM-DD)' })
+  to?: string;
+}
+
+/** A queued recalculation. */
+export class RecalculationJobDto {
+  @ApiProperty({ description: 'Bull job id; the job recounts and corrects drift' }) jobId: string;
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+}

@@ -1,0 +1,65 @@
+import { InjectQueue, Process, Processor } from '@nestjs/bull';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import type { Job, Queue } from 'bull';
+import { DomainEventEnvelope, OnDomainEvent, UnitOfWork } from '../../../common/events';
+import { UsageRecalculationService } from '../usage-recalculation.service';
+
+/** Bull queue of the usage context. */
+export const USAGE_QUEUE = 'usage';
+
+/** Enqueues the recount a staff member asked for; `jobId` = eventId, so a re-dispatch does not double it. */
+@Injectable()
+export class EnqueueRecalculationListener {
+  constructor(@InjectQueue(USAGE_QUEUE) private readonly queue: Queue) {}
+
+  @OnDomainEvent('usage.recalculation_requested')
+  async onRequested(event: DomainEventEnvelope): Promise<void> {
+    await this.queue.add('recalculate', { tenantId: event.tenantId }, { jobId: event.eventId, attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 1000, removeOnFail: 1000 });
+  }
+}
+
+/**
+ * Usage jobs: one tenant's recount, the nightly recount of every tenant (03:00 UTC) and the
+ * daily snapshot (00:05 UTC). Repeatable jobs keep one schedule per cluster (CONVENTIONS §9).
+ */
+@Processor(USAGE_QUEUE)
+export class UsageProcessor implements OnApplicationBootstrap {
+  private readonly logger = new Logger(UsageProcessor.name);
+
+  constructor(
+    @InjectQueue(USAGE_QUEUE) private readonly queue: Queue,
+    private readonly recalculation: UsageRecalculationService,
+    private readonly uow: UnitOfWork,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.add('recalculate-all', {}, { repeat: { cron: '0 3 * * *', tz: 'UTC' }, removeOnComplete: 10, removeOnFail: 50 });
+    await this.queue.add('snapshot', {}, { repeat: { cron: '5 0 * * *', tz: 'UTC' }, removeOnComplete: 10, removeOnFail: 50 });
+  }
+
+  @Process('recalculate')
+  async recalculate(job: Job<{ tenantId: string }>): Promise<Record<string, { before: number; after: number }>> {
+    return this.recalculation.recalculate(job.data.tenantId);
+  }
+
+  @Process('recalculate-all')
+  async recalculateAll(): Promise<number> {
+    let after: string | null = null;
+    let count = 0;
+    for (;;) {
+      const cursor: string | null = after;
+      const ids: string[] = await this.uow.run(() => this.recalculation.tenantIds(cursor, 500));
+      if (!ids.length) break;
+      for (const id of ids) await this.recalculation.recalculate(id);
+      count += ids.length;
+      after = ids[ids.length - 1];
+    }
+    this.logger.log(`nightly usage recount done for ${count} tenant(s)`);
+    return count;
+  }
+
+  @Process('snapshot')
+  async snapshot(): Promise<number> {
+    return this.uow.run(() => this.recalculation.snapshotAll());
+  }
+}

@@ -1,0 +1,58 @@
+import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PlatformAuth, TenantAuth } from '../../common/auth';
+import { RequestContext } from '../../common/context';
+import { ApiOp, AuditResource } from '../../common/http';
+import { RecalculationJobDto, UsageDto, UsageHistoryDto, UsageHistoryQueryDto } from './dto/usage.dto';
+import { UsageService } from './usage.service';
+
+/** A tenant's usage for platform staff. */
+@ApiTags('usage')
+@AuditResource('usage', 'tenant_usage')
+@PlatformAuth()
+@Controller('admin/tenants/:tenantId/usage')
+export class AdminUsageController {
+  constructor(private readonly usage: UsageService) {}
+
+  @Get()
+  @ApiOp('usage_get', 'Current usage counters of a tenant', [400, 404])
+  @ApiOkResponse({ type: UsageDto })
+  current(@Param('tenantId', ParseUUIDPipe) tenantId: string): Promise<UsageDto> {
+    return this.usage.current(tenantId);
+  }
+
+  @Get('history')
+  @ApiOp('usage_history', 'Daily usage snapshots of a tenant (UTC days, inclusive; default last 30 days)', [400, 404])
+  @ApiOkResponse({ type: UsageHistoryDto })
+  history(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Query() query: UsageHistoryQueryDto): Promise<UsageHistoryDto> {
+    return this.usage.history(tenantId, query);
+  }
+
+  @Post('recalculate')
+  @PlatformAuth('owner', 'admin', 'support')
+  @HttpCode(202)
+  @ApiOp('usage_recalculate', 'Recount a tenant’s usage from the source tables and correct drift (async)', [400, 404])
+  @ApiAcceptedResponse({ type: RecalculationJobDto })
+  recalculate(@Param('tenantId', ParseUUIDPipe) tenantId: string): Promise<RecalculationJobDto> {
+    return this.usage.requestRecalculation(tenantId);
+  }
+}
+
+/** The signed-in tenant's usage, for its admins. */
+@ApiTags('usage')
+@AuditResource('usage', 'tenant_usage')
+@TenantAuth('admin')
+@Controller('tenant/usage')
+export class TenantUsageController {
+  constructor(
+    private readonly usage: UsageService,
+    private readonly context: RequestContext,
+  ) {}
+
+  @Get()
+  @ApiOp('usage_getOwn', 'Your organisation’s current usage')
+  @ApiOkResponse({ type: UsageDto })
+  current(): Promise<UsageDto> {
+    return this.usage.current(this.context.actor.tenantId!);
+  }
+}
