@@ -1,4 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
+import { createSecretKey } from 'node:crypto';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, AppConfig } from '../../config';
@@ -25,7 +26,9 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
   ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
-      secretOrKey: config.jwt.secret,
+      // A KeyObject, not a string: jsonwebtoken otherwise tries createPublicKey() on every
+      // verification and throws, which cost ~40 % of a request's CPU (bench/README.md).
+      secretOrKey: createSecretKey(Buffer.from(config.jwt.secret, 'utf8')) as unknown as string,
       algorithms: [ACCESS_TOKEN_ALG],
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,

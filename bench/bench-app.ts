@@ -1,0 +1,59 @@
+/**
+ * Bench-only server (never part of the product): `node -r @swc-node/register bench/bench-app.ts <mode> <port>`.
+ * - `bare`: a Nest app with only the bench controller — no global guards, pipe, interceptor or filter.
+ * - `full`: the real AppModule (all global guards, validation, audit interceptor, problem filter)
+ *   plus the same bench controller behind `@PlatformAuth()`.
+ * Both use the same Express adapter, helmet and body parser (configureApp) so the difference is the
+ * global pipeline.
+ */
+import 'reflect-metadata';
+import { Body, Controller, Get, HttpCode, Module, Post } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { IsString } from 'class-validator';
+import { PlatformAuth } from '../src/common/auth';
+import { ApiOp, AuditResource } from '../src/common/http';
+
+class EchoDto {
+  @IsString() name: string;
+}
+
+@AuditResource('bench', 'bench')
+@PlatformAuth()
+@Controller('bench')
+class BenchController {
+  @Get('ping')
+  @ApiOp('bench_ping', 'bench read')
+  ping() {
+    return { ok: true };
+  }
+
+  @Post('echo')
+  @HttpCode(200)
+  @ApiOp('bench_echo', 'bench write')
+  echo(@Body() body: EchoDto) {
+    return { ok: true, name: body.name };
+  }
+}
+
+@Module({ controllers: [BenchController] })
+class BareModule {}
+
+async function main(): Promise<void> {
+  const [mode = 'full', port = '3900'] = process.argv.slice(2);
+  process.env.LOG_LEVEL ??= 'silent';
+  const { configureApp } = await import('../src/app.setup');
+  let root: unknown = BareModule;
+  if (mode === 'full') {
+    const { AppModule } = await import('../src/app.module');
+    @Module({ imports: [AppModule], controllers: [BenchController] })
+    class FullModule {}
+    root = FullModule;
+  }
+  const app = await NestFactory.create(root as never, { logger: false });
+  configureApp(app);
+  await app.listen(Number(port), '127.0.0.1');
+  process.stdout.write(`ready ${mode} ${port}\n`);
+  process.on('SIGTERM', () => void app.close().then(() => process.exit(0)));
+}
+
+void main();
