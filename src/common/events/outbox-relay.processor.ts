@@ -2,6 +2,7 @@ import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { Inject, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { APP_CONFIG, AppConfig } from '../../config';
+import { scheduleRepeatable } from '../jobs/schedule';
 import { OutboxRelay } from './outbox-relay';
 
 /** Bull queue of the outbox relay; a repeatable job runs it once per cluster (CONVENTIONS §9). */
@@ -21,7 +22,7 @@ export class OutboxRelayProcessor implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     // Same repeat key on every instance: Bull keeps one schedule for the cluster.
-    await this.queue.add(RELAY_JOB, {}, { repeat: { every: this.config.outboxRelayIntervalMs }, removeOnComplete: true, removeOnFail: 100 });
+    await scheduleRepeatable(this.queue, RELAY_JOB, { every: this.config.outboxRelayIntervalMs }, { removeOnComplete: 1, removeOnFail: 100 });
   }
 
   @Process(RELAY_JOB)

@@ -2,6 +2,7 @@ import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
 import { DomainEventEnvelope, OnDomainEvent, UnitOfWork } from '../../../common/events';
+import { scheduleRepeatable } from '../../../common/jobs';
 import { UsageRecalculationService } from '../usage-recalculation.service';
 
 /** Bull queue of the usage context. */
@@ -33,8 +34,8 @@ export class UsageProcessor implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.add('recalculate-all', {}, { repeat: { cron: '0 3 * * *', tz: 'UTC' }, removeOnComplete: 10, removeOnFail: 50 });
-    await this.queue.add('snapshot', {}, { repeat: { cron: '5 0 * * *', tz: 'UTC' }, removeOnComplete: 10, removeOnFail: 50 });
+    await scheduleRepeatable(this.queue, 'recalculate-all', { cron: '0 3 * * *', tz: 'UTC' });
+    await scheduleRepeatable(this.queue, 'snapshot', { cron: '5 0 * * *', tz: 'UTC' });
   }
 
   @Process('recalculate')

@@ -1,0 +1,72 @@
+import { getQueueToken } from '@nestjs/bull';
+import { EventEmitter2 } from '@nestjs/event-emitter';
+import type { Queue } from 'bull';
+import { randomUUID } from 'node:crypto';
+import { EventInbox, OutboxRelay } from '../../../src/common/events';
+import { createTestApp, loginStaff, OWNER, TestApp, unique } from '../../support/app';
+
+/** CONVENTIONS §9: several instances on one PostgreSQL and one Redis behave like one. */
+describe('two instances behind a load balancer', () => {
+  let a: TestApp;
+  let b: TestApp;
+
+  beforeAll(async () => {
+    [a, b] = await Promise.all([createTestApp(), createTestApp()]);
+  });
+  afterAll(async () => {
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('a logout on one instance revokes the access token on the other at once', async () => {
+    const pair = await loginStaff(a);
+    expect((await b.as(pair.accessToken).GET('/api/v1/auth/me')).response.status).toBe(200);
+    expect((await a.as(pair.accessToken).POST('/api/v1/auth/logout')).response.status).toBe(204);
+    expect((await b.as(pair.accessToken).GET('/api/v1/auth/me')).response.status).toBe(401);
+    expect((await b.api.POST('/api/v1/auth/refresh', { body: { refreshToken: pair.refreshToken } })).response.status).toBe(401);
+  });
+
+  it('failed sign-ins are counted across instances', async () => {
+    const owner = (await loginStaff(a)).accessToken;
+    const email = `${unique('lock')}@example.com`;
+    await a.as(owner).POST('/api/v1/admin/staff', { body: { email, fullName: 'Lock', role: 'support', password: 'correct-password-1' } });
+    for (let i = 0; i < 10; i += 1) {
+      const app = i % 2 ? a : b;
+      expect((await app.api.POST('/api/v1/admin/auth/login', { body: { email, password: 'wrong-password-1' } })).response.status).toBe(401);
+    }
+    const locked = await a.api.POST('/api/v1/admin/auth/login', { body: { email, password: 'correct-password-1' } });
+    expect(locked.response.status).toBe(429);
+    expect(Number(locked.response.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await b.api.POST('/api/v1/admin/auth/login', { body: OWNER })).response.status).toBe(200);
+  });
+
+  it('the outbox relays of both instances deliver every event exactly once', async () => {
+    const name = `test.cluster_${randomUUID().replace(/-/g, '')}`;
+    let effects = 0;
+    for (const app of [a, b]) {
+      const inbox = app.app.get(EventInbox);
+      app.app.get(EventEmitter2).on(name, async (envelope: { eventId: string }) => {
+        await inbox.once('cluster-test', envelope.eventId, async () => {
+          effects += 1;
+        });
+      }, { promisify: true });
+    }
+    const ids = Array.from({ length: 20 }, () => randomUUID());
+    for (const id of ids) {
+      const envelope = { eventId: id, name, occurredAt: new Date().toISOString(), tenantId: null, actor: { type: 'system', id: null, impersonatorId: null }, payload: {} };
+      await a.db.query(`INSERT INTO outbox (id, event_name, envelope, occurred_at, locked_until) VALUES ($1, $2, $3, now(), now() - interval '1 minute')`, [id, name, envelope]);
+    }
+    await Promise.all([a.app.get(OutboxRelay).drain(5), b.app.get(OutboxRelay).drain(5), a.app.get(OutboxRelay).drain(5), b.app.get(OutboxRelay).drain(5)]);
+    expect(effects).toBe(20);
+    const rows = await a.db.query(`SELECT count(*)::int AS n FROM outbox WHERE id = ANY($1::uuid[]) AND dispatched_at IS NOT NULL`, [ids]);
+    expect(rows[0].n).toBe(20);
+    const inbox = await a.db.query(`SELECT count(*)::int AS n FROM processed_events WHERE consumer = 'cluster-test' AND event_id = ANY($1::uuid[])`, [ids]);
+    expect(inbox[0].n).toBe(20);
+  });
+
+  it('scheduled work has one schedule per cluster', async () => {
+    for (const [queueName, count] of [['outbox', 1], ['usage', 2]] as const) {
+      const repeatables = await a.app.get<Queue>(getQueueToken(queueName)).getRepeatableJobs();
+      expect(repeatables).toHaveLength(count);
+    }
+  });
+});

@@ -1,0 +1,44 @@
+import { Logger as TypeOrmLogger } from 'typeorm';
+import { createTestApp, TestApp } from '../../support/app';
+import { createPlan, loginTenant, provisionTenant } from '../../support/quota-fixtures';
+
+/** Records the SQL sent while `fn` runs (TypeORM logs every query through DataSource.logger). */
+async function queriesDuring(t: TestApp, fn: () => Promise<unknown>): Promise<string[]> {
+  const seen: string[] = [];
+  const original = t.db.logger;
+  t.db.logger = new Proxy(original, {
+    get: (target, prop: keyof TypeOrmLogger) =>
+      prop === 'logQuery'
+        ? (query: string, ...rest: unknown[]) => {
+            seen.push(query);
+            return (target.logQuery as (...a: unknown[]) => unknown).call(target, query, ...rest);
+          }
+        : target[prop],
+  });
+  try {
+    await fn();
+  } finally {
+    t.db.logger = original;
+  }
+  return seen;
+}
+
+describe('the global guards add no query to reads', () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await createTestApp();
+  });
+  afterAll(() => t.close());
+
+  it('a tenant read runs only its handler’s query', async () => {
+    const tenant = await provisionTenant(t, await createPlan(t, { members: 5 }));
+    const token = await loginTenant(t, tenant.slug, tenant.adminEmail, tenant.adminPassword);
+    await t.as(token).GET('/api/v1/tenant/usage'); // warm-up (connection pool, metadata)
+    const queries = await queriesDuring(t, async () => {
+      const res = await t.as(token).GET('/api/v1/tenant/usage');
+      expect(res.response.status).toBe(200);
+    });
+    expect(queries).toHaveLength(1);
+    expect(queries[0]).toMatch(/FROM "tenant_usage"/);
+  });
+});
