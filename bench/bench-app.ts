@@ -1,16 +1,18 @@
 /**
  * Bench-only server (never part of the product): `node -r @swc-node/register bench/bench-app.ts <mode> <port>`.
- * - `bare`: a Nest app with only the bench controller — no global guards, pipe, interceptor or filter.
+ * - `bare`: the service's infrastructure (config, pino logging, CLS, TypeORM, Redis, Bull, event
+ *   bus — INFRASTRUCTURE_IMPORTS) and the bench controller, without the global guards, pipe,
+ *   interceptor and filter.
  * - `full`: the real AppModule (all global guards, validation, audit interceptor, problem filter)
  *   plus the same bench controller behind `@PlatformAuth()`.
- * Both use the same Express adapter, helmet and body parser (configureApp) so the difference is the
- * global pipeline.
+ * Both use the same Express adapter, helmet and body parser (configureApp), so the difference is
+ * exactly the global pipeline.
  */
 import 'reflect-metadata';
 import { Body, Controller, Get, HttpCode, Module, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { IsString } from 'class-validator';
-import { PlatformAuth } from '../src/common/auth';
+import { PlatformAuth, Public } from '../src/common/auth';
 import { ApiOp, AuditResource } from '../src/common/http';
 
 class EchoDto {
@@ -27,6 +29,13 @@ class BenchController {
     return { ok: true };
   }
 
+  @Get('public-ping')
+  @Public()
+  @ApiOp('bench_publicPing', 'bench read without a token')
+  publicPing() {
+    return { ok: true };
+  }
+
   @Post('echo')
   @HttpCode(200)
   @ApiOp('bench_echo', 'bench write')
@@ -35,20 +44,14 @@ class BenchController {
   }
 }
 
-@Module({ controllers: [BenchController] })
-class BareModule {}
-
 async function main(): Promise<void> {
   const [mode = 'full', port = '3900'] = process.argv.slice(2);
   process.env.LOG_LEVEL ??= 'silent';
   const { configureApp } = await import('../src/app.setup');
-  let root: unknown = BareModule;
-  if (mode === 'full') {
-    const { AppModule } = await import('../src/app.module');
-    @Module({ imports: [AppModule], controllers: [BenchController] })
-    class FullModule {}
-    root = FullModule;
-  }
+  const { AppModule, INFRASTRUCTURE_IMPORTS } = await import('../src/app.module');
+  @Module({ imports: mode === 'full' ? [AppModule] : INFRASTRUCTURE_IMPORTS, controllers: [BenchController] })
+  class BenchRoot {}
+  const root: unknown = BenchRoot;
   const app = await NestFactory.create(root as never, { logger: false });
   configureApp(app);
   await app.listen(Number(port), '127.0.0.1');

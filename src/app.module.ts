@@ -42,71 +42,80 @@ const LOG_REDACT = [
 ];
 
 /**
+ * Infrastructure every context relies on: config, logging, CLS + transactions, PostgreSQL,
+ * Redis, Bull, rate limiting, the event bus, auth mechanism. No global guard, pipe, interceptor
+ * or filter lives here (benchmarks compare against this, bench/README.md).
+ */
+export const INFRASTRUCTURE_IMPORTS = [
+  ConfigModule,
+  LoggerModule.forRootAsync({
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => ({
+      pinoHttp: {
+        level: config.logLevel,
+        genReqId: (req, res) => requestIdOf(req, res),
+        customProps: (req) => ({ requestId: (req as { id?: string }).id }),
+        redact: { paths: LOG_REDACT, censor: '[REDACTED]' },
+        autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
+        quietReqLogger: true,
+      },
+    }),
+  }),
+  ClsModule.forRoot({
+    global: true,
+    middleware: {
+      mount: true,
+      generateId: true,
+      idGenerator: (req: Request) => requestIdOf(req),
+      setup: (cls, req: Request, res: Response) => {
+        requestIdOf(req, res);
+        const store = cls as unknown as { set<K extends keyof RequestStore>(k: K, v: RequestStore[K]): void };
+        store.set('ip', req.ip);
+        store.set('userAgent', req.headers['user-agent']);
+        store.set('state', { audit: {}, auditWritten: false });
+      },
+    },
+    plugins: [
+      new ClsPluginTransactional({
+        imports: [TypeOrmModule],
+        adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+      }),
+    ],
+  }),
+  TypeOrmModule.forRootAsync({
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => ({
+      ...buildDataSourceOptions(config.databaseUrl),
+      autoLoadEntities: true,
+      migrationsRun: config.migrationsRun,
+    }),
+  }),
+  RedisModule,
+  BullModule.forRootAsync({
+    inject: [APP_CONFIG],
+    useFactory: (config: AppConfig) => ({ url: config.redisUrl, prefix: 'cp' }),
+  }),
+  ThrottlerModule.forRootAsync({
+    inject: [APP_CONFIG, REDIS],
+    useFactory: (config: AppConfig, redis: Redis) => ({
+      throttlers: [{ name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute }],
+      storage: new ThrottlerStorageRedisService(redis),
+    }),
+  }),
+  EventEmitterModule.forRoot({ wildcard: false, maxListeners: 50 }),
+  ContextModule,
+  AuthModule,
+  EventsModule,
+];
+
+/**
  * Composes the bounded contexts and registers the global pipeline, in this order (CONVENTIONS §4):
  * authentication → policy (kind/role, impersonation) → [quota] → ValidationPipe → handler,
  * wrapped by the AuditInterceptor; errors leave through the ProblemFilter.
  */
 @Module({
   imports: [
-    ConfigModule,
-    LoggerModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        pinoHttp: {
-          level: config.logLevel,
-          genReqId: (req, res) => requestIdOf(req, res),
-          customProps: (req) => ({ requestId: (req as { id?: string }).id }),
-          redact: { paths: LOG_REDACT, censor: '[REDACTED]' },
-          autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
-          quietReqLogger: true,
-        },
-      }),
-    }),
-    ClsModule.forRoot({
-      global: true,
-      middleware: {
-        mount: true,
-        generateId: true,
-        idGenerator: (req: Request) => requestIdOf(req),
-        setup: (cls, req: Request, res: Response) => {
-          requestIdOf(req, res);
-          const store = cls as unknown as { set<K extends keyof RequestStore>(k: K, v: RequestStore[K]): void };
-          store.set('ip', req.ip);
-          store.set('userAgent', req.headers['user-agent']);
-          store.set('state', { audit: {}, auditWritten: false });
-        },
-      },
-      plugins: [
-        new ClsPluginTransactional({
-          imports: [TypeOrmModule],
-          adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
-        }),
-      ],
-    }),
-    TypeOrmModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        ...buildDataSourceOptions(config.databaseUrl),
-        autoLoadEntities: true,
-        migrationsRun: config.migrationsRun,
-      }),
-    }),
-    RedisModule,
-    BullModule.forRootAsync({
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({ url: config.redisUrl, prefix: 'cp' }),
-    }),
-    ThrottlerModule.forRootAsync({
-      inject: [APP_CONFIG, REDIS],
-      useFactory: (config: AppConfig, redis: Redis) => ({
-        throttlers: [{ name: 'auth', ttl: 60_000, limit: config.authRateLimitPerMinute }],
-        storage: new ThrottlerStorageRedisService(redis),
-      }),
-    }),
-    EventEmitterModule.forRoot({ wildcard: false, maxListeners: 50 }),
-    ContextModule,
-    AuthModule,
-    EventsModule,
+    ...INFRASTRUCTURE_IMPORTS,
     AuditModule,
     UsageModule,
     PlansModule,
