@@ -24,11 +24,18 @@ export class AuditInterceptor implements NestInterceptor {
     const route: RouteRef = { controller: ctx.getClass(), handler: ctx.getHandler() as RouteRef['handler'] };
     const audited = !this.audit.isSkipped(route);
     return from(
-      this.uow.run(async () => {
-        const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
-        if (audited) await this.audit.recordSuccess(req, route, result);
-        return result;
-      }),
+      this.uow
+        .run(async () => {
+          const result = await lastValueFrom(next.handle(), { defaultValue: undefined });
+          if (audited) await this.audit.recordSuccess(req, route, result);
+          return result;
+        })
+        .catch((err: unknown) => {
+          // Whatever failed — the handler, the audit insert or the commit itself — the transaction
+          // rolled back with any success row, so the problem filter must record the failure.
+          this.audit.discardSuccess();
+          throw err;
+        }),
     );
   }
 }

@@ -4,6 +4,7 @@ import { PROBLEM_OBSERVER } from '../../common/errors';
 import { AuditQueryService } from './audit-query.service';
 import { AuditProblemObserver } from './audit-problem.observer';
 import { AdminAuditController } from './audit.controller';
+import { TenantAuditController } from './tenant-audit.controller';
 import { AuditInterceptor } from './audit.interceptor';
 import { AuditService } from './audit.service';
 import { AuditLog } from './entities/audit-log.entity';
@@ -11,7 +12,7 @@ import { AuditLog } from './entities/audit-log.entity';
 /** Audit context: the audit trail, its interceptor and its queries. */
 @Module({
   imports: [TypeOrmModule.forFeature([AuditLog])],
-  controllers: [AdminAuditController],
+  controllers: [AdminAuditController, TenantAuditController],
   providers: [AuditService, AuditQueryService, AuditInterceptor, { provide: PROBLEM_OBSERVER, useClass: AuditProblemObserver }],
   exports: [AuditService, AuditQueryService, AuditInterceptor, PROBLEM_OBSERVER],
 })

@@ -99,6 +99,12 @@ export class AuditService {
     });
   }
 
+  /** The success row of this request was rolled back (e.g. a failed commit): a failure row is due instead. */
+  discardSuccess(): void {
+    const state = this.context.state;
+    if (state) state.auditWritten = false;
+  }
+
   private markWritten(): void {
     const state = this.context.state;
     if (state) state.auditWritten = true;

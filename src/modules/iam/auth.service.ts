@@ -32,7 +32,7 @@ export class AuthService {
   async loginStaff(dto: StaffLoginDto): Promise<TokenPair> {
     const ip = this.context.ip;
     this.context.noteAudit({ action: 'auth.login.platform', resourceType: 'staff', actor: { type: 'platform', email: dto.email } });
-    await this.limiter.assertAllowed('platform', ip, dto.email);
+    await this.limiter.reserveAttempt('platform', ip, dto.email);
     const staff = await this.txHost.tx
       .getRepository(StaffMember)
       .createQueryBuilder('s')
@@ -41,7 +41,6 @@ export class AuthService {
       .getOne();
     const ok = await this.hasher.verify(staff?.isActive ? staff.passwordHash : null, dto.password);
     if (!staff || !ok) {
-      await this.limiter.recordFailure('platform', ip, dto.email);
       throw new UnauthorizedError(INVALID_CREDENTIALS, 'invalid_credentials');
     }
     await this.limiter.reset('platform', ip, dto.email);
@@ -55,7 +54,7 @@ export class AuthService {
     const ip = this.context.ip;
     const scope = `tenant:${dto.tenantSlug}`;
     this.context.noteAudit({ action: 'auth.login.tenant', resourceType: 'tenant_user', actor: { type: 'tenant', email: dto.email } });
-    await this.limiter.assertAllowed(scope, ip, dto.email);
+    await this.limiter.reserveAttempt(scope, ip, dto.email);
     const tenant = await this.tenants.findBySlug(dto.tenantSlug);
     const user =
       tenant && tenant.status !== 'deleted'
@@ -68,7 +67,6 @@ export class AuthService {
         : null;
     const ok = await this.hasher.verify(user?.isActive ? user.passwordHash : null, dto.password);
     if (!tenant || !user || !ok) {
-      await this.limiter.recordFailure(scope, ip, dto.email);
       if (tenant) this.context.noteAudit({ tenantId: tenant.id });
       throw new UnauthorizedError(INVALID_CREDENTIALS, 'invalid_credentials');
     }
@@ -80,15 +78,26 @@ export class AuthService {
 
   /**
    * Rotates a refresh token: the presented one is consumed, a new pair of the same family is
-   * issued. A reused token revokes the family; an inactive account or deleted tenant gets 401.
+   * issued. A reused token revokes the family; an inactive account or deleted tenant gets 401
+   * `account_inactive` and its family is revoked.
    */
   async refresh(refreshToken: string): Promise<TokenPair> {
     this.context.noteAudit({ action: 'auth.refresh', resourceType: 'session' });
+    // The account is checked before the token is consumed: its family revocation must commit on
+    // its own connection (the 401 rolls this transaction back), and that connection would wait
+    // forever on the row lock this transaction takes when it consumes the token.
+    const live = await this.tokens.findLiveRefreshToken(refreshToken);
+    if (live && !(await this.loadSubject(live.principalKind, live.principalId))) {
+      this.context.noteAudit({ actor: { type: live.principalKind, id: live.principalId, tenantId: live.tenantId }, resourceId: live.familyId });
+      await this.tokens.revokeFamilyCommitted(live.familyId);
+      throw new UnauthorizedError('The account is no longer active.', 'account_inactive');
+    }
     const row = await this.tokens.consumeRefreshToken(refreshToken);
     const subject = await this.loadSubject(row.principalKind, row.principalId);
     this.context.noteAudit({ actor: { type: row.principalKind, id: row.principalId, email: subject?.email ?? null, tenantId: row.tenantId }, resourceId: row.familyId });
     if (!subject) {
-      await this.tokens.revokeFamily(row.familyId);
+      // Deactivated between the check above and the consumption: deactivation revokes the
+      // account's refresh tokens in its own transaction, so a 401 is all that is left to do.
       throw new UnauthorizedError('The account is no longer active.', 'account_inactive');
     }
     return this.tokens.issuePair(subject, row.familyId);

@@ -1,6 +1,7 @@
 import { Module, OnApplicationBootstrap } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { MailModule } from '../../common/mail';
 import { PlansModule } from '../plans';
 import { PasswordResetToken } from './entities/password-reset-token.entity';
 import { AdminAuthController, AuthController } from './auth.controller';
@@ -9,19 +10,35 @@ import { BootstrapOwnerService } from './bootstrap-owner.service';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { StaffMember } from './entities/staff-member.entity';
 import { TenantUser } from './entities/tenant-user.entity';
+import { SyncAccessWhenUserStatusChangesListener } from './listeners/sync-access-when-user-status-changes.listener';
 import { LoginAttemptLimiter } from './login-attempt-limiter';
 import { PasswordHasher } from './password-hasher';
+import { PasswordResetController } from './password-reset.controller';
+import { PasswordResets } from './password-resets.service';
 import { StaffController } from './staff.controller';
 import { StaffService } from './staff.service';
 import { TenantUserAccounts } from './tenant-user-accounts.service';
+import { TenantUsersController } from './tenant-users.controller';
+import { TenantUsersService } from './tenant-users.service';
 import { TokenService } from './token.service';
 
 /** Identity: platform staff, tenant users, credentials and tokens. */
 @Module({
-  imports: [TypeOrmModule.forFeature([StaffMember, TenantUser, RefreshToken, PasswordResetToken]), JwtModule.register({}), PlansModule],
-  controllers: [AdminAuthController, AuthController, StaffController],
-  providers: [AuthService, StaffService, TokenService, PasswordHasher, LoginAttemptLimiter, BootstrapOwnerService, TenantUserAccounts],
-  exports: [TokenService, PasswordHasher, TenantUserAccounts],
+  imports: [TypeOrmModule.forFeature([StaffMember, TenantUser, RefreshToken, PasswordResetToken]), JwtModule.register({}), PlansModule, MailModule],
+  controllers: [AdminAuthController, AuthController, StaffController, TenantUsersController, PasswordResetController],
+  providers: [
+    AuthService,
+    StaffService,
+    TokenService,
+    PasswordHasher,
+    LoginAttemptLimiter,
+    BootstrapOwnerService,
+    TenantUserAccounts,
+    TenantUsersService,
+    PasswordResets,
+    SyncAccessWhenUserStatusChangesListener,
+  ],
+  exports: [TokenService, PasswordHasher, TenantUserAccounts, PasswordResets],
 })
 export class IamModule implements OnApplicationBootstrap {
   constructor(private readonly bootstrap: BootstrapOwnerService) {}

@@ -74,15 +74,14 @@ export class StaffService {
    * @throws NotFoundError | ConflictError `last_owner`
    */
   async update(id: string, dto: UpdateStaffDto): Promise<StaffDto> {
+    const removesOwner = (dto.role !== undefined && dto.role !== 'owner') || dto.isActive === false;
+    // Lock order: the active owners (by id) before the target row. Two owners demoting each other
+    // then queue on the same first lock instead of deadlocking (which PostgreSQL ends with a 500).
+    if (removesOwner) await this.lockActiveOwners();
     const before = await this.find(id, true);
-    const losesOwner = before.role === 'owner' && before.isActive && ((dto.role && dto.role !== 'owner') || dto.isActive === false);
-    if (losesOwner) {
-      const owners = await this.repo
-        .createQueryBuilder('s')
-        .setLock('pessimistic_write')
-        .where(`s.role = 'owner' AND s.is_active = true`)
-        .getMany();
-      if (owners.length <= 1) throw new ConflictError('last_owner', 'The last active owner cannot be demoted or deactivated.');
+    if (removesOwner && before.role === 'owner' && before.isActive) {
+      // Counted again under the target's lock: an owner promoted meanwhile is included.
+      if ((await this.lockActiveOwners()) <= 1) throw new ConflictError('last_owner', 'The last active owner cannot be demoted or deactivated.');
     }
     const changed = (['fullName', 'role', 'isActive'] as const).filter((k) => dto[k] !== undefined && dto[k] !== before[k]);
     if (changed.length) {
@@ -95,6 +94,18 @@ export class StaffService {
     }
     this.context.noteAudit({ before: toStaffDto(before), after: toStaffDto(after) });
     return toStaffDto(after);
+  }
+
+  /** Locks every active owner row, in id order; returns how many there are. */
+  private async lockActiveOwners(): Promise<number> {
+    const owners = await this.repo
+      .createQueryBuilder('s')
+      .select('s.id')
+      .setLock('pessimistic_write')
+      .where(`s.role = 'owner' AND s.is_active = true`)
+      .orderBy('s.id')
+      .getMany();
+    return owners.length;
   }
 
   private async find(id: string, lock = false): Promise<StaffMember> {

@@ -18,6 +18,15 @@ export interface NewTenantUser {
   password?: string;
 }
 
+/** What other contexts may know of a tenant user (no credentials, no entity). */
+export interface TenantUserRef {
+  id: string;
+  tenantId: string;
+  email: string;
+  fullName: string;
+  role: TenantUser['role'];
+}
+
 /** A generated password: 24 base64url characters (144 bits). */
 export function generateTemporaryPassword(): string {
   return randomBytes(18).toString('base64url');
@@ -70,5 +79,21 @@ export class TenantUserAccounts {
   async releaseSeats(tenantId: string, role: TenantUser['role']): Promise<void> {
     await this.quotas.release(tenantId, 'members');
     if (role === 'admin') await this.quotas.release(tenantId, 'orgAdmins');
+  }
+
+  /**
+   * An active user of `tenantId` as a plain object: the user `userId`, or without it the
+   * tenant's longest-standing active admin. Null when there is none (unknown id, another
+   * tenant's user, inactive user). Used by impersonation (target) and by the staff-initiated admin password reset.
+   */
+  async findActiveUser(tenantId: string, userId?: string): Promise<TenantUserRef | null> {
+    const qb = this.txHost.tx
+      .getRepository(TenantUser)
+      .createQueryBuilder('u')
+      .where('u.tenant_id = :tenantId AND u.is_active = true', { tenantId });
+    if (userId) qb.andWhere('u.id = :userId', { userId });
+    else qb.andWhere(`u.role = 'admin'`).orderBy('u.createdAt', 'ASC').addOrderBy('u.id', 'ASC');
+    const user = await qb.getOne();
+    return user ? { id: user.id, tenantId: user.tenantId, email: user.email, fullName: user.fullName, role: user.role } : null;
   }
 }

@@ -118,6 +118,23 @@ export class TokenService {
     throw new UnauthorizedError('The refresh token is invalid or expired.', 'invalid_refresh_token');
   }
 
+  /** The unused, unrevoked, unexpired refresh token row of `token`, or null; takes no lock. */
+  async findLiveRefreshToken(token: string): Promise<RefreshToken | null> {
+    return this.txHost.tx
+      .getRepository(RefreshToken)
+      .createQueryBuilder('r')
+      .where('r.token_hash = :hash AND r.used_at IS NULL AND r.revoked_at IS NULL AND r.expires_at > now()', { hash: hashToken(token) })
+      .getOne();
+  }
+
+  /**
+   * {@link revokeFamily} committed at once on its own connection, so a failing request's
+   * rollback cannot undo it. The caller's transaction must hold no lock on the family's rows.
+   */
+  async revokeFamilyCommitted(familyId: string): Promise<void> {
+    await this.revokeFamily(familyId, this.dataSource);
+  }
+
   /** Revokes every refresh token of a family and its access tokens (logout, reuse). */
   async revokeFamily(familyId: string, dataSource: DataSource | null = null): Promise<void> {
     const manager = dataSource ? dataSource.manager : this.txHost.tx;

@@ -1,1 +1,2 @@
 export { ImpersonationModule } from './impersonation.module';
+export { ImpersonationStartedEvent, ImpersonationEndedEvent } from './events/impersonation.events';

@@ -1,4 +1,4 @@
-import { Controller, Get, Inject, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, Inject, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import Redis from 'ioredis';
@@ -29,6 +29,8 @@ class ReadinessDto {
 @Public()
 @Controller({ path: 'health' })
 export class HealthController {
+  private readonly logger = new Logger(HealthController.name);
+
   constructor(
     private readonly health: HealthCheckService,
     private readonly db: TypeOrmHealthIndicator,
@@ -65,7 +67,10 @@ export class HealthController {
       if (!(err instanceof ServiceUnavailableException)) throw err;
       const result = err.getResponse() as ReadinessDto;
       const failing = Object.keys(result.error ?? {});
-      throw new AppError('not_ready', 503, `Not ready: ${failing.join(', ')} unavailable.`, { components: result.details, failing });
+      // The probe is public: driver messages (hosts, ports, user names) are logged, never sent.
+      this.logger.warn(`not ready: ${JSON.stringify(result.error)}`);
+      const components = Object.fromEntries(Object.entries(result.details ?? {}).map(([name, c]) => [name, { status: c.status }]));
+      throw new AppError('not_ready', 503, `Not ready: ${failing.join(', ')} unavailable.`, { components, failing });
     }
   }
 }

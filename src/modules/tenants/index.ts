@@ -1,1 +1,11 @@
 export { TenantsModule } from './tenants.module';
+export {
+  TenantActivatedEvent,
+  TenantCreatedEvent,
+  TenantDeletedEvent,
+  TenantEventPayload,
+  TenantPurgedEvent,
+  TenantRestoredEvent,
+  TenantSuspendedEvent,
+  TenantUpdatedEvent,
+} from './events/tenant.events';

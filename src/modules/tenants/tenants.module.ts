@@ -1,17 +1,67 @@
-import { Global, Module } from '@nestjs/common';
+import { BullModule } from '@nestjs/bull';
+import { Global, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { IdempotencyModule } from '../../common/http';
 import { TenantDirectory } from '../../common/tenancy';
+import { AuditModule } from '../audit';
+import { IamModule } from '../iam';
+import { PlansModule } from '../plans';
+import { UsageModule } from '../usage';
+import { AdminTenantNotesController } from './admin-tenant-notes.controller';
+import { AdminTenantsController } from './admin-tenants.controller';
+import { TenantNote } from './entities/tenant-note.entity';
 import { Tenant } from './entities/tenant.entity';
+import { TenantPurgeProcessor } from './jobs/tenant-purge.processor';
+import { TENANTS_QUEUE } from './jobs/tenants-queue';
+import { SchedulePurgeWhenTenantDeletedListener } from './listeners/schedule-purge-when-tenant-deleted.listener';
+import { SyncAccessWhenTenantLifecycleChangesListener } from './listeners/sync-access-when-tenant-lifecycle-changes.listener';
+import { TenantAccessState } from './tenant-access-state.service';
+import { TenantAdminResetService } from './tenant-admin-reset.service';
 import { TenantDirectoryService } from './tenant-directory.service';
+import { TenantLifecycleService } from './tenant-lifecycle.service';
+import { TenantNotesService } from './tenant-notes.service';
+import { TenantProfileController } from './tenant-profile.controller';
+import { TenantProfileService } from './tenant-profile.service';
+import { TenantProvisioningService } from './tenant-provisioning.service';
+import { TenantQueries } from './tenant-queries.service';
 
 /**
- * Tenants context. Global only to provide the {@link TenantDirectory} port to contexts that
- * must not import this one (docs/adr/0002).
+ * Tenants context: provisioning, list and detail, profile and settings, lifecycle (suspend,
+ * activate, soft delete, restore, purge), notes. Global only to provide the
+ * {@link TenantDirectory} port to contexts that must not import this one (docs/adr/0002).
+ * At boot it rebuilds the Redis suspension/revocation state and the purge jobs from PostgreSQL.
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Tenant])],
-  providers: [{ provide: TenantDirectory, useClass: TenantDirectoryService }],
+  imports: [
+    TypeOrmModule.forFeature([Tenant, TenantNote]),
+    BullModule.registerQueue({ name: TENANTS_QUEUE }),
+    IdempotencyModule,
+    AuditModule,
+    IamModule,
+    PlansModule,
+    UsageModule,
+  ],
+  controllers: [AdminTenantsController, AdminTenantNotesController, TenantProfileController],
+  providers: [
+    { provide: TenantDirectory, useClass: TenantDirectoryService },
+    TenantProvisioningService,
+    TenantQueries,
+    TenantProfileService,
+    TenantLifecycleService,
+    TenantNotesService,
+    TenantAdminResetService,
+    TenantAccessState,
+    TenantPurgeProcessor,
+    SyncAccessWhenTenantLifecycleChangesListener,
+    SchedulePurgeWhenTenantDeletedListener,
+  ],
   exports: [TenantDirectory],
 })
-export class TenantsModule {}
+export class TenantsModule implements OnApplicationBootstrap {
+  constructor(private readonly accessState: TenantAccessState) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.accessState.rebuild();
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * `npm run seed:dev`: fills a development database (DATABASE_URL, default control_plane) with
+ * sample plans, tenants and users, through the application's own services (provisioning in one
+ * transaction, argon2id hashing, seat reservation, events and audit), so the data obeys the same
+ * rules as data made through the API. Idempotent: plans are matched by code and tenants by slug;
+ * what exists is left as it is. Refuses to run when NODE_ENV=production.
+ */
+import 'reflect-metadata';
+import type { TransactionHost as TxHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+
+const DEV_PASSWORD = 'dev-password-change-me';
+
+interface SamplePlan {
+  code: string;
+  name: string;
+  description: string;
+  monthlyPriceCents: number;
+  annualPriceCents: number;
+  limits: Record<string, number | null>;
+  features: Record<string, boolean>;
+}
+
+const PLANS: SamplePlan[] = [
+  {
+    code: 'starter',
+    name: 'Starter',
+    description: 'For small teams getting started',
+    monthlyPriceCents: 2900,
+    annualPriceCents: 29000,
+    limits: { members: 5, orgAdmins: 1, projects: 3, domains: 1, automationsPerMonth: 500 },
+    features: { billing: true, webhooks: false, sso: false, audit_export: false },
+  },
+  {
+    code: 'growth',
+    name: 'Growth',
+    description: 'For growing organisations',
+    monthlyPriceCents: 9900,
+    annualPriceCents: 99000,
+    limits: { members: 25, orgAdmins: 3, projects: 20, domains: 5, automationsPerMonth: 5000 },
+    features: { billing: true, webhooks: true, sso: false, audit_export: true },
+  },
+  {
+    code: 'enterprise',
+    name: 'Enterprise',
+    description: 'Unlimited seats, SSO and priority support',
+    monthlyPriceCents: 49900,
+    annualPriceCents: 499000,
+    limits: { members: null, orgAdmins: null, projects: null, domains: null, automationsPerMonth: null },
+    features: { billing: true, webhooks: true, sso: true, audit_export: true },
+  },
+];
+
+interface SampleTenant {
+  name: string;
+  slug: string;
+  planCode: string;
+  trialDays: number;
+  timezone?: string;
+  currency?: string;
+  locale?: string;
+  tags: string[];
+  users: { email: string; fullName: string; role: 'manager' | 'member' | 'viewer' | 'admin' }[];
+  suspendReason?: string;
+}
+
+const TENANTS: SampleTenant[] = [
+  {
+    name: 'Acme Corporation',
+    slug: 'acme',
+    planCode: 'growth',
+    trialDays: 14,
+    tags: ['us', 'prospect'],
+    users: [
+      { email: 'manager@acme.example', fullName: 'Morgan Manager', role: 'manager' },
+      { email: 'member1@acme.example', fullName: 'Max Member', role: 'member' },
+      { email: 'member2@acme.example', fullName: 'Mia Member', role: 'member' },
+      { email: 'viewer@acme.example', fullName: 'Val Viewer', role: 'viewer' },
+    ],
+  },
+  {
+    name: 'Globex GmbH',
+    slug: 'globex',
+    planCode: 'starter',
+    trialDays: 0,
+    timezone: 'Europe/Berlin',
+    currency: 'EUR',
+    locale: 'de-DE',
+    tags: ['eu'],
+    users: [
+      { email: 'member@globex.example', fullName: 'Greta Mitglied', role: 'member' },
+      { email: 'viewer@globex.example', fullName: 'Gustav Betrachter', role: 'viewer' },
+    ],
+  },
+  {
+    name: 'Initech',
+    slug: 'initech',
+    planCode: 'enterprise',
+    trialDays: 0,
+    tags: ['vip', 'us'],
+    users: [
+      { email: 'admin2@initech.example', fullName: 'Bill Lumbergh', role: 'admin' },
+      { email: 'peter@initech.example', fullName: 'Peter Gibbons', role: 'member' },
+    ],
+  },
+  {
+    name: 'Umbrella Trading',
+    slug: 'umbrella',
+    planCode: 'starter',
+    trialDays: 3,
+    timezone: 'Europe/London',
+    currency: 'GBP',
+    locale: 'en-GB',
+    tags: ['eu', 'at-risk'],
+    users: [{ email: 'member@umbrella.example', fullName: 'Una Member', role: 'member' }],
+    suspendReason: 'Sample data: unpaid invoice',
+  },
+];
+
+async function main(): Promise<void> {
+  if (process.env.NODE_ENV === 'production') {
+    process.stderr.write('seed:dev refuses to run with NODE_ENV=production: it writes sample tenants and known passwords.\n');
+    process.exit(1);
+  }
+  const { loadConfigOrExit } = await import('../src/config/env');
+  const config = loadConfigOrExit();
+  const { ensureDatabase } = await import('../src/database/ensure-database');
+  await ensureDatabase(config.databaseUrl);
+
+  const { NestFactory } = await import('@nestjs/core');
+  const { TransactionHost } = await import('@nestjs-cls/transactional');
+  const { AppModule } = await import('../src/app.module');
+  const { UnitOfWork } = await import('../src/common/events');
+  const { TenantUserAccounts } = await import('../src/modules/iam');
+  const { TenantProvisioningService } = await import('../src/modules/tenants/tenant-provisioning.service');
+  const { TenantLifecycleService } = await import('../src/modules/tenants/tenant-lifecycle.service');
+
+  const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
+  try {
+    const uow = app.get(UnitOfWork);
+    const txHost: TxHost<TransactionalAdapterTypeOrm> = app.get(TransactionHost);
+    const provisioning = app.get(TenantProvisioningService);
+    const lifecycle = app.get(TenantLifecycleService);
+    const accounts = app.get(TenantUserAccounts);
+    const log = (line: string) => process.stdout.write(`${line}\n`);
+
+    for (const plan of PLANS) {
+      const inserted: unknown[] = await uow.run(() =>
+        txHost.tx.query(
+          `INSERT INTO plans (code, name, description, currency, monthly_price_cents, annual_price_cents, is_active, limits, features)
+           VALUES ($1, $2, $3, 'USD', $4, $5, true, $6, $7)
+           ON CONFLICT (code) DO NOTHING RETURNING id`,
+          [plan.code, plan.name, plan.description, plan.monthlyPriceCents, plan.annualPriceCents, JSON.stringify(plan.limits), JSON.stringify(plan.features)],
+        ),
+      );
+      log(`plan ${plan.code}: ${inserted.length ? 'created' : 'exists, kept'}`);
+    }
+
+    for (const sample of TENANTS) {
+      const exists: unknown[] = await txHost.tx.query(`SELECT 1 FROM tenants WHERE slug = $1`, [sample.slug]);
+      if (exists.length) {
+        log(`tenant ${sample.slug}: exists, kept`);
+        continue;
+      }
+      // One transaction per tenant: its provisioning and its users commit together.
+      const tenantId = await uow.run(async () => {
+        const { tenant } = await provisioning.create({
+          name: sample.name,
+          slug: sample.slug,
+          contactEmail: `ops@${sample.slug}.example`,
+          billingEmail: `billing@${sample.slug}.example`,
+          timezone: sample.timezone,
+          currency: sample.currency,
+          locale: sample.locale,
+          planCode: sample.planCode,
+          trialDays: sample.trialDays,
+          tags: sample.tags,
+          admin: { email: `admin@${sample.slug}.example`, fullName: `${sample.name} Admin`, password: DEV_PASSWORD },
+        });
+        for (const user of sample.users) await accounts.create(tenant.id, { ...user, password: DEV_PASSWORD });
+        return tenant.id;
+      });
+      if (sample.suspendReason) await uow.run(() => lifecycle.suspend(tenantId, sample.suspendReason!));
+      log(`tenant ${sample.slug}: created on ${sample.planCode} with ${sample.users.length + 1} user(s)${sample.suspendReason ? ', suspended' : ''}`);
+    }
+
+    log('');
+    log(`Sign in as a tenant user: POST /api/v1/auth/login { tenantSlug, email, password: "${DEV_PASSWORD}" }`);
+    log(`  e.g. tenantSlug "acme", email "admin@acme.example" (admins are admin@<slug>.example).`);
+    log(`Platform owner: ${config.bootstrapOwner?.email ?? '(BOOTSTRAP_OWNER_EMAIL)'} via POST /api/v1/admin/auth/login.`);
+  } finally {
+    await app.close();
+  }
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`seed:dev failed: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,92 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { TENANT_ROLES } from '../../../common/auth';
+import { PageQueryDto } from '../../../common/http';
+
+/** Bounds of an impersonation session (issue 3 §5). */
+export const IMPERSONATION_MIN_MINUTES = 1;
+export const IMPERSONATION_MAX_MINUTES = 60;
+export const IMPERSONATION_DEFAULT_MINUTES = 30;
+
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
+
+export class StartImpersonationDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() tenantId: string;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Tenant user to act as; defaults to an active admin of the tenant' })
+  @IsOptional() @IsUUID()
+  userId?: string;
+
+  @ApiProperty({ minLength: 10, maxLength: 1000, example: 'Customer asked for help configuring SSO (call with Jane)' })
+  @Transform(trimmed) @IsString() @MinLength(10) @MaxLength(1000)
+  reason: string;
+
+  @ApiPropertyOptional({ maxLength: 100, example: 'SUP-1234' }) @IsOptional() @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(100) ticketRef?: string;
+
+  @ApiPropertyOptional({ minimum: IMPERSONATION_MIN_MINUTES, maximum: IMPERSONATION_MAX_MINUTES, default: IMPERSONATION_DEFAULT_MINUTES })
+  @IsOptional() @IsInt() @Min(IMPERSONATION_MIN_MINUTES) @Max(IMPERSONATION_MAX_MINUTES)
+  durationMinutes: number = IMPERSONATION_DEFAULT_MINUTES;
+}
+
+export class ImpersonationTargetUserDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() email: string;
+  @ApiProperty() fullName: string;
+  @ApiProperty({ enum: TENANT_ROLES }) role: string;
+}
+
+/** The started session and its access token (shown once; it cannot be refreshed or extended). */
+export class StartedImpersonationDto {
+  @ApiProperty({ format: 'uuid', description: 'Session id (the token’s `sid`)' }) id: string;
+  @ApiProperty({ description: 'Tenant-user access token with an RFC 8693 `act` claim; no refresh token' }) accessToken: string;
+  @ApiProperty({ format: 'date-time', description: 'When the token stops working (its `exp`)' }) expiresAt: string;
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty({ type: ImpersonationTargetUserDto }) targetUser: ImpersonationTargetUserDto;
+}
+
+/** An impersonation session as staff see it. */
+export class ImpersonationSessionDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) staffId: string;
+  @ApiProperty() staffEmail: string;
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty({ format: 'uuid' }) targetUserId: string;
+  @ApiProperty() targetUserEmail: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ type: String, nullable: true }) ticketRef: string | null;
+  @ApiProperty({ example: 30 }) durationMinutes: number;
+  @ApiProperty({ format: 'date-time' }) startedAt: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Set when ended early; null when it ran out' }) endedAt: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'Staff id that ended it' }) endedBy: string | null;
+  @ApiProperty({ description: 'Neither ended nor expired' }) active: boolean;
+}
+
+/** An impersonation session as the tenant's admins see it: who entered, when, why, for how long. */
+export class TenantImpersonationDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ description: 'Email of the platform staff member who entered' }) staffEmail: string;
+  @ApiProperty({ format: 'uuid' }) targetUserId: string;
+  @ApiProperty() targetUserEmail: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ type: String, nullable: true }) ticketRef: string | null;
+  @ApiProperty({ example: 30 }) durationMinutes: number;
+  @ApiProperty({ format: 'date-time' }) startedAt: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) endedAt: string | null;
+  @ApiProperty({ description: 'Neither ended nor expired' }) active: boolean;
+}
+
+const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
+
+/** `GET /admin/impersonations` filters, combined with AND. */
+export class ImpersonationListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ description: 'true: neither ended nor expired; false: ended or expired' })
+  @IsOptional() @Transform(bool) @IsBoolean()
+  active?: boolean;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() tenantId?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() staffId?: string;
+}
+
+export class TenantImpersonationListQueryDto extends PageQueryDto {}

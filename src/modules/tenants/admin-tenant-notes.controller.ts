@@ -1,0 +1,37 @@
+import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PlatformAuth } from '../../common/auth';
+import { ApiOp, AuditResource, PageOf } from '../../common/http';
+import { CreateTenantNoteDto, TenantNoteDto, TenantNoteListQueryDto } from './dto/tenant-note.dto';
+import { TenantNotesService } from './tenant-notes.service';
+
+/** Staff notes on a tenant (any staff role may read and write; only the author may delete). */
+@ApiTags('tenant-notes')
+@AuditResource('tenants', 'tenant_note')
+@PlatformAuth()
+@Controller('admin/tenants/:tenantId/notes')
+export class AdminTenantNotesController {
+  constructor(private readonly notes: TenantNotesService) {}
+
+  @Get()
+  @ApiOp('tenantNotes_list', 'List a tenant’s notes, pinned first, newest first', [400, 404])
+  @ApiOkResponse({ type: PageOf(TenantNoteDto) })
+  list(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Query() query: TenantNoteListQueryDto) {
+    return this.notes.list(tenantId, query);
+  }
+
+  @Post()
+  @ApiOp('tenantNotes_create', 'Add a note to a tenant', [400, 404])
+  @ApiCreatedResponse({ type: TenantNoteDto })
+  create(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Body() dto: CreateTenantNoteDto): Promise<TenantNoteDto> {
+    return this.notes.create(tenantId, dto);
+  }
+
+  @Delete(':noteId')
+  @HttpCode(204)
+  @ApiOp('tenantNotes_delete', 'Delete a note (its author only)', [400, 404])
+  @ApiNoContentResponse({ description: 'Deleted' })
+  async delete(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Param('noteId', ParseUUIDPipe) noteId: string): Promise<void> {
+    await this.notes.delete(tenantId, noteId);
+  }
+}

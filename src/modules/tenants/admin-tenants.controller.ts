@@ -1,0 +1,136 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { PlatformAuth } from '../../common/auth';
+import { ApiOp, AuditResource, Idempotent, PageOf } from '../../common/http';
+import {
+  ActivateTenantDto,
+  AdminPasswordResetDto,
+  CreateTenantDto,
+  CreateTenantResultDto,
+  SuspendTenantDto,
+  TenantDeletionDto,
+  TenantDetailDto,
+  TenantDto,
+  TenantListItemDto,
+  TenantListQueryDto,
+  UpdateTenantDto,
+} from './dto/tenant.dto';
+import { Tenant } from './entities/tenant.entity';
+import { TenantAdminResetService } from './tenant-admin-reset.service';
+import { TenantLifecycleService } from './tenant-lifecycle.service';
+import { etagOf, toTenantDto } from './tenant.mapper';
+import { TenantProfileService } from './tenant-profile.service';
+import { TenantProvisioningService } from './tenant-provisioning.service';
+import { TenantQueries } from './tenant-queries.service';
+
+const ETAG_HEADER = { ETag: { description: 'Current version of the tenant, for If-Match', schema: { type: 'string', example: '"3"' } } };
+const IF_MATCH = ApiHeader({
+  name: 'If-Match',
+  required: false,
+  description: 'ETag from a previous read; when it no longer matches the tenant → 412 precondition_failed and nothing changes',
+});
+
+/** Tenants for platform staff: provisioning, list, detail, profile, lifecycle and support actions. */
+@ApiTags('tenants')
+@AuditResource('tenants', 'tenant')
+@PlatformAuth()
+@Controller('admin/tenants')
+export class AdminTenantsController {
+  constructor(
+    private readonly provisioning: TenantProvisioningService,
+    private readonly queries: TenantQueries,
+    private readonly profile: TenantProfileService,
+    private readonly lifecycle: TenantLifecycleService,
+    private readonly adminReset: TenantAdminResetService,
+  ) {}
+
+  @Post()
+  @PlatformAuth('owner', 'admin')
+  @Idempotent()
+  @ApiOp('tenants_create', 'Provision a tenant: profile, quota on its plan, usage counters and first admin, in one transaction', [400, 402, 409, 422])
+  @ApiCreatedResponse({ type: CreateTenantResultDto })
+  create(@Body() dto: CreateTenantDto): Promise<CreateTenantResultDto> {
+    return this.provisioning.create(dto);
+  }
+
+  @Get()
+  @ApiOp('tenants_list', 'Search, filter, sort and page tenants with plan, billing state, trial and seat usage', [400])
+  @ApiOkResponse({ type: PageOf(TenantListItemDto) })
+  list(@Query() query: TenantListQueryDto) {
+    return this.queries.list(query);
+  }
+
+  @Get(':tenantId')
+  @ApiOp('tenants_get', 'Get a tenant: profile, quota, usage, admin contact, notes count and latest audit events', [400, 404])
+  @ApiOkResponse({ type: TenantDetailDto, headers: ETAG_HEADER })
+  async get(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Res({ passthrough: true }) res: Response): Promise<TenantDetailDto> {
+    const { dto, etag } = await this.queries.detail(tenantId);
+    res.setHeader('ETag', etag);
+    return dto;
+  }
+
+  @Patch(':tenantId')
+  @PlatformAuth('owner', 'admin')
+  @IF_MATCH
+  @ApiOp('tenants_update', 'Change a tenant’s name, contacts, localization or tags (honours If-Match)', [400, 404, 412])
+  @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
+  async update(
+    @Param('tenantId', ParseUUIDPipe) tenantId: string,
+    @Body() dto: UpdateTenantDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TenantDto> {
+    return withEtag(res, await this.profile.update(tenantId, dto, ifMatch));
+  }
+
+  @Post(':tenantId/suspend')
+  @PlatformAuth('owner', 'admin')
+  @HttpCode(200)
+  @ApiOp('tenants_suspend', 'Suspend a tenant: its users become read-only admins or are refused (403 tenant_suspended)', [400, 404, 409])
+  @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
+  async suspend(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Body() dto: SuspendTenantDto, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
+    return withEtag(res, await this.lifecycle.suspend(tenantId, dto.reason));
+  }
+
+  @Post(':tenantId/activate')
+  @PlatformAuth('owner', 'admin')
+  @HttpCode(200)
+  @ApiOp('tenants_activate', 'Lift a tenant’s suspension', [400, 404, 409])
+  @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
+  async activate(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Body() dto: ActivateTenantDto, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
+    return withEtag(res, await this.lifecycle.activate(tenantId, dto.reason));
+  }
+
+  @Delete(':tenantId')
+  @PlatformAuth('owner', 'admin')
+  @HttpCode(202)
+  @ApiOp('tenants_delete', 'Soft-delete a tenant: sign-in refused and tokens revoked at once; data purged after the grace period', [400, 404, 409])
+  @ApiAcceptedResponse({ type: TenantDeletionDto })
+  delete(@Param('tenantId', ParseUUIDPipe) tenantId: string): Promise<TenantDeletionDto> {
+    return this.lifecycle.delete(tenantId);
+  }
+
+  @Post(':tenantId/restore')
+  @PlatformAuth('owner', 'admin')
+  @HttpCode(200)
+  @ApiOp('tenants_restore', 'Restore a deleted tenant within its grace period', [400, 404, 409])
+  @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
+  async restore(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
+    return withEtag(res, await this.lifecycle.restore(tenantId));
+  }
+
+  @Post(':tenantId/admin-password-reset')
+  @PlatformAuth('owner', 'admin')
+  @ApiOp('tenants_adminPasswordReset', 'Issue a one-hour, single-use password reset token for the tenant’s first active admin', [400, 404, 409])
+  @ApiCreatedResponse({ type: AdminPasswordResetDto })
+  adminPasswordReset(@Param('tenantId', ParseUUIDPipe) tenantId: string): Promise<AdminPasswordResetDto> {
+    return this.adminReset.issue(tenantId);
+  }
+}
+
+/** Sets the tenant's ETag on the response and maps it to its DTO. */
+function withEtag(res: Response, tenant: Tenant): TenantDto {
+  res.setHeader('ETag', etagOf(tenant.version));
+  return toTenantDto(tenant);
+}

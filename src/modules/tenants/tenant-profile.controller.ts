@@ -1,0 +1,50 @@
+import { Body, Controller, Get, Headers, Patch, Res } from '@nestjs/common';
+import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { TenantAuth } from '../../common/auth';
+import { RequestContext } from '../../common/context';
+import { ApiOp, AuditResource } from '../../common/http';
+import { TenantSelfDto, UpdateTenantSettingsDto } from './dto/tenant-self.dto';
+import { TenantProfileService } from './tenant-profile.service';
+import { TenantQueries } from './tenant-queries.service';
+
+const ETAG_HEADER = { ETag: { description: 'Current version of the tenant, for If-Match', schema: { type: 'string', example: '"3"' } } };
+
+/** The signed-in user's own tenant. The tenant always comes from the token. */
+@ApiTags('tenant-profile')
+@AuditResource('tenants', 'tenant')
+@TenantAuth()
+@Controller('tenant')
+export class TenantProfileController {
+  constructor(
+    private readonly queries: TenantQueries,
+    private readonly profile: TenantProfileService,
+    private readonly context: RequestContext,
+  ) {}
+
+  @Get()
+  @ApiOp('tenantProfile_get', 'Get your organisation’s profile, plan and billing state')
+  @ApiOkResponse({ type: TenantSelfDto, headers: ETAG_HEADER })
+  async get(@Res({ passthrough: true }) res: Response): Promise<TenantSelfDto> {
+    const { dto, etag } = await this.queries.self(this.context.actor.tenantId!);
+    res.setHeader('ETag', etag);
+    return dto;
+  }
+
+  @Patch('settings')
+  @TenantAuth('admin')
+  @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET /api/v1/tenant; stale → 412 precondition_failed' })
+  @ApiOp('tenantProfile_updateSettings', 'Change your organisation’s name, time zone, currency or locale (admins)', [400, 412])
+  @ApiOkResponse({ type: TenantSelfDto, headers: ETAG_HEADER })
+  async updateSettings(
+    @Body() dto: UpdateTenantSettingsDto,
+    @Headers('if-match') ifMatch: string | undefined,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<TenantSelfDto> {
+    const tenantId = this.context.actor.tenantId!;
+    await this.profile.updateSettings(tenantId, dto, ifMatch);
+    const { dto: self, etag } = await this.queries.self(tenantId);
+    res.setHeader('ETag', etag);
+    return self;
+  }
+}

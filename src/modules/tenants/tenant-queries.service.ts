@@ -1,0 +1,203 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { NotFoundError } from '../../common/errors';
+import { AuditQueryService } from '../audit';
+import { TenantUserAccounts } from '../iam';
+import { QuotaService } from '../plans';
+import { UsageCounters } from '../usage';
+import { TenantDetailDto, TenantListItemDto, TenantListQueryDto, TenantQuotaSummaryDto } from './dto/tenant.dto';
+import { TenantSelfDto } from './dto/tenant-self.dto';
+import { Tenant } from './entities/tenant.entity';
+import { TenantNote } from './entities/tenant-note.entity';
+import { etagOf, iso, toTenantDto, trialDaysRemaining, usagePercent } from './tenant.mapper';
+
+interface ListRow {
+  id: string;
+  name: string;
+  slug: string;
+  status: string;
+  tags: string[];
+  created_at: Date;
+  billing_status: string;
+  trial_ends_at: Date | null;
+  plan_code: string;
+  plan_name: string;
+  member_count: number | null;
+  members_limit: number | null;
+}
+
+interface QuotaRow {
+  billing_status: string;
+  trial_ends_at: Date | null;
+  current_period_ends_at: Date | null;
+  plan_code: string;
+  plan_name: string;
+}
+
+const SORT_COLUMNS = { name: 't.name', createdAt: 't.created_at', trialEndsAt: 'q.trial_ends_at' } as const;
+
+/** Escapes LIKE wildcards so a search term matches literally (default escape character `\`). */
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * Read model of the tenants context: the admin list, the detail page and the tenant's own view.
+ *
+ * The list is a read-model query that joins other contexts' tables (tenant_quotas and plans of
+ * the plans context, tenant_usage of the usage context) read-only, so a page costs one query
+ * for its rows plus one count instead of N facade calls; writes to those tables still go only
+ * through their contexts' facades. Filters and sorts are backed by indexes (tenants.name,
+ * created_at, status, GIN on tags; tenant_quotas.billing_status, trial_ends_at, plan_id).
+ */
+@Injectable()
+export class TenantQueries {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly quotas: QuotaService,
+    private readonly usage: UsageCounters,
+    private readonly accounts: TenantUserAccounts,
+    private readonly audit: AuditQueryService,
+  ) {}
+
+  /** One page of tenants with `meta.total`. Deleted tenants are listed only with `status=deleted`. */
+  async list(query: TenantListQueryDto): Promise<{ data: TenantListItemDto[]; meta: { total: number; limit: number; offset: number } }> {
+    const params: unknown[] = [];
+    const param = (value: unknown) => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    const where: string[] = [query.status ? `t.status = ${param(query.status)}` : `t.status <> 'deleted'`];
+    if (query.q) {
+      const term = param(`%${escapeLike(query.q)}%`);
+      where.push(`(t.name ILIKE ${term} OR t.slug ILIKE ${term} OR t.contact_email ILIKE ${term})`);
+    }
+    if (query.billingStatus) where.push(`q.billing_status = ${param(query.billingStatus)}`);
+    if (query.planCode) where.push(`p.code = ${param(query.planCode)}`);
+    if (query.tag) where.push(`t.tags @> ARRAY[${param(query.tag)}]::text[]`);
+    if (query.trialEndingWithinDays !== undefined) {
+      // Includes overdue trials (ended but still in trial): they need attention most.
+      where.push(`q.billing_status = 'trial' AND q.trial_ends_at < now() + make_interval(days => ${param(query.trialEndingWithinDays)})`);
+    }
+    const joins = `FROM tenants t JOIN tenant_quotas q ON q.tenant_id = t.id JOIN plans p ON p.id = q.plan_id`;
+    const filter = `WHERE ${where.join(' AND ')}`;
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const filterParams = [...params];
+    const limit = param(query.limit);
+    const offset = param(query.offset);
+    const tx = this.txHost.tx;
+    const [rows, [{ total }]] = await Promise.all([
+      tx.query(
+        `SELECT t.id, t.name, t.slug, t.status, t.tags, t.created_at, q.billing_status, q.trial_ends_at,
+                p.code AS plan_code, p.name AS plan_name, u.member_count,
+                CASE WHEN q.limit_overrides ? 'members' THEN (q.limit_overrides->>'members')::int
+                     ELSE (p.limits->>'members')::int END AS members_limit
+         ${joins} LEFT JOIN tenant_usage u ON u.tenant_id = t.id
+         ${filter}
+         ORDER BY ${SORT_COLUMNS[query.sort]} ${direction} NULLS LAST, t.id ${direction}
+         LIMIT ${limit} OFFSET ${offset}`,
+        params,
+      ) as Promise<ListRow[]>,
+      tx.query(`SELECT count(*)::int AS total ${joins} ${filter}`, filterParams) as Promise<{ total: number }[]>,
+    ]);
+    const now = Date.now();
+    return {
+      data: rows.map((r) => {
+        const used = r.member_count ?? 0;
+        return {
+          id: r.id,
+          name: r.name,
+          slug: r.slug,
+          status: r.status,
+          billingStatus: r.billing_status,
+          plan: { code: r.plan_code, name: r.plan_name },
+          trialEndsAt: iso(r.trial_ends_at),
+          trialDaysRemaining: trialDaysRemaining(r.trial_ends_at, now),
+          tags: r.tags,
+          usage: { members: { used, limit: r.members_limit, percent: usagePercent(used, r.members_limit) } },
+          createdAt: iso(r.created_at)!,
+        };
+      }),
+      meta: { total, limit: query.limit, offset: query.offset },
+    };
+  }
+
+  /** The tenant entity or 404 (deleted tenants included). @throws NotFoundError `tenant_not_found` */
+  async get(tenantId: string): Promise<Tenant> {
+    const tenant = await this.txHost.tx.getRepository(Tenant).findOne({ where: { id: tenantId } });
+    if (!tenant) throw new NotFoundError('Tenant', tenantId);
+    return tenant;
+  }
+
+  /** The detail page: profile, quota with allowances, usage, admin contact, notes count, last 10 audit rows. */
+  async detail(tenantId: string): Promise<{ dto: TenantDetailDto; etag: string }> {
+    const tenant = await this.get(tenantId);
+    const [quota, usage, admin, notesCount, recentAuditEvents] = await Promise.all([
+      this.quotaSummary(tenantId, true),
+      this.usage.get(tenantId),
+      this.accounts.findActiveUser(tenantId),
+      this.txHost.tx.getRepository(TenantNote).count({ where: { tenantId } }),
+      this.audit.latestForTenant(tenantId, 10),
+    ]);
+    return {
+      dto: {
+        ...toTenantDto(tenant),
+        quota,
+        usage: {
+          members: usage.members,
+          orgAdmins: usage.orgAdmins,
+          projects: usage.projects,
+          domains: usage.domains,
+          automationsPerMonth: usage.automationsPerMonth,
+          lastCalculatedAt: iso(usage.lastCalculatedAt),
+        },
+        adminContact: admin ? { id: admin.id, email: admin.email, fullName: admin.fullName } : null,
+        notesCount,
+        recentAuditEvents,
+      },
+      etag: etagOf(tenant.version),
+    };
+  }
+
+  /** The caller's own tenant (tenant side). @throws NotFoundError */
+  async self(tenantId: string): Promise<{ dto: TenantSelfDto; etag: string }> {
+    const tenant = await this.get(tenantId);
+    const quota = await this.quotaSummary(tenantId, false);
+    return {
+      dto: {
+        id: tenant.id,
+        name: tenant.name,
+        slug: tenant.slug,
+        status: tenant.status,
+        timezone: tenant.timezone,
+        currency: tenant.currency,
+        locale: tenant.locale,
+        plan: quota.plan,
+        billingStatus: quota.billingStatus,
+        trialEndsAt: quota.trialEndsAt,
+      },
+      etag: etagOf(tenant.version),
+    };
+  }
+
+  /** Plan and billing state (read-only join of the plans context's tables), with allowances if asked. */
+  private async quotaSummary(tenantId: string, withAllowances: boolean): Promise<TenantQuotaSummaryDto> {
+    const [rows, allowances] = await Promise.all([
+      this.txHost.tx.query(
+        `SELECT q.billing_status, q.trial_ends_at, q.current_period_ends_at, p.code AS plan_code, p.name AS plan_name
+         FROM tenant_quotas q JOIN plans p ON p.id = q.plan_id WHERE q.tenant_id = $1`,
+        [tenantId],
+      ) as Promise<QuotaRow[]>,
+      withAllowances ? this.quotas.allowances(tenantId) : Promise.resolve([]),
+    ]);
+    const row = rows[0];
+    if (!row) throw new NotFoundError('Tenant quota', tenantId);
+    return {
+      plan: { code: row.plan_code, name: row.plan_name },
+      billingStatus: row.billing_status,
+      trialEndsAt: iso(row.trial_ends_at),
+      trialDaysRemaining: trialDaysRemaining(row.trial_ends_at),
+      currentPeriodEndsAt: iso(row.current_period_ends_at),
+      allowances,
+    };
+  }
+}

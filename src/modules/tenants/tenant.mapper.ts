@@ -1,0 +1,58 @@
+import type { Tenant } from './entities/tenant.entity';
+import type { TenantDto } from './dto/tenant.dto';
+
+const DAY_MS = 86_400_000;
+
+/** ISO 8601 UTC of a date, or null. */
+export const iso = (d: Date | string | null | undefined): string | null => (d ? new Date(d).toISOString() : null);
+
+/** Whole days left until `trialEndsAt`, rounded up and never negative; null without a trial. */
+export function trialDaysRemaining(trialEndsAt: Date | string | null, now = Date.now()): number | null {
+  if (!trialEndsAt) return null;
+  return Math.max(0, Math.ceil((new Date(trialEndsAt).getTime() - now) / DAY_MS));
+}
+
+/** `round(used / limit × 100)`; null when unlimited; a zero limit reads 0 % when unused, else 100 %. */
+export function usagePercent(used: number, limit: number | null): number | null {
+  if (limit === null) return null;
+  if (limit === 0) return used > 0 ? 100 : 0;
+  return Math.round((used * 100) / limit);
+}
+
+/** The strong ETag of a tenant (RFC 9110 §8.8.3): its version in quotes. */
+export const etagOf = (version: number): string => `"${version}"`;
+
+/**
+ * Whether an `If-Match` header value matches the current ETag (RFC 9110 §13.1.1: strong
+ * comparison, `*` matches any current representation, a list matches if any member does).
+ */
+export function ifMatchSatisfied(header: string, version: number): boolean {
+  const current = etagOf(version);
+  return header
+    .split(',')
+    .map((v) => v.trim())
+    .some((v) => v === '*' || v === current);
+}
+
+export function toTenantDto(t: Tenant): TenantDto {
+  return {
+    id: t.id,
+    name: t.name,
+    slug: t.slug,
+    status: t.status,
+    contactEmail: t.contactEmail,
+    contactPhone: t.contactPhone,
+    billingEmail: t.billingEmail,
+    timezone: t.timezone,
+    currency: t.currency,
+    locale: t.locale,
+    tags: t.tags,
+    suspendedReason: t.suspendedReason,
+    suspendedAt: iso(t.suspendedAt),
+    deletedAt: iso(t.deletedAt),
+    purgeAfter: iso(t.purgeAfter),
+    version: t.version,
+    createdAt: iso(t.createdAt)!,
+    updatedAt: iso(t.updatedAt)!,
+  };
+}
