@@ -2,15 +2,19 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { parseConfig } from './config/env';
 
 /** Base path of the versioned API (issue 2 §4). */
 export const API_PREFIX = 'api/v1';
 
-/** Applies what is not a module concern: helmet, the /api/v1 prefix, body limits, proxy trust. */
-export function configureApp(app: INestApplication): void {
+/**
+ * Applies what is not a module concern: helmet, the /api/v1 prefix, body limits, and which
+ * proxies may set X-Forwarded-For (TRUST_PROXY; the client IP keys login throttling and audit).
+ */
+export function configureApp(app: INestApplication, trustProxy: string = parseConfig().trustProxy): void {
   const express = app as NestExpressApplication;
   express.use(helmet());
-  express.set('trust proxy', 'loopback, linklocal, uniquelocal');
+  express.set('trust proxy', trustProxy === 'false' ? false : trustProxy);
   express.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [

@@ -31,6 +31,7 @@ const schema = z
     OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+    TRUST_PROXY: z.string().min(1).default('loopback'),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -57,6 +58,8 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Requests per minute per client IP on the /auth routes (@nestjs/throttler, Redis storage). */
   authRateLimitPerMinute: number;
+  /** Express `trust proxy` value: which proxies may set X-Forwarded-For ('false' trusts none). */
+  trustProxy: string;
 }
 
 /** Thrown by {@link parseConfig}; `variable` names the offending environment variable. */
@@ -107,6 +110,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxRelayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    trustProxy: e.TRUST_PROXY,
   };
 }
 

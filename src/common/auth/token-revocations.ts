@@ -5,8 +5,10 @@ import { AccessTokenClaims } from './token-claims';
 
 /**
  * Immediate revocation of access tokens that are still within their TTL, shared by all
- * instances through Redis (CONVENTIONS §9): a subject (deactivated account), a whole tenant
- * (deleted or purged) or one impersonation session. Keys expire once no token can outlive them.
+ * instances through Redis (CONVENTIONS §9). A subject (deactivated, demoted or re-activated
+ * account) is revoked *up to an instant*: tokens issued before it stop, tokens issued after it
+ * work (access tokens carry a millisecond `iat`). A session, a login family or a deleted tenant is
+ * revoked outright. Keys expire once no token can outlive them.
  */
 @Injectable()
 export class TokenRevocations {
@@ -25,13 +27,15 @@ export class TokenRevocations {
    * whether its subject, tenant, session or family is revoked, and whether its tenant is
    * suspended (by staff or by billing). The suspension policy then needs no database query.
    */
-  async inspect(claims: Pick<AccessTokenClaims, 'sub' | 'tenantId' | 'sid' | 'fid'>): Promise<{ revoked: boolean; tenantSuspended: boolean }> {
+  async inspect(claims: Pick<AccessTokenClaims, 'sub' | 'tenantId' | 'sid' | 'fid' | 'iat'>): Promise<{ revoked: boolean; tenantSuspended: boolean }> {
     const keys = TokenRevocations.keys(claims);
     if (claims.tenantId) keys.push(`suspended:admin:${claims.tenantId}`, `suspended:billing:${claims.tenantId}`);
     const values = await this.redis.mget(...keys);
     const revokedCount = keys.length - (claims.tenantId ? 2 : 0);
+    const issuedAtMs = (claims.iat ?? 0) * 1000;
+    const [subjectRevokedBefore, ...others] = values.slice(0, revokedCount);
     return {
-      revoked: values.slice(0, revokedCount).some((v) => v !== null),
+      revoked: (subjectRevokedBefore !== null && issuedAtMs <= Number(subjectRevokedBefore)) || others.some((v) => v !== null),
       tenantSuspended: values.slice(revokedCount).some((v) => v !== null),
     };
   }
@@ -46,9 +50,13 @@ export class TokenRevocations {
     else await this.redis.del(`suspended:${source}:${tenantId}`);
   }
 
-  /** Revokes every access token of `subject` issued so far, for `ttlSeconds` (≥ the access TTL). */
+  /**
+   * Revokes every access token of `subject` issued until now (ms); later tokens are unaffected,
+   * so a re-activated or re-roled account signs in again at once. Kept `ttlSeconds` (≥ the
+   * longest token lifetime).
+   */
   async revokeSubject(subject: string, ttlSeconds: number): Promise<void> {
-    await this.redis.set(`revoked:sub:${subject}`, '1', 'EX', ttlSeconds);
+    await this.redis.set(`revoked:sub:${subject}`, String(Date.now()), 'EX', Math.max(1, ttlSeconds));
   }
 
   /** Revokes every access token of a tenant; `ttlSeconds` null keeps it until {@link restoreTenant}. */
@@ -70,10 +78,5 @@ export class TokenRevocations {
   /** Revokes the access tokens of one login (token family), e.g. on logout. */
   async revokeFamily(familyId: string, ttlSeconds: number): Promise<void> {
     await this.redis.set(`revoked:fid:${familyId}`, '1', 'EX', Math.max(1, ttlSeconds));
-  }
-
-  /** Lifts a subject revocation (account re-activated). */
-  async restoreSubject(subject: string): Promise<void> {
-    await this.redis.del(`revoked:sub:${subject}`);
   }
 }

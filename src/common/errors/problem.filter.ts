@@ -81,7 +81,8 @@ export class ProblemFilter implements ExceptionFilter {
       requestId,
     });
     if (exception instanceof AppError) {
-      return { problem: { ...base(exception.status, exception.code, exception.detail), ...exception.extra }, headers: exception.headers };
+      // Extension members never overwrite the standard ones (RFC 9457 §3.2).
+      return { problem: { ...exception.extra, ...base(exception.status, exception.code, exception.detail) }, headers: exception.headers };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

@@ -4,3 +4,4 @@ export * from './audit.decorators';
 export * from './validators';
 export * from './idempotency.interceptor';
 export * from './idempotency.module';
+export * from './uuid.pipe';

@@ -130,7 +130,8 @@ export class AuthService {
   }
 
   /**
-   * Changes the caller's password and signs out every other session (all refresh families).
+   * Changes the caller's password and signs out every session, this one included (all refresh
+   * families and their access tokens): the client signs in again with the new password.
    * @throws ValidationError naming `currentPassword` when it is wrong.
    */
   async changePassword(dto: ChangePasswordDto): Promise<void> {

@@ -10,6 +10,7 @@ import { BootstrapOwnerService } from './bootstrap-owner.service';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { StaffMember } from './entities/staff-member.entity';
 import { TenantUser } from './entities/tenant-user.entity';
+import { RevokeStaffTokensWhenStaffChangesListener } from './listeners/revoke-staff-tokens-when-staff-changes.listener';
 import { SyncAccessWhenUserStatusChangesListener } from './listeners/sync-access-when-user-status-changes.listener';
 import { LoginAttemptLimiter } from './login-attempt-limiter';
 import { PasswordHasher } from './password-hasher';
@@ -37,6 +38,7 @@ import { TokenService } from './token.service';
     TenantUsersService,
     PasswordResets,
     SyncAccessWhenUserStatusChangesListener,
+    RevokeStaffTokensWhenStaffChangesListener,
   ],
   exports: [TokenService, PasswordHasher, TenantUserAccounts, PasswordResets],
 })

@@ -57,6 +57,9 @@ export class TokenService {
       jti: randomUUID(),
       ...extra,
     };
+    // Millisecond `iat` (RFC 7519 NumericDate may be fractional) so a subject revocation can
+    // tell tokens issued before it from tokens issued just after it (TokenRevocations).
+    (claims as AccessTokenClaims).iat = Date.now() / 1000;
     return this.jwt.sign(claims, {
       algorithm: ACCESS_TOKEN_ALG,
       header: { alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYP },
@@ -142,8 +145,17 @@ export class TokenService {
     await this.revocations.revokeFamily(familyId, this.config.jwt.accessTtlSeconds);
   }
 
-  /** Revokes every refresh token of a principal (deactivation, password change). */
+  /** Revokes every live refresh token family of a principal and their access tokens (deactivation, password change). */
   async revokeAllFor(principalId: string): Promise<void> {
-    await this.txHost.tx.query(`UPDATE refresh_tokens SET revoked_at = now(), updated_at = now() WHERE principal_id = $1 AND revoked_at IS NULL`, [principalId]);
+    const [rows]: [{ family_id: string }[], number] = await this.txHost.tx.query(
+      `UPDATE refresh_tokens SET revoked_at = now(), updated_at = now()
+       WHERE principal_id = $1 AND revoked_at IS NULL AND expires_at > now()
+       RETURNING family_id`,
+      [principalId],
+    );
+    // Their access tokens stop too (fail-safe if the transaction later rolls back: a re-login).
+    for (const familyId of new Set(rows.map((r) => r.family_id))) {
+      await this.revocations.revokeFamily(familyId, this.config.jwt.accessTtlSeconds);
+    }
   }
 }

@@ -1,7 +1,7 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth } from '../../common/auth';
-import { ApiOp, AuditResource, PageOf } from '../../common/http';
+import { ApiOp, AuditResource, PageOf, UuidPipe } from '../../common/http';
 import { CreateTenantNoteDto, TenantNoteDto, TenantNoteListQueryDto } from './dto/tenant-note.dto';
 import { TenantNotesService } from './tenant-notes.service';
 
@@ -16,14 +16,14 @@ export class AdminTenantNotesController {
   @Get()
   @ApiOp('tenantNotes_list', 'List a tenant’s notes, pinned first, newest first', [400, 404])
   @ApiOkResponse({ type: PageOf(TenantNoteDto) })
-  list(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Query() query: TenantNoteListQueryDto) {
+  list(@Param('tenantId', UuidPipe) tenantId: string, @Query() query: TenantNoteListQueryDto) {
     return this.notes.list(tenantId, query);
   }
 
   @Post()
   @ApiOp('tenantNotes_create', 'Add a note to a tenant', [400, 404])
   @ApiCreatedResponse({ type: TenantNoteDto })
-  create(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Body() dto: CreateTenantNoteDto): Promise<TenantNoteDto> {
+  create(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: CreateTenantNoteDto): Promise<TenantNoteDto> {
     return this.notes.create(tenantId, dto);
   }
 
@@ -31,7 +31,7 @@ export class AdminTenantNotesController {
   @HttpCode(204)
   @ApiOp('tenantNotes_delete', 'Delete a note (its author only)', [400, 404])
   @ApiNoContentResponse({ description: 'Deleted' })
-  async delete(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Param('noteId', ParseUUIDPipe) noteId: string): Promise<void> {
+  async delete(@Param('tenantId', UuidPipe) tenantId: string, @Param('noteId', UuidPipe) noteId: string): Promise<void> {
     await this.notes.delete(tenantId, noteId);
   }
 }

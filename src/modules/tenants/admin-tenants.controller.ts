@@ -1,8 +1,8 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PlatformAuth } from '../../common/auth';
-import { ApiOp, AuditResource, Idempotent, PageOf } from '../../common/http';
+import { ApiOp, AuditResource, Idempotent, PageOf, UuidPipe } from '../../common/http';
 import {
   ActivateTenantDto,
   AdminPasswordResetDto,
@@ -64,7 +64,7 @@ export class AdminTenantsController {
   @Get(':tenantId')
   @ApiOp('tenants_get', 'Get a tenant: profile, quota, usage, admin contact, notes count and latest audit events', [400, 404])
   @ApiOkResponse({ type: TenantDetailDto, headers: ETAG_HEADER })
-  async get(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Res({ passthrough: true }) res: Response): Promise<TenantDetailDto> {
+  async get(@Param('tenantId', UuidPipe) tenantId: string, @Res({ passthrough: true }) res: Response): Promise<TenantDetailDto> {
     const { dto, etag } = await this.queries.detail(tenantId);
     res.setHeader('ETag', etag);
     return dto;
@@ -76,7 +76,7 @@ export class AdminTenantsController {
   @ApiOp('tenants_update', 'Change a tenant’s name, contacts, localization or tags (honours If-Match)', [400, 404, 412])
   @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
   async update(
-    @Param('tenantId', ParseUUIDPipe) tenantId: string,
+    @Param('tenantId', UuidPipe) tenantId: string,
     @Body() dto: UpdateTenantDto,
     @Headers('if-match') ifMatch: string | undefined,
     @Res({ passthrough: true }) res: Response,
@@ -89,7 +89,7 @@ export class AdminTenantsController {
   @HttpCode(200)
   @ApiOp('tenants_suspend', 'Suspend a tenant: its users become read-only admins or are refused (403 tenant_suspended)', [400, 404, 409])
   @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
-  async suspend(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Body() dto: SuspendTenantDto, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
+  async suspend(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: SuspendTenantDto, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
     return withEtag(res, await this.lifecycle.suspend(tenantId, dto.reason));
   }
 
@@ -98,7 +98,7 @@ export class AdminTenantsController {
   @HttpCode(200)
   @ApiOp('tenants_activate', 'Lift a tenant’s suspension', [400, 404, 409])
   @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
-  async activate(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Body() dto: ActivateTenantDto, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
+  async activate(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: ActivateTenantDto, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
     return withEtag(res, await this.lifecycle.activate(tenantId, dto.reason));
   }
 
@@ -107,7 +107,7 @@ export class AdminTenantsController {
   @HttpCode(202)
   @ApiOp('tenants_delete', 'Soft-delete a tenant: sign-in refused and tokens revoked at once; data purged after the grace period', [400, 404, 409])
   @ApiAcceptedResponse({ type: TenantDeletionDto })
-  delete(@Param('tenantId', ParseUUIDPipe) tenantId: string): Promise<TenantDeletionDto> {
+  delete(@Param('tenantId', UuidPipe) tenantId: string): Promise<TenantDeletionDto> {
     return this.lifecycle.delete(tenantId);
   }
 
@@ -116,7 +116,7 @@ export class AdminTenantsController {
   @HttpCode(200)
   @ApiOp('tenants_restore', 'Restore a deleted tenant within its grace period', [400, 404, 409])
   @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
-  async restore(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
+  async restore(@Param('tenantId', UuidPipe) tenantId: string, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
     return withEtag(res, await this.lifecycle.restore(tenantId));
   }
 
@@ -124,7 +124,7 @@ export class AdminTenantsController {
   @PlatformAuth('owner', 'admin')
   @ApiOp('tenants_adminPasswordReset', 'Issue a one-hour, single-use password reset token for the tenant’s first active admin', [400, 404, 409])
   @ApiCreatedResponse({ type: AdminPasswordResetDto })
-  adminPasswordReset(@Param('tenantId', ParseUUIDPipe) tenantId: string): Promise<AdminPasswordResetDto> {
+  adminPasswordReset(@Param('tenantId', UuidPipe) tenantId: string): Promise<AdminPasswordResetDto> {
     return this.adminReset.issue(tenantId);
   }
 }

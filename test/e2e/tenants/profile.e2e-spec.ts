@@ -70,7 +70,8 @@ describe('tenant detail, PATCH with If-Match, and the tenant’s own profile', (
 
   it('an unknown tenant → 404 tenant_not_found; a malformed id → 400', async () => {
     await expectProblem(await detail(randomUUID()), 404, 'tenant_not_found');
-    await expectProblem(await rawFetch(t, '/api/v1/admin/tenants/not-a-uuid', { token: owner }), 400);
+    const bad = await expectProblem(await rawFetch(t, '/api/v1/admin/tenants/not-a-uuid', { token: owner }), 400, 'validation_failed');
+    expect(bad.errors).toEqual([expect.objectContaining({ field: 'tenantId' })]);
   });
 
   it('PATCH with a stale If-Match → 412 and the row is unchanged; with the current one → 200 and a new ETag', async () => {

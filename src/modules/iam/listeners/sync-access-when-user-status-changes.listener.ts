@@ -14,10 +14,11 @@ import type { TenantUserPayload } from '../events/tenant-user.events';
 const LONGEST_TENANT_TOKEN_SECONDS = 60 * 60;
 
 /**
- * Reacts to user.deactivated / user.activated after commit: revokes every access token of the
- * user at once (Redis, all instances) or lifts that revocation. Idempotent and safe against
- * re-delivery out of order: it acts on the user's current state, not on the event alone, so a
- * late re-dispatched user.deactivated cannot lock out a user who was re-activated since.
+ * Reacts after commit to user.deactivated and to a role change (user.updated): revokes every
+ * access token the user holds at once (Redis, all instances), so neither a deactivated account nor
+ * an old role outlives the change by an access TTL. Tokens issued afterwards are unaffected
+ * (TokenRevocations revokes up to an instant), so re-activation needs no reaction. Idempotent and
+ * safe against late re-delivery: a deactivation is only applied while the user is still inactive.
  */
 @Injectable()
 export class SyncAccessWhenUserStatusChangesListener {
@@ -33,10 +34,10 @@ export class SyncAccessWhenUserStatusChangesListener {
     await this.revocations.revokeSubject(event.payload.userId, Math.max(this.config.jwt.accessTtlSeconds, LONGEST_TENANT_TOKEN_SECONDS));
   }
 
-  @OnDomainEvent('user.activated')
-  async onActivated(event: DomainEventEnvelope<TenantUserPayload>): Promise<void> {
-    if ((await this.isActive(event)) !== true) return;
-    await this.revocations.restoreSubject(event.payload.userId);
+  @OnDomainEvent('user.updated')
+  async onUpdated(event: DomainEventEnvelope<TenantUserPayload & { changed: string[] }>): Promise<void> {
+    if (!event.payload.changed.includes('role')) return;
+    await this.revocations.revokeSubject(event.payload.userId, Math.max(this.config.jwt.accessTtlSeconds, LONGEST_TENANT_TOKEN_SECONDS));
   }
 
   /** The user's committed active flag, or null when the user no longer exists (tenant purged). */

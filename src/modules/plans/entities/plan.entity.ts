@@ -22,9 +22,9 @@ export class Plan {
   /** ISO 4217 code, uppercase. */
   @Column({ type: 'char', length: 3 }) currency: string;
   @Column({ type: 'boolean', default: true }) isActive: boolean;
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` }) limits: PlanLimits;
+  @Column({ type: 'jsonb', default: () => `'{}'` }) limits: PlanLimits;
   /** Module code → enabled. */
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` }) features: Record<string, boolean>;
+  @Column({ type: 'jsonb', default: () => `'{}'` }) features: Record<string, boolean>;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

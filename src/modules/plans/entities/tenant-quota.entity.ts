@@ -17,9 +17,9 @@ export class TenantQuota {
   @PrimaryColumn('uuid') tenantId: string;
   @Column({ type: 'uuid' }) planId: string;
   /** Metric → limit override; a key present with null means unlimited; absent means the plan's limit. */
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` }) limitOverrides: PlanLimits;
+  @Column({ type: 'jsonb', default: () => `'{}'` }) limitOverrides: PlanLimits;
   /** Module code → enabled, overriding the plan's features. */
-  @Column({ type: 'jsonb', default: () => `'{}'::jsonb` }) featureOverrides: Record<string, boolean>;
+  @Column({ type: 'jsonb', default: () => `'{}'` }) featureOverrides: Record<string, boolean>;
   @Column({ type: 'text' }) billingStatus: BillingStatus;
   @Column({ type: 'timestamptz', nullable: true }) trialEndsAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) currentPeriodEndsAt: Date | null;

@@ -22,7 +22,7 @@ export class Tenant {
   @Column({ type: 'char', length: 3, default: 'USD' }) currency: string;
   /** BCP 47 language tag. */
   @Column({ type: 'text', default: 'en' }) locale: string;
-  @Column({ type: 'text', array: true, default: () => `'{}'::text[]` }) tags: string[];
+  @Column({ type: 'text', array: true, default: () => `'{}'` }) tags: string[];
   @Column({ type: 'text', nullable: true }) suspendedReason: string | null;
   @Column({ type: 'timestamptz', nullable: true }) suspendedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) deletedAt: Date | null;
