@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth } from '../../common/auth';
-import { ApiOp, AuditResource, PageOf } from '../../common/http';
+import { ApiOp, AuditResource, PageOf, UuidPipe } from '../../common/http';
 import { CreateStaffDto, StaffDto, StaffListQueryDto, UpdateStaffDto } from './dto/staff.dto';
 import { StaffService } from './staff.service';
 
@@ -30,14 +30,14 @@ export class StaffController {
   @Get(':staffId')
   @ApiOp('staff_get', 'Get a staff member', [400, 404])
   @ApiOkResponse({ type: StaffDto })
-  get(@Param('staffId', ParseUUIDPipe) staffId: string): Promise<StaffDto> {
+  get(@Param('staffId', UuidPipe) staffId: string): Promise<StaffDto> {
     return this.staff.get(staffId);
   }
 
   @Patch(':staffId')
   @ApiOp('staff_update', 'Change a staff member’s name, role or active flag', [400, 404, 409])
   @ApiOkResponse({ type: StaffDto })
-  update(@Param('staffId', ParseUUIDPipe) staffId: string, @Body() dto: UpdateStaffDto): Promise<StaffDto> {
+  update(@Param('staffId', UuidPipe) staffId: string, @Body() dto: UpdateStaffDto): Promise<StaffDto> {
     return this.staff.update(staffId, dto);
   }
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { DenyDuringImpersonation, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
-import { ApiOp, AuditResource } from '../../common/http';
+import { ApiOp, AuditResource, UuidPipe } from '../../common/http';
 import { EnforceQuota } from '../plans';
 import { PasswordResetIssuedDto } from './dto/password-reset.dto';
 import {
@@ -55,14 +55,14 @@ export class TenantUsersController {
   @TenantAuth('admin', 'manager')
   @ApiOp('tenantUsers_get', 'Get one of your organisation’s users', [400, 404])
   @ApiOkResponse({ type: TenantUserDto })
-  get(@Param('userId', ParseUUIDPipe) userId: string): Promise<TenantUserDto> {
+  get(@Param('userId', UuidPipe) userId: string): Promise<TenantUserDto> {
     return this.users.get(this.tenantId, userId);
   }
 
   @Patch(':userId')
   @ApiOp('tenantUsers_update', 'Change a user’s name or role (to admin takes an orgAdmins seat; the last admin cannot be demoted)', [400, 402, 404, 409])
   @ApiOkResponse({ type: TenantUserDto })
-  update(@Param('userId', ParseUUIDPipe) userId: string, @Body() dto: UpdateTenantUserDto): Promise<TenantUserDto> {
+  update(@Param('userId', UuidPipe) userId: string, @Body() dto: UpdateTenantUserDto): Promise<TenantUserDto> {
     return this.users.update(this.tenantId, userId, dto);
   }
 
@@ -75,7 +75,7 @@ export class TenantUsersController {
     `409 \`last_admin\` for the last active admin. ${IDEMPOTENT_STATE_NOTE}`,
   )
   @ApiOkResponse({ type: TenantUserDto })
-  deactivate(@Param('userId', ParseUUIDPipe) userId: string): Promise<TenantUserDto> {
+  deactivate(@Param('userId', UuidPipe) userId: string): Promise<TenantUserDto> {
     return this.users.deactivate(this.tenantId, userId);
   }
 
@@ -83,7 +83,7 @@ export class TenantUsersController {
   @HttpCode(200)
   @ApiOp('tenantUsers_activate', 'Re-activate a user (takes its seats again; 402 when none is left)', [400, 402, 404], IDEMPOTENT_STATE_NOTE)
   @ApiOkResponse({ type: TenantUserDto })
-  activate(@Param('userId', ParseUUIDPipe) userId: string): Promise<TenantUserDto> {
+  activate(@Param('userId', UuidPipe) userId: string): Promise<TenantUserDto> {
     return this.users.activate(this.tenantId, userId);
   }
 
@@ -96,7 +96,7 @@ export class TenantUsersController {
     'Earlier unused tokens of the user stop working. Refused during impersonation (403 `impersonation_forbidden`).',
   )
   @ApiCreatedResponse({ type: PasswordResetIssuedDto })
-  issuePasswordReset(@Param('userId', ParseUUIDPipe) userId: string): Promise<PasswordResetIssuedDto> {
+  issuePasswordReset(@Param('userId', UuidPipe) userId: string): Promise<PasswordResetIssuedDto> {
     return this.users.issuePasswordReset(this.tenantId, userId, this.context.actor.id);
   }
 }

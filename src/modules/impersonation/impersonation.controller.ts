@@ -1,8 +1,8 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
-import { ApiOp, AuditResource, PageOf } from '../../common/http';
+import { ApiOp, AuditResource, PageOf, UuidPipe } from '../../common/http';
 import {
   ImpersonationListQueryDto,
   ImpersonationSessionDto,
@@ -45,7 +45,7 @@ export class AdminImpersonationsController {
   @HttpCode(200)
   @ApiOp('impersonations_end', 'End a session now (its token stops working at once)', [400, 404, 409], '409 `impersonation_not_active` when already ended or expired.')
   @ApiOkResponse({ type: ImpersonationSessionDto })
-  end(@Param('sessionId', ParseUUIDPipe) sessionId: string): Promise<ImpersonationSessionDto> {
+  end(@Param('sessionId', UuidPipe) sessionId: string): Promise<ImpersonationSessionDto> {
     return this.sessions.end(sessionId);
   }
 }

@@ -1,7 +1,7 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth } from '../../common/auth';
-import { ApiOp, AuditResource, PageOf } from '../../common/http';
+import { ApiOp, AuditResource, PageOf, UuidPipe } from '../../common/http';
 import { CreatePlanDto, PlanDto, PlanListQueryDto, UpdatePlanDto } from './dto/plan.dto';
 import { PlansService } from './plans.service';
 
@@ -31,7 +31,7 @@ export class PlansController {
   @Get(':planId')
   @ApiOp('plans_get', 'Get a plan', [400, 404])
   @ApiOkResponse({ type: PlanDto })
-  get(@Param('planId', ParseUUIDPipe) planId: string): Promise<PlanDto> {
+  get(@Param('planId', UuidPipe) planId: string): Promise<PlanDto> {
     return this.plans.get(planId);
   }
 
@@ -39,7 +39,7 @@ export class PlansController {
   @PlatformAuth('owner', 'admin')
   @ApiOp('plans_update', 'Change a plan (code is immutable; deactivating keeps existing tenants)', [400, 404])
   @ApiOkResponse({ type: PlanDto })
-  update(@Param('planId', ParseUUIDPipe) planId: string, @Body() dto: UpdatePlanDto): Promise<PlanDto> {
+  update(@Param('planId', UuidPipe) planId: string, @Body() dto: UpdatePlanDto): Promise<PlanDto> {
     return this.plans.update(planId, dto);
   }
 }

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, ParseUUIDPipe, Patch } from '@nestjs/common';
+import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
-import { ApiOp, AuditResource } from '../../common/http';
+import { ApiOp, AuditResource, UuidPipe } from '../../common/http';
 import { TenantAllowancesDto, TenantQuotaDto, UpdateTenantQuotaDto } from './dto/quota.dto';
 import { TenantQuotaService } from './tenant-quota.service';
 
@@ -17,7 +17,7 @@ export class AdminTenantQuotaController {
   @Get()
   @ApiOp('tenantQuota_get', 'Get a tenant’s plan, limits, billing state and allowances', [400, 404])
   @ApiOkResponse({ type: TenantQuotaDto })
-  get(@Param('tenantId', ParseUUIDPipe) tenantId: string): Promise<TenantQuotaDto> {
+  get(@Param('tenantId', UuidPipe) tenantId: string): Promise<TenantQuotaDto> {
     return this.quotas.get(tenantId);
   }
 
@@ -25,7 +25,7 @@ export class AdminTenantQuotaController {
   @PlatformAuth('owner', 'admin')
   @ApiOp('tenantQuota_update', 'Change a tenant’s plan, limit overrides, features or billing state', [400, 404, 422])
   @ApiOkResponse({ type: TenantQuotaDto })
-  update(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Body() dto: UpdateTenantQuotaDto): Promise<TenantQuotaDto> {
+  update(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: UpdateTenantQuotaDto): Promise<TenantQuotaDto> {
     return this.quotas.update(tenantId, dto);
   }
 }

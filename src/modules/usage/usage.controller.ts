@@ -1,8 +1,8 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
-import { ApiOp, AuditResource } from '../../common/http';
+import { ApiOp, AuditResource, UuidPipe } from '../../common/http';
 import { RecalculationJobDto, UsageDto, UsageHistoryDto, UsageHistoryQueryDto } from './dto/usage.dto';
 import { UsageService } from './usage.service';
 
@@ -17,14 +17,14 @@ export class AdminUsageController {
   @Get()
   @ApiOp('usage_get', 'Current usage counters of a tenant', [400, 404])
   @ApiOkResponse({ type: UsageDto })
-  current(@Param('tenantId', ParseUUIDPipe) tenantId: string): Promise<UsageDto> {
+  current(@Param('tenantId', UuidPipe) tenantId: string): Promise<UsageDto> {
     return this.usage.current(tenantId);
   }
 
   @Get('history')
   @ApiOp('usage_history', 'Daily usage snapshots of a tenant (UTC days, inclusive; default last 30 days)', [400, 404])
   @ApiOkResponse({ type: UsageHistoryDto })
-  history(@Param('tenantId', ParseUUIDPipe) tenantId: string, @Query() query: UsageHistoryQueryDto): Promise<UsageHistoryDto> {
+  history(@Param('tenantId', UuidPipe) tenantId: string, @Query() query: UsageHistoryQueryDto): Promise<UsageHistoryDto> {
     return this.usage.history(tenantId, query);
   }
 
@@ -33,7 +33,7 @@ export class AdminUsageController {
   @HttpCode(202)
   @ApiOp('usage_recalculate', 'Recount a tenant’s usage from the source tables and correct drift (async)', [400, 404])
   @ApiAcceptedResponse({ type: RecalculationJobDto })
-  recalculate(@Param('tenantId', ParseUUIDPipe) tenantId: string): Promise<RecalculationJobDto> {
+  recalculate(@Param('tenantId', UuidPipe) tenantId: string): Promise<RecalculationJobDto> {
     return this.usage.requestRecalculation(tenantId);
   }
 }

@@ -64,8 +64,8 @@ describe('errors are RFC 9457 problem+json from one filter', () => {
 
   it('400: a path parameter that is not a uuid', async () => {
     const res = await rawFetch(t, '/api/v1/admin/staff/not-a-uuid', { token: owner });
-    const problem = await expectProblem(res, 400);
-    expect(problem.detail).toMatch(/uuid/i);
+    const problem = await expectProblem(res, 400, 'validation_failed');
+    expect(problem.errors).toEqual([{ field: 'staffId', message: 'staffId must be a UUID' }]);
   });
 
   it('401: no token', async () => {
