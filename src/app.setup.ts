@@ -29,7 +29,15 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   audit: 'Audit trail of every change',
   auth: 'Sign-in, token refresh, sign-out, current principal',
   health: 'Liveness and readiness probes',
+  impersonation: 'Time-limited "login as" sessions of staff in a tenant user’s place',
+  plans: 'Plan catalog: prices, limits, features',
+  quotas: 'Per-tenant plan, limit overrides, billing state and allowances',
   staff: 'Platform staff management (owners)',
+  'tenant-notes': 'Staff notes on a tenant',
+  'tenant-profile': 'The signed-in tenant’s profile and settings',
+  'tenant-users': 'Tenant user management by the tenant’s admins',
+  tenants: 'Tenant provisioning, list, detail and lifecycle',
+  usage: 'Usage counters, recalculation and daily history',
 };
 
 /** Builds the OpenAPI 3.1 document from the controllers (the contract frontend teams receive). */

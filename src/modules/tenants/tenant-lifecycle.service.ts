@@ -17,7 +17,7 @@ const DAY_MS = 86_400_000;
  * Tables holding a tenant's data, emptied by the purge (audit_logs and the outbox stay: the
  * audit trail must outlive the tenant). This is the one place where the tenants context writes
  * other contexts' tables (iam, plans, usage, impersonation): a purge must be atomic, and doing it
- * through per-context listeners of tenant.purged would leave half-purged tenants on a failure.
+ * through per-context listeners of tenant.purged would leave half-purged tenants on a failure (docs/adr/0004).
  */
 const PURGE_TABLES: ReadonlyArray<readonly [table: string, column: string]> = [
   ['password_reset_tokens', 'tenant_id'],

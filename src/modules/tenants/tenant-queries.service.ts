@@ -46,7 +46,7 @@ const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * The list is a read-model query that joins other contexts' tables (tenant_quotas and plans of
  * the plans context, tenant_usage of the usage context) read-only, so a page costs one query
  * for its rows plus one count instead of N facade calls; writes to those tables still go only
- * through their contexts' facades. Filters and sorts are backed by indexes (tenants.name,
+ * through their contexts' facades (docs/adr/0004). Filters and sorts are backed by indexes (tenants.name,
  * created_at, status, GIN on tags; tenant_quotas.billing_status, trial_ends_at, plan_id).
  */
 @Injectable()
@@ -179,7 +179,7 @@ export class TenantQueries {
     };
   }
 
-  /** Plan and billing state (read-only join of the plans context's tables), with allowances if asked. */
+  /** Plan and billing state (read-only join of the plans context's tables, docs/adr/0004), with allowances if asked. */
   private async quotaSummary(tenantId: string, withAllowances: boolean): Promise<TenantQuotaSummaryDto> {
     const [rows, allowances] = await Promise.all([
       this.txHost.tx.query(
