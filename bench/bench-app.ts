@@ -14,6 +14,9 @@ import { NestFactory } from '@nestjs/core';
 import { IsString } from 'class-validator';
 import { PlatformAuth, Public } from '../src/common/auth';
 import { ApiOp, AuditResource } from '../src/common/http';
+import { UnitOfWork } from '../src/common/events';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 
 class EchoDto {
   @IsString() name: string;
@@ -23,6 +26,22 @@ class EchoDto {
 @PlatformAuth()
 @Controller('bench')
 class BenchController {
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+  ) {}
+
+  /** A realistic write: one INSERT in a transaction (joins the audit interceptor's in `full`). */
+  @Post('write')
+  @HttpCode(200)
+  @ApiOp('bench_write', 'bench write with one insert')
+  write(@Body() body: EchoDto) {
+    return this.uow.run(async () => {
+      await this.txHost.tx.query(`INSERT INTO processed_events (consumer, event_id) VALUES ('bench', gen_random_uuid())`);
+      return { ok: true, name: body.name };
+    });
+  }
+
   @Get('ping')
   @ApiOp('bench_ping', 'bench read')
   ping() {

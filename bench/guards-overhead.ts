@@ -45,6 +45,7 @@ async function main(): Promise<void> {
     await load('http://127.0.0.1:3901/api/v1/bench/ping', { duration: 2 }); // warm-up
     results.bareRead = await load('http://127.0.0.1:3901/api/v1/bench/ping');
     results.bareWrite = await load('http://127.0.0.1:3901/api/v1/bench/echo', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' });
+    results.bareDbWrite = await load('http://127.0.0.1:3901/api/v1/bench/write', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"name":"x"}' });
   } finally {
     bare.kill('SIGTERM');
   }
@@ -54,13 +55,15 @@ async function main(): Promise<void> {
     await load('http://127.0.0.1:3902/api/v1/bench/ping', { duration: 2, headers: auth });
     results.fullRead = await load('http://127.0.0.1:3902/api/v1/bench/ping', { headers: auth });
     results.fullWrite = await load('http://127.0.0.1:3902/api/v1/bench/echo', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"name":"x"}' });
+    results.fullDbWrite = await load('http://127.0.0.1:3902/api/v1/bench/write', { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: '{"name":"x"}' });
   } finally {
     full.kill('SIGTERM');
   }
   const r = results as Record<string, { rps: number }>;
   const readCost = 1 - r.fullRead.rps / r.bareRead.rps;
   const writeCost = 1 - r.fullWrite.rps / r.bareWrite.rps;
-  process.stdout.write(`${JSON.stringify({ durationSeconds: DURATION_S, connections: CONNECTIONS, ...results, readPipelineCost: Number(readCost.toFixed(3)), writePipelineCost: Number(writeCost.toFixed(3)) }, null, 2)}\n`);
+  const dbWriteCost = 1 - r.fullDbWrite.rps / r.bareDbWrite.rps;
+  process.stdout.write(`${JSON.stringify({ durationSeconds: DURATION_S, connections: CONNECTIONS, ...results, readPipelineCost: Number(readCost.toFixed(3)), writePipelineCost: Number(writeCost.toFixed(3)), dbWritePipelineCost: Number(dbWriteCost.toFixed(3)) }, null, 2)}\n`);
 }
 
 void main();

@@ -12,7 +12,9 @@ export const MIGRATION_GLOB = join(SRC_ROOT, '..', 'migrations', '*.{ts,js}');
 
 /**
  * TypeORM options shared by the app and the CLI: snake_case names, migrations only
- * (`synchronize` is never on), UTC timestamps.
+ * (`synchronize` is never on), UTC sessions. `random_page_cost=1.1` is the usual SSD setting; with
+ * the default (4, spinning disks) the planner ignores the tenant-search trigram index on tables
+ * of ~10k rows and scans them (bench/README.md).
  */
 export function buildDataSourceOptions(url: string, overrides: Partial<DataSourceOptions> = {}): DataSourceOptions {
   return {
@@ -23,7 +25,7 @@ export function buildDataSourceOptions(url: string, overrides: Partial<DataSourc
     migrations: [MIGRATION_GLOB],
     migrationsTableName: 'migrations',
     migrationsTransactionMode: 'each',
-    extra: { max: 20, options: '-c timezone=UTC' },
+    extra: { max: 20, options: '-c timezone=UTC -c random_page_cost=1.1' },
     ...overrides,
   } as DataSourceOptions;
 }

@@ -5,9 +5,10 @@ import type { TenantStatus } from '../../../common/tenancy';
 @Entity({ name: 'tenants' })
 @Index('ux_tenants_slug', ['slug'], { unique: true })
 @Index('ix_tenants_status', ['status'])
-@Index('ix_tenants_name', ['name'])
-@Index('ix_tenants_created', ['createdAt'])
+@Index('ix_tenants_name', ['name', 'id'])
+@Index('ix_tenants_created', ['createdAt', 'id'])
 @Index('ix_tenants_tags', { synchronize: false }) // GIN index, hand-written in migration TenantsSearchIndexes
+@Index('ix_tenants_search', { synchronize: false }) // trigram GIN on name/slug/contact_email, migration TenantSearchTrigram
 export class Tenant {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'text' }) name: string;
