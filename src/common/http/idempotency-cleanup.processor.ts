@@ -2,6 +2,7 @@ import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Queue } from 'bull';
 import { DataSource } from 'typeorm';
+import { scheduleRepeatable } from '../jobs/schedule';
 
 /** Bull queue of idempotency-key maintenance. */
 export const IDEMPOTENCY_QUEUE = 'idempotency';
@@ -23,7 +24,7 @@ export class IdempotencyCleanupProcessor implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.add(SWEEP_JOB, {}, { repeat: { every: SWEEP_EVERY_MS }, removeOnComplete: true, removeOnFail: 100 });
+    await scheduleRepeatable(this.queue, SWEEP_JOB, { every: SWEEP_EVERY_MS }, { removeOnComplete: 1, removeOnFail: 100 });
   }
 
   /** Returns how many expired keys were deleted. */

@@ -47,19 +47,8 @@ export function toSessionDto(s: ImpersonationSession): ImpersonationSessionDto {
 
 /** Maps a session to the tenant admins' view (who, when, why, how long; no staff ids). */
 function toTenantDto(s: ImpersonationSession): TenantImpersonationDto {
-  return {
-    id: s.id,
-    staffEmail: s.staffEmail,
-    targetUserId: s.targetUserId,
-    targetUserEmail: s.targetUserEmail,
-    reason: s.reason,
-    ticketRef: s.ticketRef,
-    durationMinutes: s.durationMinutes,
-    startedAt: s.startedAt.toISOString(),
-    expiresAt: s.expiresAt.toISOString(),
-    endedAt: s.endedAt?.toISOString() ?? null,
-    active: isActive(s),
-  };
+  const { staffId: _staffId, tenantId: _tenantId, endedBy: _endedBy, ...view } = toSessionDto(s);
+  return view;
 }
 
 /** `iat`/`exp` of a token this service has just signed (no verification needed). */

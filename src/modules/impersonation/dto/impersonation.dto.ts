@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { TENANT_ROLES } from '../../../common/auth';
@@ -49,7 +49,7 @@ export class StartedImpersonationDto {
 export class ImpersonationSessionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) staffId: string;
-  @ApiProperty() staffEmail: string;
+  @ApiProperty({ description: 'Email of the platform staff member who entered' }) staffEmail: string;
   @ApiProperty({ format: 'uuid' }) tenantId: string;
   @ApiProperty({ format: 'uuid' }) targetUserId: string;
   @ApiProperty() targetUserEmail: string;
@@ -63,20 +63,8 @@ export class ImpersonationSessionDto {
   @ApiProperty({ description: 'Neither ended nor expired' }) active: boolean;
 }
 
-/** An impersonation session as the tenant's admins see it: who entered, when, why, for how long. */
-export class TenantImpersonationDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ description: 'Email of the platform staff member who entered' }) staffEmail: string;
-  @ApiProperty({ format: 'uuid' }) targetUserId: string;
-  @ApiProperty() targetUserEmail: string;
-  @ApiProperty() reason: string;
-  @ApiProperty({ type: String, nullable: true }) ticketRef: string | null;
-  @ApiProperty({ example: 30 }) durationMinutes: number;
-  @ApiProperty({ format: 'date-time' }) startedAt: string;
-  @ApiProperty({ format: 'date-time' }) expiresAt: string;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) endedAt: string | null;
-  @ApiProperty({ description: 'Neither ended nor expired' }) active: boolean;
-}
+/** An impersonation session as the tenant's admins see it: who entered (staff email), when, why, for how long. */
+export class TenantImpersonationDto extends OmitType(ImpersonationSessionDto, ['staffId', 'tenantId', 'endedBy'] as const) {}
 
 const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
 
