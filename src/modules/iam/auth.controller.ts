@@ -71,7 +71,7 @@ export class AuthController {
   @AnyPrincipal()
   @DenyDuringImpersonation()
   @HttpCode(204)
-  @ApiOp('auth_changePassword', 'Change your own password (signs out other sessions)', [400])
+  @ApiOp('auth_changePassword', 'Change your own password (signs out every session)', [400])
   @ApiNoContentResponse({ description: 'Password changed' })
   async changePassword(@Body() dto: ChangePasswordDto): Promise<void> {
     await this.auth.changePassword(dto);
