@@ -27,16 +27,19 @@ export class TokenRevocations {
    * whether its subject, tenant, session or family is revoked, and whether its tenant is
    * suspended (by staff or by billing). The suspension policy then needs no database query.
    */
-  async inspect(claims: Pick<AccessTokenClaims, 'sub' | 'tenantId' | 'sid' | 'fid' | 'iat'>): Promise<{ revoked: boolean; tenantSuspended: boolean }> {
-    const keys = TokenRevocations.keys(claims);
-    if (claims.tenantId) keys.push(`suspended:admin:${claims.tenantId}`, `suspended:billing:${claims.tenantId}`);
-    const values = await this.redis.mget(...keys);
-    const revokedCount = keys.length - (claims.tenantId ? 2 : 0);
+  async inspect(claims: Pick<AccessTokenClaims, 'sub' | 'tenantId' | 'sid' | 'fid' | 'iat' | 'act'>): Promise<{ revoked: boolean; tenantSuspended: boolean }> {
+    // Subjects revoked up to an instant: the token's subject and, for an impersonation token,
+    // the staff member acting (a deactivated or demoted impersonator loses the session too).
+    const subjects = [`revoked:sub:${claims.sub}`, ...(claims.act?.sub ? [`revoked:sub:${claims.act.sub}`] : [])];
+    const outright = TokenRevocations.keys(claims).slice(1);
+    const suspension = claims.tenantId ? [`suspended:admin:${claims.tenantId}`, `suspended:billing:${claims.tenantId}`] : [];
+    const values = await this.redis.mget(...subjects, ...outright, ...suspension);
     const issuedAtMs = (claims.iat ?? 0) * 1000;
-    const [subjectRevokedBefore, ...others] = values.slice(0, revokedCount);
+    const subjectValues = values.slice(0, subjects.length);
+    const outrightValues = values.slice(subjects.length, subjects.length + outright.length);
     return {
-      revoked: (subjectRevokedBefore !== null && issuedAtMs <= Number(subjectRevokedBefore)) || others.some((v) => v !== null),
-      tenantSuspended: values.slice(revokedCount).some((v) => v !== null),
+      revoked: subjectValues.some((v) => v !== null && issuedAtMs <= Number(v)) || outrightValues.some((v) => v !== null),
+      tenantSuspended: values.slice(subjects.length + outright.length).some((v) => v !== null),
     };
   }
 
@@ -57,6 +60,27 @@ export class TokenRevocations {
    */
   async revokeSubject(subject: string, ttlSeconds: number): Promise<void> {
     await this.redis.set(`revoked:sub:${subject}`, String(Date.now()), 'EX', Math.max(1, ttlSeconds));
+  }
+
+  /** Tenant ids that currently carry a suspension flag of `source` (boot reconciliation; SCAN, not KEYS). */
+  async suspendedTenantIds(source: 'admin' | 'billing'): Promise<string[]> {
+    return this.scanIds(`suspended:${source}:`);
+  }
+
+  /** Tenant ids whose tokens are currently revoked tenant-wide (boot reconciliation). */
+  async revokedTenantIds(): Promise<string[]> {
+    return this.scanIds('revoked:tenant:');
+  }
+
+  private async scanIds(prefix: string): Promise<string[]> {
+    const ids: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      ids.push(...keys.map((k) => k.slice(prefix.length)));
+    } while (cursor !== '0');
+    return ids;
   }
 
   /** Revokes every access token of a tenant; `ttlSeconds` null keeps it until {@link restoreTenant}. */

@@ -1,7 +1,9 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsInt, IsOptional, IsString, isUUID, Max, MaxLength, Min } from 'class-validator';
 import { ValidationError } from '../errors/app-error';
+
+const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 /** `?limit&offset` of offset-paginated lists: limit 1–100 (default 20), offset ≥ 0. */
 export class PageQueryDto {
@@ -40,7 +42,9 @@ export function encodeCursor(position: KeysetPosition): string {
 export function decodeCursor(cursor: string): KeysetPosition {
   try {
     const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof at !== 'string' || Number.isNaN(Date.parse(at)) || typeof id !== 'string' || !/^[0-9a-f-]{36}$/i.test(id)) throw new Error('shape');
+    // Strict: only what encodeCursor writes (ISO 8601 UTC with ms, a UUID), so a forged cursor
+    // is a 400, never a database cast error.
+    if (typeof at !== 'string' || !ISO_UTC_MS.test(at) || Number.isNaN(Date.parse(at)) || new Date(at).toISOString() !== at || typeof id !== 'string' || !isUUID(id)) throw new Error('shape');
     return { at, id };
   } catch {
     throw new ValidationError([{ field: 'cursor', message: 'cursor is malformed; pass meta.nextCursor unchanged' }]);

@@ -34,7 +34,9 @@ export class AuditQueryService {
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      data: page.map(toDto),
+      // Tenant admins see that staff acted on their tenant and who, but not staff-internal
+      // payloads (note bodies, quota notes, customer ids), the staff id, IP or user agent.
+      data: page.map((row) => (tenantScope ? toTenantView(toDto(row)) : toDto(row))),
       meta: { nextCursor: rows.length > query.limit && last ? encodeCursor({ at: last.occurredAt.toISOString(), id: last.id }) : null, limit: query.limit },
     };
   }
@@ -70,4 +72,10 @@ function toDto(a: AuditLog): AuditLogDto {
     changes: a.changes,
     metadata: a.metadata,
   };
+}
+
+/** The tenant-side view of a row: platform staff rows keep who/what/when/outcome only. */
+function toTenantView(row: AuditLogDto): AuditLogDto {
+  if (row.actorType !== 'platform') return row;
+  return { ...row, actorId: null, changes: null, metadata: null, ip: null, userAgent: null };
 }

@@ -103,10 +103,15 @@ export class AuthService {
     return this.tokens.issuePair(subject, row.familyId);
   }
 
-  /** Revokes the caller's token family (its refresh tokens and access tokens). */
+  /**
+   * Signs the caller out: revokes its token family (refresh and access tokens) or, for an
+   * impersonation token, that session's token (the session record itself ends when it expires or
+   * when staff end it).
+   */
   async logout(): Promise<void> {
     const actor = this.context.actor;
     if (actor.familyId) await this.tokens.revokeFamily(actor.familyId);
+    if (actor.sessionId) await this.tokens.revokeImpersonationToken(actor.sessionId);
   }
 
   /** The current principal; for impersonation tokens, with the impersonator. */

@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomBytes } from 'node:crypto';
 import { RequestContext } from '../../common/context';
+import { UnitOfWork } from '../../common/events';
 import { AppError, ConflictError, NotFoundError } from '../../common/errors';
 import { Mailer } from '../../common/mail';
 import { TenantDirectory } from '../../common/tenancy';
@@ -38,6 +39,7 @@ export class PasswordResets {
     private readonly mailer: Mailer,
     private readonly tenants: TenantDirectory,
     private readonly context: RequestContext,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /**
@@ -63,14 +65,18 @@ export class PasswordResets {
       [userId, tenantId, hashToken(resetToken), PASSWORD_RESET_TTL_MINUTES, requestedBy],
     );
     const expiresAt = new Date(rows[0].expires_at);
-    await this.mailer.send({
-      to: user.email,
-      subject: 'Reset your password',
-      text:
-        `Hello ${user.fullName},\n\nA password reset was requested for your account. Send this token with your new password ` +
-        `to POST ${PASSWORD_RESET_PATH} before ${expiresAt.toISOString()}:\n\n${resetToken}\n\nIf you did not expect this, ignore this message.`,
-      sensitive: [resetToken],
-    });
+    // Mailed once the token row has committed (a rolled-back request mails nothing unusable),
+    // and outside the transaction's row locks.
+    await this.uow.afterCommit(() =>
+      this.mailer.send({
+        to: user.email,
+        subject: 'Reset your password',
+        text:
+          `Hello ${user.fullName},\n\nA password reset was requested for your account. Send this token with your new password ` +
+          `to POST ${PASSWORD_RESET_PATH} before ${expiresAt.toISOString()}:\n\n${resetToken}\n\nIf you did not expect this, ignore this message.`,
+        sensitive: [resetToken],
+      }),
+    );
     return { resetToken, expiresAt };
   }
 

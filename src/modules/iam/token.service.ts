@@ -6,6 +6,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, AccessTokenClaims, TokenRevocations } from '../../common/auth';
 import { UnauthorizedError } from '../../common/errors';
+import { UnitOfWork } from '../../common/events';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { RefreshToken } from './entities/refresh-token.entity';
 
@@ -43,6 +44,7 @@ export class TokenService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly dataSource: DataSource,
     private readonly revocations: TokenRevocations,
+    private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -142,7 +144,15 @@ export class TokenService {
   async revokeFamily(familyId: string, dataSource: DataSource | null = null): Promise<void> {
     const manager = dataSource ? dataSource.manager : this.txHost.tx;
     await manager.query(`UPDATE refresh_tokens SET revoked_at = now(), updated_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [familyId]);
-    await this.revocations.revokeFamily(familyId, this.config.jwt.accessTtlSeconds);
+    const revokeAccess = () => this.revocations.revokeFamily(familyId, this.config.jwt.accessTtlSeconds);
+    // Committed on its own connection: revoke now; in the request's transaction: once it commits.
+    if (dataSource) await revokeAccess();
+    else await this.uow.afterCommit(revokeAccess);
+  }
+
+  /** Revokes an impersonation session's token once the request commits (up to the 60-minute maximum lifetime). */
+  async revokeImpersonationToken(sessionId: string): Promise<void> {
+    await this.uow.afterCommit(() => this.revocations.revokeSession(sessionId, 60 * 60));
   }
 
   /** Revokes every live refresh token family of a principal and their access tokens (deactivation, password change). */
@@ -153,9 +163,10 @@ export class TokenService {
        RETURNING family_id`,
       [principalId],
     );
-    // Their access tokens stop too (fail-safe if the transaction later rolls back: a re-login).
-    for (const familyId of new Set(rows.map((r) => r.family_id))) {
-      await this.revocations.revokeFamily(familyId, this.config.jwt.accessTtlSeconds);
-    }
+    // Their access tokens stop too, once the change has committed.
+    const families = [...new Set(rows.map((r) => r.family_id))];
+    await this.uow.afterCommit(async () => {
+      for (const familyId of families) await this.revocations.revokeFamily(familyId, this.config.jwt.accessTtlSeconds);
+    });
   }
 }

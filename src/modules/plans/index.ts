@@ -4,3 +4,4 @@ export { QuotaGuard, EnforceQuota } from './quota.guard';
 export { QuotaExceededError } from './quota.errors';
 export { QuotaMetric, PlanLimits } from './entities/plan.entity';
 export { BillingStatus, BILLING_STATUSES } from './entities/tenant-quota.entity';
+export { AllowanceDto } from './dto/quota.dto';

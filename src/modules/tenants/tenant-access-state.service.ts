@@ -59,7 +59,11 @@ export class TenantAccessState {
       await this.apply(row.id, row);
       if (row.status === 'deleted' && row.deleted_at && row.purge_after) await this.enqueuePurge(row);
     }
-    if (rows.length) this.logger.log(`rebuilt access state of ${rows.length} suspended or deleted tenant(s)`);
+    // Both ways: flags Redis holds for tenants that are no longer suspended or deleted are cleared.
+    const known = new Set(rows.map((r) => r.id));
+    const stale = [...new Set([...(await this.revocations.suspendedTenantIds('admin')), ...(await this.revocations.revokedTenantIds())])].filter((id) => !known.has(id));
+    for (const id of stale) await this.sync(id);
+    if (rows.length || stale.length) this.logger.log(`rebuilt access state: ${rows.length} suspended or deleted tenant(s), ${stale.length} stale flag(s) reconciled`);
   }
 
   private async apply(tenantId: string, row: StateRow | null): Promise<void> {

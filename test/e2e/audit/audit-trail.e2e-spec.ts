@@ -344,7 +344,12 @@ describe('audit trail', () => {
     });
 
     it('a malformed cursor → 400 naming cursor', async () => {
-      for (const cursor of ['not-a-cursor!!', Buffer.from('{"at":1}').toString('base64url'), Buffer.from('["yesterday","x"]').toString('base64url')]) {
+      const forged = [
+        ['2026-01-01T00:00:00.000Z', '------------------------------------'],
+        ['2026-02-30T00:00:00.000Z', '6f1c2b8e-1d1e-4f0a-9a55-2f0a8a1c3b7d'],
+        ['2026-01-01', '6f1c2b8e-1d1e-4f0a-9a55-2f0a8a1c3b7d'],
+      ].map((pair) => Buffer.from(JSON.stringify(pair)).toString('base64url'));
+      for (const cursor of ['not-a-cursor!!', Buffer.from('{"at":1}').toString('base64url'), Buffer.from('["yesterday","x"]').toString('base64url'), ...forged]) {
         const problem = await expectProblem(await t.as(owner).GET('/api/v1/admin/audit-logs', { params: { query: { cursor } } }), 400, 'validation_failed');
         expect(problem.errors).toEqual([{ field: 'cursor', message: expect.stringContaining('cursor') }]);
         expect(problem.detail).toContain('cursor');

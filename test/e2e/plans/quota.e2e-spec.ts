@@ -1,4 +1,4 @@
-import { UnitOfWork } from '../../../src/common/events';
+import { OutboxRelay, UnitOfWork } from '../../../src/common/events';
 import { TenantUserAccounts } from '../../../src/modules/iam';
 import { QuotaService } from '../../../src/modules/plans';
 import { createTestApp, loginStaff, TestApp, unique } from '../../support/app';
@@ -89,6 +89,39 @@ describe('tenant quotas', () => {
     expect((await t.as(member.token).GET('/api/v1/auth/me')).response.status).toBe(200);
 
     await t.as(owner).PATCH('/api/v1/admin/tenants/{tenantId}/quota', { params: { path: { tenantId: tenant.tenantId } }, body: { billingStatus: 'active' } });
+    expect((await t.as(member.token).GET('/api/v1/tenant/quota')).response.status).toBe(200);
+  });
+});
+
+describe('quota edge cases', () => {
+  let t: TestApp;
+  let owner: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    owner = (await loginStaff(t)).accessToken;
+  });
+  afterAll(() => t.close());
+
+  it('a limit beyond the integer range is a 400 naming it, not a later 500', async () => {
+    const res = await t.as(owner).POST('/api/v1/admin/plans', {
+      body: { code: unique('huge').toLowerCase(), name: 'Huge', monthlyPriceCents: 0, annualPriceCents: 0, currency: 'USD', limits: { members: 3_000_000_000 } },
+    });
+    expect(res.response.status).toBe(400);
+    expect((res.error as { errors: { field: string }[] }).errors[0].field).toBe('limits.members');
+  });
+
+  it('a late re-dispatched quota.updated cannot resurrect a lifted billing suspension', async () => {
+    const tenant = await provisionTenant(t, await createPlan(t, { members: 10 }));
+    const member = await addUser(t, tenant, 'member');
+    const path = { params: { path: { tenantId: tenant.tenantId } } };
+    await t.as(owner).PATCH('/api/v1/admin/tenants/{tenantId}/quota', { ...path, body: { billingStatus: 'suspended' } });
+    const [suspendedEvent] = await t.db.query(`SELECT id FROM outbox WHERE tenant_id = $1 AND event_name = 'quota.updated' ORDER BY occurred_at DESC LIMIT 1`, [tenant.tenantId]);
+    await t.as(owner).PATCH('/api/v1/admin/tenants/{tenantId}/quota', { ...path, body: { billingStatus: 'active' } });
+    expect((await t.as(member.token).GET('/api/v1/tenant/quota')).response.status).toBe(200);
+
+    // Re-dispatch the old "suspended" event as the relay would after a lost dispatch.
+    await t.db.query(`UPDATE outbox SET dispatched_at = NULL, locked_until = now() - interval '1 minute' WHERE id = $1`, [suspendedEvent.id]);
+    await t.app.get(OutboxRelay).drain();
     expect((await t.as(member.token).GET('/api/v1/tenant/quota')).response.status).toBe(200);
   });
 });

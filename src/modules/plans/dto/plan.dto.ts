@@ -1,18 +1,21 @@
 import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs/swagger';
 import { Transform, Type } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, Matches, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsBooleanMap, IsCurrencyCode, PageQueryDto } from '../../../common/http';
 
-/** Per-metric limits: integers ≥ 0; null or absent = unlimited. */
+/** Largest limit a metric can have (PostgreSQL int; counters are int). */
+export const MAX_LIMIT = 2_147_483_647;
+
+/** Per-metric limits: integers 0…2³¹−1; null or absent = unlimited. */
 export class PlanLimitsDto {
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, description: 'Active tenant users' })
-  @IsOptional() @IsInt() @Min(0) members?: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, description: 'Active tenant users with role admin' })
-  @IsOptional() @IsInt() @Min(0) orgAdmins?: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0 }) @IsOptional() @IsInt() @Min(0) projects?: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0 }) @IsOptional() @IsInt() @Min(0) domains?: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, description: 'Automation runs per calendar month' })
-  @IsOptional() @IsInt() @Min(0) automationsPerMonth?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: MAX_LIMIT, description: 'Active tenant users' })
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) members?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: MAX_LIMIT, description: 'Active tenant users with role admin' })
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) orgAdmins?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: MAX_LIMIT }) @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) projects?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: MAX_LIMIT }) @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) domains?: number | null;
+  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: MAX_LIMIT, description: 'Automation runs per calendar month' })
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) automationsPerMonth?: number | null;
 }
 
 /** A plan of the catalog. Prices in minor units of `currency`. */

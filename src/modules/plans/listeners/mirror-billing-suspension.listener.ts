@@ -5,8 +5,9 @@ import { DomainEventEnvelope, OnDomainEvent } from '../../../common/events';
 
 /**
  * Mirrors billingStatus = suspended into the Redis suspension flag read on every request
- * (issue 3 §2 suspension policy). Setting a flag is idempotent, so re-dispatch is harmless.
- * At boot the flags are rebuilt from PostgreSQL, the source of truth.
+ * (issue 3 §2 suspension policy). It copies the *current* row, not the event, so a late or
+ * repeated quota.updated cannot resurrect an old state. At boot the flags are reconciled with
+ * PostgreSQL, the source of truth, both ways.
  */
 @Injectable()
 export class MirrorBillingSuspensionListener implements OnApplicationBootstrap {
@@ -16,13 +17,19 @@ export class MirrorBillingSuspensionListener implements OnApplicationBootstrap {
   ) {}
 
   @OnDomainEvent('quota.updated')
-  async onQuotaUpdated(event: DomainEventEnvelope<{ billingStatus: string; previousBillingStatus: string }>): Promise<void> {
-    if (!event.tenantId) return;
-    await this.revocations.setTenantSuspended(event.tenantId, 'billing', event.payload.billingStatus === 'suspended');
+  async onQuotaUpdated(event: DomainEventEnvelope): Promise<void> {
+    if (event.tenantId) await this.sync(event.tenantId);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const rows: { tenant_id: string }[] = await this.dataSource.query(`SELECT tenant_id FROM tenant_quotas WHERE billing_status = 'suspended'`);
-    for (const row of rows) await this.revocations.setTenantSuspended(row.tenant_id, 'billing', true);
+    const ids = new Set([...rows.map((r) => r.tenant_id), ...(await this.revocations.suspendedTenantIds('billing'))]);
+    for (const id of ids) await this.sync(id);
+  }
+
+  /** Sets the flag from the tenant's committed billing status (cleared when the quota is gone). */
+  private async sync(tenantId: string): Promise<void> {
+    const [row]: { billing_status: string }[] = await this.dataSource.query(`SELECT billing_status FROM tenant_quotas WHERE tenant_id = $1`, [tenantId]);
+    await this.revocations.setTenantSuspended(tenantId, 'billing', row?.billing_status === 'suspended');
   }
 }

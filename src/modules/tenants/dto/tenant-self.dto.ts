@@ -4,7 +4,7 @@ import { IsString, MaxLength, MinLength } from 'class-validator';
 import { IsCurrencyCode } from '../../../common/http';
 import { BILLING_STATUSES } from '../../plans';
 import { canonicalise, canonicalLocale, canonicalTimeZone, IsBcp47Locale, IsIanaTimeZone, OptionalNotNull } from './field-rules';
-import { PlanRefDto, TENANT_STATUSES } from './tenant.dto';
+import { PlanSummaryDto, TENANT_STATUSES } from './tenant.dto';
 
 /** The caller's own tenant, as its users see it. */
 export class TenantSelfDto {
@@ -15,7 +15,7 @@ export class TenantSelfDto {
   @ApiProperty({ example: 'UTC' }) timezone: string;
   @ApiProperty({ example: 'USD' }) currency: string;
   @ApiProperty({ example: 'en' }) locale: string;
-  @ApiProperty({ type: PlanRefDto }) plan: PlanRefDto;
+  @ApiProperty({ type: PlanSummaryDto }) plan: PlanSummaryDto;
   @ApiProperty({ enum: BILLING_STATUSES }) billingStatus: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) trialEndsAt: string | null;
 }

@@ -18,8 +18,7 @@ import {
 import { IsCurrencyCode, PageQueryDto } from '../../../common/http';
 import { AuditLogDto } from '../../audit';
 import { MIN_PASSWORD_LENGTH } from '../../iam';
-import { BILLING_STATUSES } from '../../plans';
-import { USAGE_METRICS } from '../../usage';
+import { AllowanceDto, BILLING_STATUSES } from '../../plans';
 import { canonicalise, canonicalLocale, canonicalTimeZone, IsBcp47Locale, IsIanaTimeZone, OptionalNotNull } from './field-rules';
 
 /** Tenant slug: lowercase letters, digits and hyphens, 3–63 chars, starting and ending with a letter or digit. */
@@ -221,7 +220,8 @@ export class TenantListQueryDto extends PageQueryDto {
   order: 'asc' | 'desc' = 'desc';
 }
 
-export class PlanRefDto {
+/** The plan a tenant is on, as lists show it. */
+export class PlanSummaryDto {
   @ApiProperty({ example: 'growth' }) code: string;
   @ApiProperty({ example: 'Growth' }) name: string;
 }
@@ -244,7 +244,7 @@ export class TenantListItemDto {
   @ApiProperty() slug: string;
   @ApiProperty({ enum: TENANT_STATUSES }) status: string;
   @ApiProperty({ enum: BILLING_STATUSES }) billingStatus: string;
-  @ApiProperty({ type: PlanRefDto }) plan: PlanRefDto;
+  @ApiProperty({ type: PlanSummaryDto }) plan: PlanSummaryDto;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) trialEndsAt: string | null;
   @ApiProperty({ type: Number, nullable: true, description: 'Whole days left in the trial, rounded up, never negative; null without a trial' })
   trialDaysRemaining: number | null;
@@ -253,16 +253,9 @@ export class TenantListItemDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
-export class AllowanceDto {
-  @ApiProperty({ enum: USAGE_METRICS }) metric: string;
-  @ApiProperty({ type: Number, nullable: true, description: 'Effective limit (override ?? plan); null = unlimited' }) limit: number | null;
-  @ApiProperty() used: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'null = unlimited' }) remaining: number | null;
-}
-
 /** The tenant's plan and billing state with its allowances. */
 export class TenantQuotaSummaryDto {
-  @ApiProperty({ type: PlanRefDto }) plan: PlanRefDto;
+  @ApiProperty({ type: PlanSummaryDto }) plan: PlanSummaryDto;
   @ApiProperty({ enum: BILLING_STATUSES }) billingStatus: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) trialEndsAt: string | null;
   @ApiProperty({ type: Number, nullable: true }) trialDaysRemaining: number | null;
