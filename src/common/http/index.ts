@@ -5,3 +5,4 @@ export * from './validators';
 export * from './idempotency.interceptor';
 export * from './idempotency.module';
 export * from './uuid.pipe';
+export * from './search';

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../../common/context';
+import { containsPattern } from '../../common/http';
 import { ConflictError, NotFoundError } from '../../common/errors';
 import { EventBus } from '../../common/events';
 import { QuotaService } from '../plans';
@@ -36,9 +37,6 @@ export function toTenantUserDto(u: TenantUser): TenantUserDto {
 }
 
 /** Escapes LIKE wildcards so a search term matches literally. */
-function likeTerm(q: string): string {
-  return `%${q.replace(/[\\%_]/g, '\\$&')}%`;
-}
 
 /**
  * Tenant user management by a tenant's own admins (issue 3 §3). Every method takes the
@@ -66,7 +64,7 @@ export class TenantUsersService {
   /** Filtered, offset-paginated users of the tenant, with the members allowance in `meta.quota`. */
   async list(tenantId: string, query: TenantUserListQueryDto): Promise<TenantUserPageDto> {
     const qb = this.repo.createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId });
-    if (query.q) qb.andWhere('(u.email ILIKE :q OR u.full_name ILIKE :q)', { q: likeTerm(query.q) });
+    if (query.q) qb.andWhere('(u.email ILIKE :q OR u.full_name ILIKE :q)', { q: containsPattern(query.q) });
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.status) qb.andWhere('u.is_active = :active', { active: query.status === 'active' });
     const [rows, total] = await qb.orderBy('u.createdAt', 'ASC').addOrderBy('u.id', 'ASC').take(query.limit).skip(query.offset).getManyAndCount();

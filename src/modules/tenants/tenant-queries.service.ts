@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundError } from '../../common/errors';
+import { containsPattern } from '../../common/http';
 import { AuditQueryService } from '../audit';
 import { TenantUserAccounts } from '../iam';
 import { QuotaService } from '../plans';
@@ -43,8 +44,6 @@ interface QuotaRow {
 const SORT_COLUMNS = { name: 't.name', createdAt: 't.created_at', trialEndsAt: 'q.trial_ends_at' } as const;
 const NULLS: Record<keyof typeof SORT_COLUMNS, string> = { name: '', createdAt: '', trialEndsAt: ' NULLS LAST' };
 
-/** Escapes LIKE wildcards so a search term matches literally (default escape character `\`). */
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
  * Read model of the tenants context: the admin list, the detail page and the tenant's own view.
@@ -74,7 +73,7 @@ export class TenantQueries {
     };
     const where: string[] = [query.status ? `t.status = ${param(query.status)}` : `t.status <> 'deleted'`];
     if (query.q) {
-      const term = param(`%${escapeLike(query.q)}%`);
+      const term = param(containsPattern(query.q));
       // Same expression as the trigram index ix_tenants_search (migration TenantSearchTrigram).
       where.push(`(t.name || ' ' || t.slug || ' ' || t.contact_email) ILIKE ${term}`);
     }

@@ -34,6 +34,7 @@ export function ifMatchSatisfied(header: string, version: number): boolean {
     .some((v) => v === '*' || v === current);
 }
 
+/** Maps a tenant entity to its public profile shape (ISO 8601 UTC times). */
 export function toTenantDto(t: Tenant): TenantDto {
   return {
     id: t.id,

@@ -3,7 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundError } from '../../common/errors';
 import { TenantUsage } from './entities/tenant-usage.entity';
-import { METRIC_COLUMN, USAGE_METRICS, UsageMetric, UsageSnapshot } from './usage-metrics';
+import { METRIC_COLUMN, UsageMetric, UsageSnapshot } from './usage-metrics';
 
 /** Maps a tenant_usage row to counters by metric. */
 export function toUsageSnapshot(row: TenantUsage): UsageSnapshot {
@@ -58,10 +58,5 @@ export class UsageCounters {
   async decrement(tenantId: string, metric: UsageMetric, amount = 1): Promise<void> {
     const col = METRIC_COLUMN[metric];
     await this.txHost.tx.query(`UPDATE tenant_usage SET ${col} = GREATEST(0, ${col} - $2), updated_at = now() WHERE tenant_id = $1`, [tenantId, amount]);
-  }
-
-  /** Whether `metric` is a known metric name. */
-  static isMetric(value: string): value is UsageMetric {
-    return (USAGE_METRICS as readonly string[]).includes(value);
   }
 }

@@ -23,12 +23,14 @@ export class TenantLoginDto extends StaffLoginDto {
   tenantSlug: string;
 }
 
+/** Body of POST /auth/refresh: the last refresh token (single-use). */
 export class RefreshDto {
   @ApiProperty({ description: 'The refresh token from the last login or refresh' })
   @IsString() @IsNotEmpty() @MaxLength(200)
   refreshToken: string;
 }
 
+/** Body of POST /auth/password; `newPassword` has at least 12 characters. */
 export class ChangePasswordDto {
   @ApiProperty({ format: 'password' }) @IsString() @IsNotEmpty() @MaxLength(1024) currentPassword: string;
   @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH })
@@ -44,6 +46,7 @@ export class TokenPairDto {
   @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 }) expiresIn: number;
 }
 
+/** Who is acting in place of the signed-in user (RFC 8693 `act`), and the session. */
 export class ImpersonatorDto {
   @ApiProperty({ format: 'uuid' }) staffId: string;
   @ApiProperty({ format: 'uuid' }) sessionId: string;

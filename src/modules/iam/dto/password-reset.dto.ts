@@ -8,6 +8,7 @@ export class PasswordResetIssuedDto {
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
 }
 
+/** Body of POST /auth/password/reset: a one-hour, single-use reset token and the new password (≥ 12 chars). */
 export class ResetPasswordDto {
   @ApiProperty({ description: 'The reset token (prt_…)' }) @IsString() @IsNotEmpty() @MaxLength(200) token: string;
   @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH })

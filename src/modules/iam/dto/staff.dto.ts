@@ -17,6 +17,7 @@ export class StaffDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
+/** Body of POST /admin/staff; email is stored lowercase and must be unique (409). */
 export class CreateStaffDto {
   @ApiProperty({ example: 'support@example.com' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
@@ -27,10 +28,12 @@ export class CreateStaffDto {
   @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH }) @IsString() @MinLength(MIN_PASSWORD_LENGTH) @MaxLength(1024) password: string;
 }
 
+/** Body of PATCH /admin/staff/:staffId; the last active owner cannot be demoted or deactivated (409). */
 export class UpdateStaffDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MinLength(1) @MaxLength(200) fullName?: string;
   @ApiPropertyOptional({ enum: STAFF_ROLES }) @IsOptional() @IsIn(STAFF_ROLES) role?: (typeof STAFF_ROLES)[number];
   @ApiPropertyOptional() @IsOptional() @IsBoolean() isActive?: boolean;
 }
 
+/** Paging of GET /admin/staff. */
 export class StaffListQueryDto extends PageQueryDto {}

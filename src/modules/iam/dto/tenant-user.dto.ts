@@ -30,6 +30,7 @@ export class CreatedTenantUserDto extends TenantUserDto {
   temporaryPassword?: string;
 }
 
+/** Body of POST /tenant/users; without a password one is generated and returned once. Takes a members seat (and an orgAdmins seat for admins). */
 export class CreateTenantUserDto {
   @ApiProperty({ example: 'jane@acme.example' })
   @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value))
@@ -45,6 +46,7 @@ export class CreateTenantUserDto {
   password?: string;
 }
 
+/** Body of PATCH /tenant/users/:userId; a change to or from admin takes or frees an orgAdmins seat. */
 export class UpdateTenantUserDto {
   @ApiPropertyOptional({ example: 'Jane Roe' }) @IsOptional() @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(200) fullName?: string;
   @ApiPropertyOptional({ enum: TENANT_ROLES, description: 'To admin takes an orgAdmins seat (402 when none is left)' })
@@ -74,6 +76,7 @@ export class TenantUserPageMetaDto extends PageMetaDto {
   @ApiProperty({ type: ListQuotaDto }) quota: ListQuotaDto;
 }
 
+/** A page of tenant users with the members allowance in `meta.quota`. */
 export class TenantUserPageDto {
   @ApiProperty({ type: [TenantUserDto] }) data: TenantUserDto[];
   @ApiProperty({ type: TenantUserPageMetaDto }) meta: TenantUserPageMetaDto;

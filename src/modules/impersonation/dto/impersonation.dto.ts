@@ -11,6 +11,7 @@ export const IMPERSONATION_DEFAULT_MINUTES = 30;
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
+/** Body of POST /admin/impersonations: reason ≥ 10 chars, durationMinutes 1–60 (default 30); userId defaults to an active admin. */
 export class StartImpersonationDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() tenantId: string;
 
@@ -29,6 +30,7 @@ export class StartImpersonationDto {
   durationMinutes: number = IMPERSONATION_DEFAULT_MINUTES;
 }
 
+/** The tenant user a session acts as. */
 export class ImpersonationTargetUserDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() email: string;
@@ -77,4 +79,5 @@ export class ImpersonationListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() staffId?: string;
 }
 
+/** Paging of GET /tenant/impersonations. */
 export class TenantImpersonationListQueryDto extends PageQueryDto {}

@@ -35,6 +35,7 @@ export class PlanDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
+/** Body of POST /admin/plans; prices in minor units of `currency` (ISO 4217); `code` is unique (409) and immutable. */
 export class CreatePlanDto {
   @ApiProperty({ example: 'growth', description: 'Unique lowercase slug; immutable' })
   @IsString() @Matches(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'code must be a lowercase slug (letters, digits, hyphens; 1–63 chars)' })
@@ -55,6 +56,7 @@ export class CreatePlanDto {
 /** Everything but `code` (immutable; sending it is a 400). Limits and features replace the stored ones. */
 export class UpdatePlanDto extends PartialType(OmitType(CreatePlanDto, ['code'] as const)) {}
 
+/** Filter and paging of GET /admin/plans. */
 export class PlanListQueryDto extends PageQueryDto {
   @ApiPropertyOptional({ description: 'Only active (true) or inactive (false) plans' })
   @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()

@@ -14,6 +14,7 @@ export class AllowanceDto {
   @ApiProperty({ type: Number, nullable: true, description: 'Never negative; null = unlimited' }) remaining: number | null;
 }
 
+/** The plan a quota points at. */
 export class PlanRefDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'growth' }) code: string;

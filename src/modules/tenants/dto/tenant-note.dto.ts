@@ -13,6 +13,7 @@ export class TenantNoteDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
+/** Body of POST /admin/tenants/:tenantId/notes (1–5000 chars; pinned notes list first). */
 export class CreateTenantNoteDto {
   @ApiProperty({ minLength: 1, maxLength: 5000, example: 'Customer asked for an invoice in EUR from next month.' })
   @IsString() @MinLength(1) @MaxLength(5000)
@@ -23,4 +24,5 @@ export class CreateTenantNoteDto {
   pinned?: boolean;
 }
 
+/** Paging of a tenant’s notes. */
 export class TenantNoteListQueryDto extends PageQueryDto {}

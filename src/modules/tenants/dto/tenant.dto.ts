@@ -226,6 +226,7 @@ export class PlanSummaryDto {
   @ApiProperty({ example: 'Growth' }) name: string;
 }
 
+/** Seats used against the effective members limit; percent is null when unlimited. */
 export class SeatUsageDto {
   @ApiProperty({ example: 7 }) used: number;
   @ApiProperty({ type: Number, nullable: true, example: 10, description: 'null = unlimited' }) limit: number | null;
@@ -233,6 +234,7 @@ export class SeatUsageDto {
   percent: number | null;
 }
 
+/** Usage shown on a tenant list row. */
 export class TenantListUsageDto {
   @ApiProperty({ type: SeatUsageDto }) members: SeatUsageDto;
 }
@@ -289,12 +291,14 @@ export class TenantDetailDto extends TenantDto {
   @ApiProperty({ type: [AuditLogDto], description: 'The 10 latest audit rows of this tenant, newest first' }) recentAuditEvents: AuditLogDto[];
 }
 
+/** Body of POST /admin/tenants/:tenantId/suspend; the reason is recorded and audited. */
 export class SuspendTenantDto {
   @ApiProperty({ example: 'Chargeback under investigation (ticket 4711)' })
   @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(1000)
   reason: string;
 }
 
+/** Body of POST /admin/tenants/:tenantId/activate. */
 export class ActivateTenantDto {
   @ApiPropertyOptional({ example: 'Payment received' })
   @IsOptional() @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(1000)

@@ -23,11 +23,13 @@ export class UsageHistoryPointDto {
   @ApiProperty() automationsPerMonth: number;
 }
 
+/** The UTC day range a history answer covers (inclusive). */
 export class UsageHistoryRangeDto {
   @ApiProperty({ example: '2026-11-01' }) from: string;
   @ApiProperty({ example: '2026-11-30' }) to: string;
 }
 
+/** Daily usage snapshots, oldest first. */
 export class UsageHistoryDto {
   @ApiProperty({ type: [UsageHistoryPointDto] }) data: UsageHistoryPointDto[];
   @ApiProperty({ type: UsageHistoryRangeDto }) meta: UsageHistoryRangeDto;
