@@ -15,6 +15,7 @@ import { AuthenticationGuard, AuthModule, PolicyGuard } from './common/auth';
 import { ContextModule, requestIdOf, RequestStore } from './common/context';
 import { ProblemFilter, validationExceptionFactory } from './common/errors';
 import { EventsModule } from './common/events';
+import { RejectNulCharactersPipe } from './common/http';
 import { REDIS, RedisModule } from './common/redis';
 import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { buildDataSourceOptions } from './database/typeorm-options';
@@ -128,6 +129,7 @@ export const INFRASTRUCTURE_IMPORTS = [
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: PolicyGuard },
     { provide: APP_GUARD, useExisting: QuotaGuard },
+    { provide: APP_PIPE, useClass: RejectNulCharactersPipe },
     {
       provide: APP_PIPE,
       useValue: new ValidationPipe({

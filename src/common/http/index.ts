@@ -6,3 +6,4 @@ export * from './idempotency.interceptor';
 export * from './idempotency.module';
 export * from './uuid.pipe';
 export * from './search';
+export * from './nul-characters.pipe';

@@ -5,14 +5,17 @@ import { ValidationError } from '../errors/app-error';
 
 const ISO_UTC_MS = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
-/** `?limit&offset` of offset-paginated lists: limit 1–100 (default 20), offset ≥ 0. */
+/** Largest `offset` accepted (PostgreSQL int range; deeper pages belong to cursors). */
+export const MAX_OFFSET = 2_147_483_647;
+
+/** `?limit&offset` of offset-paginated lists: limit 1–100 (default 20), offset 0…2³¹−1. */
 export class PageQueryDto {
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100)
   limit: number = 20;
 
-  @ApiPropertyOptional({ minimum: 0, default: 0 })
-  @IsOptional() @Type(() => Number) @IsInt() @Min(0)
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(MAX_OFFSET)
   offset: number = 0;
 }
 
