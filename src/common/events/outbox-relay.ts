@@ -40,4 +40,33 @@ export class OutboxRelay {
     if (total) this.logger.log(`relayed ${total} outbox event(s)`);
     return total;
   }
+
+  /**
+   * Deletes dispatched outbox rows older than `outboxDays` and inbox (processed_events) rows older
+   * than `inboxDays`, in batches. An inbox row must outlive any possible re-dispatch of its event,
+   * hence the longer default. Returns the rows deleted from each table.
+   */
+  async prune(outboxDays = 7, inboxDays = 30, batchSize = 5000): Promise<{ outbox: number; inbox: number }> {
+    const sweep = async (sql: string, days: number): Promise<number> => {
+      let total = 0;
+      for (;;) {
+        const result: [unknown[], number] = await this.dataSource.query(sql, [days, batchSize]);
+        const deleted = Array.isArray(result) ? Number(result[1] ?? 0) : 0;
+        total += deleted;
+        if (deleted < batchSize) return total;
+      }
+    };
+    const outbox = await sweep(
+      `DELETE FROM outbox WHERE id IN (
+         SELECT id FROM outbox WHERE dispatched_at < now() - make_interval(days => $1) LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      outboxDays,
+    );
+    const inbox = await sweep(
+      `DELETE FROM processed_events WHERE (consumer, event_id) IN (
+         SELECT consumer, event_id FROM processed_events WHERE created_at < now() - make_interval(days => $1) LIMIT $2 FOR UPDATE SKIP LOCKED)`,
+      inboxDays,
+    );
+    if (outbox || inbox) this.logger.log(`pruned ${outbox} dispatched outbox row(s) and ${inbox} inbox row(s)`);
+    return { outbox, inbox };
+  }
 }
