@@ -27,7 +27,7 @@ describe('outbox and inbox retention', () => {
     expect(result.outbox).toBeGreaterThanOrEqual(1);
     const left = await t.db.query(`SELECT id FROM outbox WHERE id = ANY($1::uuid[]) ORDER BY id`, [[oldDone, freshDone, oldPending]]);
     expect(left.map((r: { id: string }) => r.id).sort()).toEqual([freshDone, oldPending].sort());
-    const inbox = await t.db.query(`SELECT event_id FROM processed_events WHERE consumer = 'prune-test'`);
+    const inbox = await t.db.query(`SELECT event_id FROM processed_events WHERE consumer = 'prune-test' AND event_id = ANY($1::uuid[])`, [[oldInbox, freshInbox]]);
     expect(inbox.map((r: { event_id: string }) => r.event_id)).toEqual([freshInbox]);
   });
 });
