@@ -1,5 +1,5 @@
 export { PlansModule } from './plans.module';
-export { QuotaService, Allowance, effectiveLimit, toAllowance } from './quota.service';
+export { QuotaService, Allowance, effectiveLimit, effectiveLimitSql, toAllowance } from './quota.service';
 export { QuotaGuard, EnforceQuota } from './quota.guard';
 export { QuotaExceededError } from './quota.errors';
 export { QuotaMetric, PlanLimits } from './entities/plan.entity';

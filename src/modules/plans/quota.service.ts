@@ -22,6 +22,14 @@ export function effectiveLimit(plan: PlanLimits, overrides: PlanLimits, metric: 
 }
 
 /**
+ * The same rule as {@link effectiveLimit} as a SQL expression, for read models that join
+ * `tenant_quotas` and `plans` (aliases `quota`, `plan`) and must not compute it row by row.
+ */
+export function effectiveLimitSql(metric: QuotaMetric, quota = 'q', plan = 'p'): string {
+  return `CASE WHEN ${quota}.limit_overrides ? '${metric}' THEN (${quota}.limit_overrides->>'${metric}')::int ELSE (${plan}.limits->>'${metric}')::int END`;
+}
+
+/**
  * The plans context's facade for quotas: creating a tenant's quota, reading allowances and
  * reserving/releasing metered resources in the caller's transaction.
  */

@@ -5,7 +5,7 @@ import { NotFoundError } from '../../common/errors';
 import { containsPattern } from '../../common/http';
 import { AuditQueryService } from '../audit';
 import { TenantUserAccounts } from '../iam';
-import { QuotaService } from '../plans';
+import { effectiveLimitSql, QuotaService } from '../plans';
 import { UsageCounters } from '../usage';
 import { TenantDetailDto, TenantListItemDto, TenantListQueryDto, TenantQuotaSummaryDto } from './dto/tenant.dto';
 import { TenantSelfDto } from './dto/tenant-self.dto';
@@ -97,8 +97,7 @@ export class TenantQueries {
       tx.query(
         `SELECT t.id, t.name, t.slug, t.status, t.tags, t.created_at, q.billing_status, q.trial_ends_at,
                 p.code AS plan_code, p.name AS plan_name, u.member_count,
-                CASE WHEN q.limit_overrides ? 'members' THEN (q.limit_overrides->>'members')::int
-                     ELSE (p.limits->>'members')::int END AS members_limit
+                ${effectiveLimitSql('members')} AS members_limit
          ${joins} LEFT JOIN tenant_usage u ON u.tenant_id = t.id
          ${filter}
          ORDER BY ${SORT_COLUMNS[query.sort]} ${direction}${NULLS[query.sort]}, t.id ${direction}
