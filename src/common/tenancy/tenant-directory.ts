@@ -16,6 +16,10 @@ export interface TenantRef {
 export abstract class TenantDirectory {
   /** The tenant with this slug, or null. */
   abstract findBySlug(slug: string): Promise<TenantRef | null>;
-  /** The tenant with this id, or null. */
-  abstract findById(id: string): Promise<TenantRef | null>;
+  /**
+   * The tenant with this id, or null. With `lockForShare` (inside a transaction) the row is read
+   * `FOR SHARE`, so a concurrent suspend or delete waits until the caller commits: a decision
+   * taken on the tenant's status cannot race a status change.
+   */
+  abstract findById(id: string, opts?: { lockForShare?: boolean }): Promise<TenantRef | null>;
 }

@@ -86,7 +86,8 @@ export class ImpersonationService {
   async start(dto: StartImpersonationDto): Promise<StartedImpersonationDto> {
     const staff = this.context.actor;
     this.context.noteAudit({ tenantId: dto.tenantId });
-    const tenant = await this.tenants.findById(dto.tenantId);
+    // FOR SHARE: a suspension or deletion committing meanwhile waits for this session to be recorded.
+    const tenant = await this.tenants.findById(dto.tenantId, { lockForShare: true });
     if (!tenant) throw new NotFoundError('Tenant', dto.tenantId);
     if (tenant.status !== 'active') {
       throw new ConflictError('tenant_not_active', `Tenant ${tenant.slug} is ${tenant.status}; only users of an active tenant can be impersonated.`, { tenantStatus: tenant.status });

@@ -15,8 +15,10 @@ export class TenantDirectoryService extends TenantDirectory {
     return this.toRef(await this.txHost.tx.getRepository(Tenant).findOne({ where: { slug } }));
   }
 
-  async findById(id: string): Promise<TenantRef | null> {
-    return this.toRef(await this.txHost.tx.getRepository(Tenant).findOne({ where: { id } }));
+  async findById(id: string, opts: { lockForShare?: boolean } = {}): Promise<TenantRef | null> {
+    const qb = this.txHost.tx.getRepository(Tenant).createQueryBuilder('t').where('t.id = :id', { id });
+    if (opts.lockForShare) qb.setLock('pessimistic_read');
+    return this.toRef(await qb.getOne());
   }
 
   private toRef(t: Tenant | null): TenantRef | null {
