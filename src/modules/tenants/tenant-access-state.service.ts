@@ -79,6 +79,13 @@ export class TenantAccessState {
 
   private async enqueuePurge(row: StateRow): Promise<void> {
     const deletedAt = new Date(row.deleted_at!);
+    // A purge that used up its attempts stays in Bull's failed set under the same id, where add()
+    // would silently do nothing: retry it instead (boot rebuild, re-dispatched tenant.deleted).
+    const existing = await this.queue.getJob(purgeJobId(row.id, deletedAt));
+    if (existing && (await existing.isFailed())) {
+      await existing.retry();
+      return;
+    }
     await this.queue.add(
       PURGE_JOB,
       { tenantId: row.id, deletedAt: deletedAt.toISOString() },
