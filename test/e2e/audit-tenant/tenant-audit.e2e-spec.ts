@@ -1,5 +1,5 @@
 import { createTestApp, expectProblem, loginStaff, rawFetch, requestId, TestApp, unique } from '../../support/app';
-import { addUser, provisionTenant, TenantFixture } from '../../support/iam-fixtures';
+import { addUser, provisionSignedInTenant, TenantFixture } from '../../support/fixtures';
 
 describe('tenant-side audit log', () => {
   let t: TestApp;
@@ -11,8 +11,8 @@ describe('tenant-side audit log', () => {
   beforeAll(async () => {
     t = await createTestApp();
     staffToken = (await loginStaff(t)).accessToken;
-    a = await provisionTenant(t, { members: 3 });
-    b = await provisionTenant(t, { members: 10 });
+    a = await provisionSignedInTenant(t, { members: 3 });
+    b = await provisionSignedInTenant(t, { members: 10 });
     for (let i = 0; i < 2; i++) {
       const res = await t.as(a.admin.accessToken).POST('/api/v1/tenant/users', { body: { email: `${unique('aud')}@example.test`, fullName: `User ${i}`, role: 'member' } });
       ids.created.push(res.data!.id);

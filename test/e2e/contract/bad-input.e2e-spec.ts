@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createTestApp, loginStaff, TestApp } from '../../support/app';
-import { createPlan, loginTenant, provisionTenant } from '../../support/quota-fixtures';
+import { insertPlan, provisionTenant, signInToken } from '../../support/fixtures';
 
 /**
  * "Every bad input gets a clear 4xx; a 5xx is a bug": walks every operation of openapi.json and
@@ -56,8 +56,8 @@ describe('no bad input ends in a 5xx', () => {
   beforeAll(async () => {
     t = await createTestApp();
     staff = (await loginStaff(t)).accessToken;
-    const tenant = await provisionTenant(t, await createPlan(t, { members: 50 }));
-    tenantAdmin = await loginTenant(t, tenant.slug, tenant.adminEmail, tenant.adminPassword);
+    const tenant = await provisionTenant(t, (await insertPlan(t, { limits: { members: 50 } })).code);
+    tenantAdmin = await signInToken(t, tenant.slug, tenant.admin.email, tenant.admin.password);
   });
   afterAll(() => t.close());
 

@@ -2,14 +2,14 @@ import { Logger } from '@nestjs/common';
 import { UnitOfWork } from '../../../src/common/events';
 import { PasswordResets } from '../../../src/modules/iam';
 import { createTestApp, expectProblem, requestId, TestApp } from '../../support/app';
-import { addUser, provisionTenant, signIn, TenantFixture, UserFixture } from '../../support/iam-fixtures';
+import { addUser, provisionSignedInTenant, signIn, TenantFixture, UserFixture } from '../../support/fixtures';
 
 describe('password reset', () => {
   let t: TestApp;
   let tenant: TenantFixture;
   beforeAll(async () => {
     t = await createTestApp();
-    tenant = await provisionTenant(t, { members: 50 });
+    tenant = await provisionSignedInTenant(t, { members: 50 });
   });
   afterAll(() => t.close());
   afterEach(() => jest.restoreAllMocks());
@@ -108,7 +108,7 @@ describe('password reset', () => {
   });
 
   it('the facade refuses another tenant’s user (404)', async () => {
-    const other = await provisionTenant(t);
+    const other = await provisionSignedInTenant(t);
     await expect(t.app.get(UnitOfWork).run(() => t.app.get(PasswordResets).issue(tenant.id, other.admin.id, null))).rejects.toMatchObject({
       status: 404,
       code: 'user_not_found',

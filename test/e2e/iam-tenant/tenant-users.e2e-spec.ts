@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestApp, expectProblem, loginStaff, rawFetch, requestId, TestApp, unique } from '../../support/app';
-import { activeUsersOf, addUser, outboxRows, provisionTenant, signIn, TenantFixture, usageOf } from '../../support/iam-fixtures';
+import { activeUsersOf, addUser, outboxEvents, provisionSignedInTenant, signIn, TenantFixture, usageOf } from '../../support/fixtures';
 
 describe('tenant users (tenant side)', () => {
   let t: TestApp;
@@ -18,7 +18,7 @@ describe('tenant users (tenant side)', () => {
 
   describe('create', () => {
     it('creates a user with a generated password shown once, takes a seat and publishes user.created', async () => {
-      const tenant = await provisionTenant(t, { members: 10, orgAdmins: 3 });
+      const tenant = await provisionSignedInTenant(t, { members: 10, orgAdmins: 3 });
       const body = newUser('member');
       const reqId = requestId('create');
       const res = await t.as(tenant.admin.accessToken).POST('/api/v1/tenant/users', { body, headers: { 'X-Request-Id': reqId } });
@@ -33,7 +33,7 @@ describe('tenant users (tenant side)', () => {
       // It is never shown again.
       const again = await t.as(tenant.admin.accessToken).GET('/api/v1/tenant/users/{userId}', { params: { path: { userId: created.id } } });
       expect(again.data).not.toHaveProperty('temporaryPassword');
-      const events = await outboxRows(t, 'user.created', tenant.id);
+      const events = await outboxEvents(t, tenant.id, 'user.created');
       expect(events.map((e) => e.payload.userId)).toContain(created.id);
       const [audit] = await t.db.query(`SELECT action, module, tenant_id, resource_id, changes::text AS changes FROM audit_logs WHERE request_id = $1`, [reqId]);
       expect(audit).toMatchObject({ action: 'tenantUsers.create', module: 'iam', tenant_id: tenant.id, resource_id: created.id });
@@ -41,7 +41,7 @@ describe('tenant users (tenant side)', () => {
     });
 
     it('with a password: no temporaryPassword, no forced change; 409 user_email_taken on a duplicate email', async () => {
-      const tenant = await provisionTenant(t, { members: 10 });
+      const tenant = await provisionSignedInTenant(t, { members: 10 });
       const body = newUser('viewer', 'a-good-long-password-1');
       const res = await t.as(tenant.admin.accessToken).POST('/api/v1/tenant/users', { body });
       expect(res.response.status).toBe(201);
@@ -54,8 +54,8 @@ describe('tenant users (tenant side)', () => {
     });
 
     it('rejects a tenantId (or any unknown) field: the tenant cannot be switched', async () => {
-      const tenant = await provisionTenant(t);
-      const other = await provisionTenant(t);
+      const tenant = await provisionSignedInTenant(t);
+      const other = await provisionSignedInTenant(t);
       const res = await rawFetch(t, '/api/v1/tenant/users', { method: 'POST', token: tenant.admin.accessToken, json: { ...newUser(), tenantId: other.id } });
       const problem = await expectProblem(res, 400);
       expect(JSON.stringify(problem.errors)).toContain('tenantId');
@@ -65,7 +65,7 @@ describe('tenant users (tenant side)', () => {
     });
 
     it('402 quota_exceeded with { metric, limit, used } and a detail once the members limit is reached', async () => {
-      const tenant = await provisionTenant(t, { members: 2 });
+      const tenant = await provisionSignedInTenant(t, { members: 2 });
       expect((await t.as(tenant.admin.accessToken).POST('/api/v1/tenant/users', { body: newUser() })).response.status).toBe(201);
       const over = await t.as(tenant.admin.accessToken).POST('/api/v1/tenant/users', { body: newUser() });
       const problem = await expectProblem(over, 402, 'quota_exceeded');
@@ -76,7 +76,7 @@ describe('tenant users (tenant side)', () => {
     });
 
     it('402 on orgAdmins for role admin while members are left; nothing is kept', async () => {
-      const tenant = await provisionTenant(t, { members: 10, orgAdmins: 1 });
+      const tenant = await provisionSignedInTenant(t, { members: 10, orgAdmins: 1 });
       const over = await t.as(tenant.admin.accessToken).POST('/api/v1/tenant/users', { body: newUser('admin') });
       expect(await expectProblem(over, 402, 'quota_exceeded')).toMatchObject({ metric: 'orgAdmins', limit: 1, used: 1 });
       expect(await usageOf(t, tenant.id)).toEqual({ members: 1, orgAdmins: 1 });
@@ -84,7 +84,7 @@ describe('tenant users (tenant side)', () => {
     });
 
     it('N=8 concurrent creations with 3 seats left: exactly 3 succeed and the counter stays exact', async () => {
-      const tenant = await provisionTenant(t, { members: 4 });
+      const tenant = await provisionSignedInTenant(t, { members: 4 });
       const results = await Promise.all(
         Array.from({ length: 8 }, () => t.as(tenant.admin.accessToken).POST('/api/v1/tenant/users', { body: newUser('member', 'a-good-long-password-1') })),
       );
@@ -100,7 +100,7 @@ describe('tenant users (tenant side)', () => {
   describe('list and read', () => {
     let tenant: TenantFixture;
     beforeAll(async () => {
-      tenant = await provisionTenant(t, { members: 20 });
+      tenant = await provisionSignedInTenant(t, { members: 20 });
     });
 
     it('searches, filters by role and status, paginates, and carries meta.quota', async () => {
@@ -167,8 +167,8 @@ describe('tenant users (tenant side)', () => {
 
   describe('another tenant’s user is a 404 on every route', () => {
     it('GET, PATCH, deactivate, activate, password-reset', async () => {
-      const mine = await provisionTenant(t);
-      const theirs = await provisionTenant(t);
+      const mine = await provisionSignedInTenant(t);
+      const theirs = await provisionSignedInTenant(t);
       const victim = await addUser(t, theirs, 'member', false);
       const c = t.as(mine.admin.accessToken);
       const path = { userId: victim.id };
@@ -189,7 +189,7 @@ describe('tenant users (tenant side)', () => {
 
   describe('update', () => {
     it('changes name and role, publishes user.updated and records before/after', async () => {
-      const tenant = await provisionTenant(t, { members: 10, orgAdmins: 2 });
+      const tenant = await provisionSignedInTenant(t, { members: 10, orgAdmins: 2 });
       const user = await addUser(t, tenant, 'member', false);
       const reqId = requestId('patch');
       const res = await t.as(tenant.admin.accessToken).PATCH('/api/v1/tenant/users/{userId}', {
@@ -198,7 +198,7 @@ describe('tenant users (tenant side)', () => {
         headers: { 'X-Request-Id': reqId },
       });
       expect(res.data).toMatchObject({ id: user.id, fullName: 'Renamed', role: 'manager' });
-      const [event] = await outboxRows(t, 'user.updated', tenant.id);
+      const [event] = await outboxEvents(t, tenant.id, 'user.updated');
       expect(event.payload).toMatchObject({ userId: user.id, role: 'manager', changed: ['fullName', 'role'] });
       const [audit] = await t.db.query(`SELECT action, changes FROM audit_logs WHERE request_id = $1`, [reqId]);
       expect(audit.action).toBe('tenantUsers.update');
@@ -207,7 +207,7 @@ describe('tenant users (tenant side)', () => {
     });
 
     it('a change to admin takes an orgAdmins seat (402 when none), a change from admin frees it', async () => {
-      const tenant = await provisionTenant(t, { members: 10, orgAdmins: 2 });
+      const tenant = await provisionSignedInTenant(t, { members: 10, orgAdmins: 2 });
       const a = await addUser(t, tenant, 'member', false);
       const b = await addUser(t, tenant, 'member', false);
       const c = t.as(tenant.admin.accessToken);
@@ -224,7 +224,7 @@ describe('tenant users (tenant side)', () => {
     });
 
     it('a role change of an inactive user takes no seat', async () => {
-      const tenant = await provisionTenant(t, { members: 10, orgAdmins: 1 });
+      const tenant = await provisionSignedInTenant(t, { members: 10, orgAdmins: 1 });
       const u = await addUser(t, tenant, 'member', false);
       const c = t.as(tenant.admin.accessToken);
       await c.POST('/api/v1/tenant/users/{userId}/deactivate', { params: { path: { userId: u.id } } });
@@ -238,7 +238,7 @@ describe('tenant users (tenant side)', () => {
 
   describe('deactivate and activate', () => {
     it('deactivation frees the seat and revokes the user’s access and refresh tokens at once', async () => {
-      const tenant = await provisionTenant(t, { members: 10 });
+      const tenant = await provisionSignedInTenant(t, { members: 10 });
       const user = await addUser(t, tenant, 'member');
       expect((await t.as(user.accessToken).GET('/api/v1/auth/me')).response.status).toBe(200);
       expect(await usageOf(t, tenant.id)).toEqual({ members: 2, orgAdmins: 1 });
@@ -249,7 +249,7 @@ describe('tenant users (tenant side)', () => {
       await expectProblem(await t.as(user.accessToken).GET('/api/v1/auth/me'), 401, 'token_revoked');
       await expectProblem(await t.api.POST('/api/v1/auth/refresh', { body: { refreshToken: user.refreshToken } }), 401);
       await expectProblem(await t.api.POST('/api/v1/auth/login', { body: { tenantSlug: tenant.slug, email: user.email, password: user.password } }), 401);
-      const [event] = await outboxRows(t, 'user.deactivated', tenant.id);
+      const [event] = await outboxEvents(t, tenant.id, 'user.deactivated');
       expect(event.payload).toMatchObject({ userId: user.id, isActive: false });
       // The admin's own token is untouched.
       expect((await t.as(tenant.admin.accessToken).GET('/api/v1/tenant/users')).response.status).toBe(200);
@@ -258,18 +258,18 @@ describe('tenant users (tenant side)', () => {
       const again = await t.as(tenant.admin.accessToken).POST('/api/v1/tenant/users/{userId}/deactivate', { params: { path: { userId: user.id } } });
       expect(again.data).toMatchObject({ status: 'inactive' });
       expect(await usageOf(t, tenant.id)).toEqual({ members: 1, orgAdmins: 1 });
-      expect(await outboxRows(t, 'user.deactivated', tenant.id)).toHaveLength(1);
+      expect(await outboxEvents(t, tenant.id, 'user.deactivated')).toHaveLength(1);
     });
 
     it('activation takes the seat again and lets the user sign in; 402 when no seat is left', async () => {
-      const tenant = await provisionTenant(t, { members: 2 });
+      const tenant = await provisionSignedInTenant(t, { members: 2 });
       const user = await addUser(t, tenant, 'member');
       const c = t.as(tenant.admin.accessToken);
       await c.POST('/api/v1/tenant/users/{userId}/deactivate', { params: { path: { userId: user.id } } });
       const res = await c.POST('/api/v1/tenant/users/{userId}/activate', { params: { path: { userId: user.id } } });
       expect(res.data).toMatchObject({ status: 'active' });
       expect(await usageOf(t, tenant.id)).toEqual({ members: 2, orgAdmins: 1 });
-      const [event] = await outboxRows(t, 'user.activated', tenant.id);
+      const [event] = await outboxEvents(t, tenant.id, 'user.activated');
       expect(event.payload).toMatchObject({ userId: user.id, isActive: true });
       const fresh = await signIn(t, tenant.slug, user.email, user.password);
       expect((await t.as(fresh.accessToken).GET('/api/v1/auth/me')).response.status).toBe(200);
@@ -288,7 +288,7 @@ describe('tenant users (tenant side)', () => {
     });
 
     it('the last active admin cannot deactivate or demote themselves (409 last_admin)', async () => {
-      const tenant = await provisionTenant(t, { members: 10 });
+      const tenant = await provisionSignedInTenant(t, { members: 10 });
       const c = t.as(tenant.admin.accessToken);
       const path = { userId: tenant.admin.id };
       await expectProblem(await c.POST('/api/v1/tenant/users/{userId}/deactivate', { params: { path } }), 409, 'last_admin');
@@ -303,7 +303,7 @@ describe('tenant users (tenant side)', () => {
     });
 
     it('two admins deactivating each other at once leave exactly one active admin', async () => {
-      const tenant = await provisionTenant(t, { members: 10 });
+      const tenant = await provisionSignedInTenant(t, { members: 10 });
       const other = await addUser(t, tenant, 'admin');
       const [r1, r2] = await Promise.all([
         t.as(tenant.admin.accessToken).POST('/api/v1/tenant/users/{userId}/deactivate', { params: { path: { userId: other.id } } }),
@@ -319,7 +319,7 @@ describe('tenant users (tenant side)', () => {
 
   describe('password reset issued by a tenant admin', () => {
     it('returns a prt_ token valid for one hour, stored only as its SHA-256', async () => {
-      const tenant = await provisionTenant(t);
+      const tenant = await provisionSignedInTenant(t);
       const user = await addUser(t, tenant, 'member', false);
       const reqId = requestId('reset');
       const res = await t.as(tenant.admin.accessToken).POST('/api/v1/tenant/users/{userId}/password-reset', {
@@ -342,7 +342,7 @@ describe('tenant users (tenant side)', () => {
     });
 
     it('409 user_inactive for a deactivated user', async () => {
-      const tenant = await provisionTenant(t);
+      const tenant = await provisionSignedInTenant(t);
       const user = await addUser(t, tenant, 'member', false);
       const c = t.as(tenant.admin.accessToken);
       await c.POST('/api/v1/tenant/users/{userId}/deactivate', { params: { path: { userId: user.id } } });

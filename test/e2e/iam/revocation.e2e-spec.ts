@@ -1,5 +1,5 @@
 import { createStaff, createTestApp, loginStaff, TestApp } from '../../support/app';
-import { addUser, createPlan, loginTenant, provisionTenant } from '../../support/quota-fixtures';
+import { addUser, insertPlan, provisionTenant, signInToken } from '../../support/fixtures';
 
 /** Access tokens stop at once when the rights behind them change; tokens issued afterwards work. */
 describe('revocation up to an instant', () => {
@@ -26,28 +26,28 @@ describe('revocation up to an instant', () => {
   });
 
   it('re-activating a tenant user does not revive tokens issued before the deactivation', async () => {
-    const tenant = await provisionTenant(t, await createPlan(t, { members: 10 }));
-    const admin = await loginTenant(t, tenant.slug, tenant.adminEmail, tenant.adminPassword);
+    const tenant = await provisionTenant(t, (await insertPlan(t, { limits: { members: 10 } })).code);
+    const admin = await signInToken(t, tenant.slug, tenant.admin.email, tenant.admin.password);
     const email = `${tenant.slug}-m@example.com`;
     const created = await t.as(admin).POST('/api/v1/tenant/users', { body: { email, fullName: 'M', role: 'member', password: 'member-password-1' } });
     const userId = created.data!.id;
-    const old = await loginTenant(t, tenant.slug, email, 'member-password-1');
+    const old = await signInToken(t, tenant.slug, email, 'member-password-1');
 
     await t.as(admin).POST('/api/v1/tenant/users/{userId}/deactivate', { params: { path: { userId } } });
     expect((await t.as(old).GET('/api/v1/auth/me')).response.status).toBe(401);
     await t.as(admin).POST('/api/v1/tenant/users/{userId}/activate', { params: { path: { userId } } });
 
     expect((await t.as(old).GET('/api/v1/auth/me')).response.status).toBe(401);
-    const fresh = await loginTenant(t, tenant.slug, email, 'member-password-1');
+    const fresh = await signInToken(t, tenant.slug, email, 'member-password-1');
     expect((await t.as(fresh).GET('/api/v1/auth/me')).response.status).toBe(200);
   });
 
   it('a role change of a tenant user stops tokens carrying the old role', async () => {
-    const tenant = await provisionTenant(t, await createPlan(t, { members: 10 }));
-    const admin = await loginTenant(t, tenant.slug, tenant.adminEmail, tenant.adminPassword);
+    const tenant = await provisionTenant(t, (await insertPlan(t, { limits: { members: 10 } })).code);
+    const admin = await signInToken(t, tenant.slug, tenant.admin.email, tenant.admin.password);
     const manager = await addUser(t, tenant, 'manager');
-    expect((await t.as(manager.token).GET('/api/v1/tenant/users')).response.status).toBe(200);
+    expect((await t.as(manager.accessToken).GET('/api/v1/tenant/users')).response.status).toBe(200);
     await t.as(admin).PATCH('/api/v1/tenant/users/{userId}', { params: { path: { userId: manager.id } }, body: { role: 'viewer' } });
-    expect((await t.as(manager.token).GET('/api/v1/tenant/users')).response.status).toBe(401);
+    expect((await t.as(manager.accessToken).GET('/api/v1/tenant/users')).response.status).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
 import { createStaff, createTestApp, loginStaff, TestApp } from '../../support/app';
-import { createPlan, loginTenant, provisionTenant } from '../../support/quota-fixtures';
+import { insertPlan, provisionTenant, signInToken } from '../../support/fixtures';
 
 describe('impersonation tokens stop with the people behind them', () => {
   let t: TestApp;
@@ -17,10 +17,10 @@ describe('impersonation tokens stop with the people behind them', () => {
   }
 
   it('deactivating the impersonating staff member revokes the session token at once', async () => {
-    const tenant = await provisionTenant(t, await createPlan(t));
+    const tenant = await provisionTenant(t, (await insertPlan(t)).code);
     const support = await createStaff(t, owner, 'support');
     const supportToken = (await loginStaff(t, support.email, support.password)).accessToken;
-    const session = await impersonate(supportToken, tenant.tenantId);
+    const session = await impersonate(supportToken, tenant.id);
     expect((await t.as(session.accessToken).GET('/api/v1/tenant')).response.status).toBe(200);
 
     await t.as(owner).PATCH('/api/v1/admin/staff/{staffId}', { params: { path: { staffId: support.id } }, body: { isActive: false } });
@@ -30,12 +30,12 @@ describe('impersonation tokens stop with the people behind them', () => {
   });
 
   it('logging out with an impersonation token revokes that token', async () => {
-    const tenant = await provisionTenant(t, await createPlan(t));
-    const session = await impersonate(owner, tenant.tenantId);
+    const tenant = await provisionTenant(t, (await insertPlan(t)).code);
+    const session = await impersonate(owner, tenant.id);
     expect((await t.as(session.accessToken).POST('/api/v1/auth/logout')).response.status).toBe(204);
     expect((await t.as(session.accessToken).GET('/api/v1/auth/me')).response.status).toBe(401);
     // The tenant's own admin is unaffected.
-    const admin = await loginTenant(t, tenant.slug, tenant.adminEmail, tenant.adminPassword);
+    const admin = await signInToken(t, tenant.slug, tenant.admin.email, tenant.admin.password);
     expect((await t.as(admin).GET('/api/v1/auth/me')).response.status).toBe(200);
   });
 });

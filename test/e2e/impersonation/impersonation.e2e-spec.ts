@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { TokenService } from '../../../src/modules/iam';
 import { createStaff, createTestApp, expectProblem, loginStaff, rawFetch, requestId, TestApp } from '../../support/app';
-import { addUser, decodeJwt, outboxRows, provisionTenant, TenantFixture } from '../../support/iam-fixtures';
+import { addUser, decodeJwt, outboxEvents, provisionSignedInTenant, TenantFixture } from '../../support/fixtures';
 
 describe('impersonation', () => {
   let t: TestApp;
@@ -13,7 +13,7 @@ describe('impersonation', () => {
     t = await createTestApp();
     const pair = await loginStaff(t);
     owner = { id: decodeJwt(pair.accessToken).sub as string, token: pair.accessToken };
-    tenant = await provisionTenant(t, { members: 20, orgAdmins: 5 });
+    tenant = await provisionSignedInTenant(t, { members: 20, orgAdmins: 5 });
   });
   afterAll(() => t.close());
 
@@ -38,7 +38,7 @@ describe('impersonation', () => {
     const [row] = await t.db.query(`SELECT * FROM impersonation_sessions WHERE id = $1`, [s.id]);
     expect(row).toMatchObject({ staff_id: owner.id, staff_email: 'owner@example.com', tenant_id: tenant.id, target_user_id: tenant.admin.id, reason, ticket_ref: 'SUP-1', duration_minutes: 30, ended_at: null });
     expect(row.expires_at.toISOString()).toBe(s.expiresAt);
-    const events = await outboxRows(t, 'impersonation.started', tenant.id);
+    const events = await outboxEvents(t, tenant.id, 'impersonation.started');
     expect(events.map((e) => e.payload.sessionId)).toContain(s.id);
     const [audit] = await t.db.query(`SELECT action, module, actor_id, tenant_id, resource_id, changes::text AS changes FROM audit_logs WHERE request_id = $1`, [reqId]);
     expect(audit).toMatchObject({ action: 'impersonations.start', module: 'impersonation', actor_id: owner.id, tenant_id: tenant.id, resource_id: s.id });
@@ -101,7 +101,7 @@ describe('impersonation', () => {
   });
 
   it('targets must be active users of an active tenant; staff can never be targets', async () => {
-    const other = await provisionTenant(t);
+    const other = await provisionSignedInTenant(t);
     const inactive = await addUser(t, tenant, 'member', false);
     await t.as(tenant.admin.accessToken).POST('/api/v1/tenant/users/{userId}/deactivate', { params: { path: { userId: inactive.id } } });
     await expectProblem(await start(owner.token, { tenantId: tenant.id, userId: inactive.id, reason }), 404, 'user_not_found');
@@ -115,7 +115,7 @@ describe('impersonation', () => {
     await t.db.query(`UPDATE tenants SET status = 'deleted' WHERE id = $1`, [other.id]);
     await expectProblem(await start(owner.token, { tenantId: other.id, reason }), 409, 'tenant_not_active');
 
-    const noAdmin = await provisionTenant(t);
+    const noAdmin = await provisionSignedInTenant(t);
     await t.db.query(`UPDATE tenant_users SET is_active = false WHERE tenant_id = $1`, [noAdmin.id]);
     await expectProblem(await start(owner.token, { tenantId: noAdmin.id, reason }), 422, 'no_active_admin');
     expect(await t.db.query(`SELECT 1 FROM impersonation_sessions WHERE tenant_id = ANY($1)`, [[other.id, noAdmin.id]])).toHaveLength(0);
@@ -128,7 +128,7 @@ describe('impersonation', () => {
     expect(end.response.status).toBe(200);
     expect(end.data).toMatchObject({ id: s.id, active: false, endedBy: owner.id, endedAt: expect.any(String) });
     await expectProblem(await t.as(s.accessToken).GET('/api/v1/auth/me'), 401, 'token_revoked');
-    const events = await outboxRows(t, 'impersonation.ended', tenant.id);
+    const events = await outboxEvents(t, tenant.id, 'impersonation.ended');
     expect(events.map((e) => e.payload.sessionId)).toContain(s.id);
     const again = await t.as(owner.token).POST('/api/v1/admin/impersonations/{sessionId}/end', { params: { path: { sessionId: s.id } } });
     expect(await expectProblem(again, 409, 'impersonation_not_active')).toMatchObject({ state: 'ended' });
@@ -155,8 +155,8 @@ describe('impersonation', () => {
   });
 
   it('admin list filters by tenant, staff and active; the tenant’s admins see only their own sessions', async () => {
-    const mine = await provisionTenant(t);
-    const theirs = await provisionTenant(t);
+    const mine = await provisionSignedInTenant(t);
+    const theirs = await provisionSignedInTenant(t);
     const admin = await createStaff(t, owner.token, 'admin');
     const adminToken = (await loginStaff(t, admin.email, admin.password)).accessToken;
     const a1 = (await t.as(adminToken).POST('/api/v1/admin/impersonations', { body: { tenantId: mine.id, reason, ticketRef: 'SUP-77', durationMinutes: 15 } })).data!;

@@ -1,5 +1,5 @@
 import { createTestApp, loginStaff, TestApp, unique } from '../../support/app';
-import { createPlan, loginTenant, provisionTenant } from '../../support/quota-fixtures';
+import { insertPlan, provisionTenant, signInToken } from '../../support/fixtures';
 
 describe('plan catalog', () => {
   let t: TestApp;
@@ -71,21 +71,21 @@ describe('plan catalog', () => {
   });
 
   it('a deactivated plan keeps its tenants but cannot be chosen again', async () => {
-    const code = await createPlan(t, { members: 5 });
+    const code = (await insertPlan(t, { limits: { members: 5 } })).code;
     const tenant = await provisionTenant(t, code);
     const [{ id }] = await t.db.query(`SELECT id FROM plans WHERE code = $1`, [code]);
     await t.as(owner).PATCH('/api/v1/admin/plans/{planId}', { params: { path: { planId: id } }, body: { isActive: false } });
-    const quota = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/quota', { params: { path: { tenantId: tenant.tenantId } } });
+    const quota = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/quota', { params: { path: { tenantId: tenant.id } } });
     expect(quota.data?.plan.code).toBe(code);
-    const other = await provisionTenant(t, await createPlan(t));
-    const move = await t.as(owner).PATCH('/api/v1/admin/tenants/{tenantId}/quota', { params: { path: { tenantId: other.tenantId } }, body: { planCode: code } });
+    const other = await provisionTenant(t, (await insertPlan(t)).code);
+    const move = await t.as(owner).PATCH('/api/v1/admin/tenants/{tenantId}/quota', { params: { path: { tenantId: other.id } }, body: { planCode: code } });
     expect(move.response.status).toBe(422);
     expect(move.error).toMatchObject({ code: 'plan_unavailable' });
   });
 
   it('tenant tokens cannot reach the plan catalog', async () => {
-    const tenant = await provisionTenant(t, await createPlan(t));
-    const token = await loginTenant(t, tenant.slug, tenant.adminEmail, tenant.adminPassword);
+    const tenant = await provisionTenant(t, (await insertPlan(t)).code);
+    const token = await signInToken(t, tenant.slug, tenant.admin.email, tenant.admin.password);
     expect((await t.as(token).GET('/api/v1/admin/plans')).response.status).toBe(403);
   });
 });

@@ -1,6 +1,6 @@
 import { Logger as TypeOrmLogger } from 'typeorm';
 import { createTestApp, TestApp } from '../../support/app';
-import { createPlan, loginTenant, provisionTenant } from '../../support/quota-fixtures';
+import { insertPlan, provisionTenant, signInToken } from '../../support/fixtures';
 
 /** Records the SQL sent while `fn` runs (TypeORM logs every query through DataSource.logger). */
 async function queriesDuring(t: TestApp, fn: () => Promise<unknown>): Promise<string[]> {
@@ -31,8 +31,8 @@ describe('the global guards add no query to reads', () => {
   afterAll(() => t.close());
 
   it('a tenant read runs only its handler’s query', async () => {
-    const tenant = await provisionTenant(t, await createPlan(t, { members: 5 }));
-    const token = await loginTenant(t, tenant.slug, tenant.adminEmail, tenant.adminPassword);
+    const tenant = await provisionTenant(t, (await insertPlan(t, { limits: { members: 5 } })).code);
+    const token = await signInToken(t, tenant.slug, tenant.admin.email, tenant.admin.password);
     await t.as(token).GET('/api/v1/tenant/usage'); // warm-up (connection pool, metadata)
     const queries = await queriesDuring(t, async () => {
       const res = await t.as(token).GET('/api/v1/tenant/usage');

@@ -6,7 +6,7 @@ import { REDIS } from '../../../src/common/redis';
 import { TenantPurgeProcessor } from '../../../src/modules/tenants/jobs/tenant-purge.processor';
 import { purgeJobId, PurgeJobData, TENANTS_QUEUE } from '../../../src/modules/tenants/jobs/tenants-queue';
 import { auditRowsFor, createStaff, createTestApp, expectProblem, loginStaff, requestId, TestApp } from '../../support/app';
-import { addTenantUser, createPlan, loginTenantUser, outboxEvents, provisionTenant, ProvisionedTenant, TestPlan } from '../../support/tenants-fixtures';
+import { addTenantUserViaApi, ApiProvisionedTenant, insertPlan, outboxEvents, provisionTenantViaApi, signIn, STANDARD_PLAN_LIMITS, TestPlan } from '../../support/fixtures';
 
 const DAY_MS = 86_400_000;
 
@@ -14,17 +14,17 @@ describe('tenant lifecycle: suspend, activate, delete, restore, purge', () => {
   let t: TestApp;
   let owner: string;
   let plan: TestPlan;
-  let tenant: ProvisionedTenant;
+  let tenant: ApiProvisionedTenant;
   let adminToken: string;
 
   beforeAll(async () => {
     t = await createTestApp();
     owner = (await loginStaff(t)).accessToken;
-    plan = await createPlan(t);
+    plan = await insertPlan(t, { limits: STANDARD_PLAN_LIMITS });
   });
   beforeEach(async () => {
-    tenant = await provisionTenant(t, owner, plan.code);
-    adminToken = (await loginTenantUser(t, tenant.slug, tenant.admin.email, tenant.admin.password)).accessToken;
+    tenant = await provisionTenantViaApi(t, owner, plan.code);
+    adminToken = (await signIn(t, tenant.slug, tenant.admin.email, tenant.admin.password)).accessToken;
   });
   afterAll(() => t.close());
 
@@ -48,8 +48,8 @@ describe('tenant lifecycle: suspend, activate, delete, restore, purge', () => {
 
   describe('suspension', () => {
     it('suspend → members get 403 tenant_suspended everywhere, admins may read but not write; activate → both work again', async () => {
-      const member = await addTenantUser(t, adminToken, 'member');
-      const memberToken = (await loginTenantUser(t, tenant.slug, member.email, member.password)).accessToken;
+      const member = await addTenantUserViaApi(t, adminToken, 'member');
+      const memberToken = (await signIn(t, tenant.slug, member.email, member.password)).accessToken;
       expect((await t.as(memberToken).GET('/api/v1/tenant')).response.status).toBe(200);
 
       const id = requestId('suspend');
@@ -68,7 +68,7 @@ describe('tenant lifecycle: suspend, activate, delete, restore, purge', () => {
       expect((await t.as(adminToken).GET('/api/v1/tenant')).response.status).toBe(200);
       await expectProblem(await t.as(adminToken).PATCH('/api/v1/tenant/settings', { body: { name: 'Nope' } }), 403, 'tenant_suspended');
       // Signing in still works for the admin (read-only), and staff are unaffected.
-      const fresh = await loginTenantUser(t, tenant.slug, tenant.admin.email, tenant.admin.password);
+      const fresh = await signIn(t, tenant.slug, tenant.admin.email, tenant.admin.password);
       expect((await t.as(fresh.accessToken).GET('/api/v1/tenant')).data!.status).toBe('suspended');
       expect((await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}', p(tenant.id))).response.status).toBe(200);
 
@@ -92,8 +92,8 @@ describe('tenant lifecycle: suspend, activate, delete, restore, purge', () => {
     });
 
     it('a suspension survives a Redis flush: the flags are rebuilt from PostgreSQL at boot', async () => {
-      const member = await addTenantUser(t, adminToken, 'member');
-      const memberToken = (await loginTenantUser(t, tenant.slug, member.email, member.password)).accessToken;
+      const member = await addTenantUserViaApi(t, adminToken, 'member');
+      const memberToken = (await signIn(t, tenant.slug, member.email, member.password)).accessToken;
       await suspend(tenant.id);
       await t.app.get<Redis>(REDIS).del(`suspended:admin:${tenant.id}`);
       // Flag lost: the suspension no longer applies ...
@@ -106,7 +106,7 @@ describe('tenant lifecycle: suspend, activate, delete, restore, purge', () => {
 
   describe('deletion and restore', () => {
     it('DELETE → 202; sign-in refused, existing tokens revoked at once, delayed purge job scheduled; restore undoes it', async () => {
-      const refresh = (await loginTenantUser(t, tenant.slug, tenant.admin.email, tenant.admin.password)).refreshToken;
+      const refresh = (await signIn(t, tenant.slug, tenant.admin.email, tenant.admin.password)).refreshToken;
       const id = requestId('delete');
       const res = await remove(tenant.id, { 'X-Request-Id': id });
       expect(res.response.status).toBe(202);
@@ -144,7 +144,7 @@ describe('tenant lifecycle: suspend, activate, delete, restore, purge', () => {
       expect(restored.data).toMatchObject({ status: 'active', deletedAt: null, purgeAfter: null });
       expect((await outboxEvents(t, tenant.id, 'tenant.restored'))[0].envelope.payload).toMatchObject({ status: 'active', previousDeletedAt: res.data!.deletedAt });
       expect(await queue().getJob(purgeJobId(tenant.id, deletedAt))).toBeNull();
-      const again = await loginTenantUser(t, tenant.slug, tenant.admin.email, tenant.admin.password);
+      const again = await signIn(t, tenant.slug, tenant.admin.email, tenant.admin.password);
       expect((await t.as(again.accessToken).GET('/api/v1/tenant')).response.status).toBe(200);
       await expectProblem(await restore(tenant.id), 409, 'tenant_not_deleted');
     });
@@ -169,7 +169,7 @@ describe('tenant lifecycle: suspend, activate, delete, restore, purge', () => {
       t.app.get(TenantPurgeProcessor).handle({ data: { tenantId, deletedAt: new Date().toISOString() } } as Job<PurgeJobData>);
 
     it('erases the tenant’s rows once due, keeps its audit rows, publishes tenant.purged and frees the slug', async () => {
-      const member = await addTenantUser(t, adminToken, 'member');
+      const member = await addTenantUserViaApi(t, adminToken, 'member');
       await t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/notes', { ...p(tenant.id), body: { body: 'to be purged' } });
       await t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/admin-password-reset', p(tenant.id));
       const auditBefore = (await t.db.query(`SELECT count(*)::int AS n FROM audit_logs WHERE tenant_id = $1`, [tenant.id]))[0].n;
@@ -205,7 +205,7 @@ describe('tenant lifecycle: suspend, activate, delete, restore, purge', () => {
       // Running it again is harmless, tokens stay revoked, and the slug can be used again.
       expect(await runPurge(tenant.id)).toBe(false);
       await expectProblem(await t.as(adminToken).GET('/api/v1/tenant'), 401, 'token_revoked');
-      expect((await provisionTenant(t, owner, plan.code, { slug: tenant.slug })).slug).toBe(tenant.slug);
+      expect((await provisionTenantViaApi(t, owner, plan.code, { slug: tenant.slug })).slug).toBe(tenant.slug);
     });
 
     it('a restored tenant is not purged by a stale job', async () => {
@@ -219,7 +219,7 @@ describe('tenant lifecycle: suspend, activate, delete, restore, purge', () => {
 
   it('with a grace period of 0 days the purge job runs right away', async () => {
     await reboot({ TENANT_PURGE_GRACE_DAYS: '0' });
-    const doomed = await provisionTenant(t, owner, plan.code);
+    const doomed = await provisionTenantViaApi(t, owner, plan.code);
     const res = await remove(doomed.id);
     expect(res.response.status).toBe(202);
     expect(res.data!.purgeAfter).toBe(res.data!.deletedAt);

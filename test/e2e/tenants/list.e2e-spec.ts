@@ -1,5 +1,5 @@
 import { createStaff, createTestApp, expectProblem, loginStaff, TestApp, unique } from '../../support/app';
-import { createPlan, provisionTenant, ProvisionedTenant, TestPlan } from '../../support/tenants-fixtures';
+import { ApiProvisionedTenant, insertPlan, provisionTenantViaApi, TestPlan } from '../../support/fixtures';
 
 describe('tenant list (GET /api/v1/admin/tenants)', () => {
   let t: TestApp;
@@ -10,23 +10,23 @@ describe('tenant list (GET /api/v1/admin/tenants)', () => {
   /** Unique marker in every name of this file, so searches only see this file's tenants. */
   const run = unique('list').replace(/-/g, '');
   const tag = unique('tag').replace(/-/g, '').slice(0, 30);
-  let alpha: ProvisionedTenant;
-  let bravo: ProvisionedTenant;
-  let charlie: ProvisionedTenant;
-  let delta: ProvisionedTenant;
+  let alpha: ApiProvisionedTenant;
+  let bravo: ApiProvisionedTenant;
+  let charlie: ApiProvisionedTenant;
+  let delta: ApiProvisionedTenant;
 
   beforeAll(async () => {
     t = await createTestApp();
     owner = (await loginStaff(t)).accessToken;
     const staff = await createStaff(t, owner, 'support');
     support = (await loginStaff(t, staff.email, staff.password)).accessToken;
-    basic = await createPlan(t, { limits: { members: 4, orgAdmins: 2 }, name: `Basic ${run}` });
-    pro = await createPlan(t, { limits: { members: null, orgAdmins: null }, name: `Pro ${run}` });
+    basic = await insertPlan(t, { limits: { members: 4, orgAdmins: 2 }, name: `Basic ${run}` });
+    pro = await insertPlan(t, { limits: { members: null, orgAdmins: null }, name: `Pro ${run}` });
     // Created in this order (createdAt ascending): alpha, bravo, charlie, delta.
-    alpha = await provisionTenant(t, owner, basic.code, { name: `${run} Alpha`, trialDays: 3, tags: [tag, 'eu'] });
-    bravo = await provisionTenant(t, owner, basic.code, { name: `${run} Bravo`, trialDays: 20, tags: [tag], contactEmail: `finance-${run}@bravo.example` });
-    charlie = await provisionTenant(t, owner, pro.code, { name: `${run} Charlie`, trialDays: 0, tags: [tag, 'eu'] });
-    delta = await provisionTenant(t, owner, pro.code, { name: `${run} Delta`, trialDays: 10 });
+    alpha = await provisionTenantViaApi(t, owner, basic.code, { name: `${run} Alpha`, trialDays: 3, tags: [tag, 'eu'] });
+    bravo = await provisionTenantViaApi(t, owner, basic.code, { name: `${run} Bravo`, trialDays: 20, tags: [tag], contactEmail: `finance-${run}@bravo.example` });
+    charlie = await provisionTenantViaApi(t, owner, pro.code, { name: `${run} Charlie`, trialDays: 0, tags: [tag, 'eu'] });
+    delta = await provisionTenantViaApi(t, owner, pro.code, { name: `${run} Delta`, trialDays: 10 });
     // A limit override on bravo: members 2 (the effective limit is override ?? plan).
     await t.db.query(`UPDATE tenant_quotas SET limit_overrides = '{"members": 2}' WHERE tenant_id = $1`, [bravo.id]);
   });
@@ -110,8 +110,8 @@ describe('tenant list (GET /api/v1/admin/tenants)', () => {
   });
 
   it('filters by status; deleted tenants only appear with status=deleted', async () => {
-    const extra = await provisionTenant(t, owner, basic.code, { name: `${run} Echo` });
-    const suspended = await provisionTenant(t, owner, basic.code, { name: `${run} Foxtrot` });
+    const extra = await provisionTenantViaApi(t, owner, basic.code, { name: `${run} Echo` });
+    const suspended = await provisionTenantViaApi(t, owner, basic.code, { name: `${run} Foxtrot` });
     await t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/suspend', { params: { path: { tenantId: suspended.id } }, body: { reason: 'test' } });
     await t.as(owner).DELETE('/api/v1/admin/tenants/{tenantId}', { params: { path: { tenantId: extra.id } } });
     expect(names(await list({ q: run, status: 'suspended' }))).toEqual(['Foxtrot']);

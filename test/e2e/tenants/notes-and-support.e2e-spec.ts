@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { auditRowsFor, createStaff, CreatedStaff, createTestApp, expectProblem, loginStaff, requestId, TestApp } from '../../support/app';
-import { createPlan, loginTenantUser, provisionTenant, ProvisionedTenant, TestPlan } from '../../support/tenants-fixtures';
+import { ApiProvisionedTenant, insertPlan, provisionTenantViaApi, signIn, STANDARD_PLAN_LIMITS, TestPlan } from '../../support/fixtures';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -10,19 +10,19 @@ describe('tenant notes and the admin password reset', () => {
   let supportStaff: CreatedStaff;
   let support: string;
   let plan: TestPlan;
-  let tenant: ProvisionedTenant;
-  let other: ProvisionedTenant;
+  let tenant: ApiProvisionedTenant;
+  let other: ApiProvisionedTenant;
 
   beforeAll(async () => {
     t = await createTestApp();
     owner = (await loginStaff(t)).accessToken;
     supportStaff = await createStaff(t, owner, 'support');
     support = (await loginStaff(t, supportStaff.email, supportStaff.password)).accessToken;
-    plan = await createPlan(t);
-    other = await provisionTenant(t, owner, plan.code);
+    plan = await insertPlan(t, { limits: STANDARD_PLAN_LIMITS });
+    other = await provisionTenantViaApi(t, owner, plan.code);
   });
   beforeEach(async () => {
-    tenant = await provisionTenant(t, owner, plan.code);
+    tenant = await provisionTenantViaApi(t, owner, plan.code);
   });
   afterAll(() => t.close());
 
@@ -88,7 +88,7 @@ describe('tenant notes and the admin password reset', () => {
     });
 
     it('tenant tokens → 403', async () => {
-      const token = (await loginTenantUser(t, tenant.slug, tenant.admin.email, tenant.admin.password)).accessToken;
+      const token = (await signIn(t, tenant.slug, tenant.admin.email, tenant.admin.password)).accessToken;
       await expectProblem(await t.as(token).GET('/api/v1/admin/tenants/{tenantId}/notes', { params: { path: { tenantId: tenant.id }, query: {} } }), 403);
       await expectProblem(await addNote(tenant.id, { body: 'x' }, token), 403);
     });
@@ -116,7 +116,7 @@ describe('tenant notes and the admin password reset', () => {
       const newPassword = `new-${randomUUID()}`;
       const done = await t.api.POST('/api/v1/auth/password/reset', { body: { token: res.data!.resetToken, newPassword } });
       expect(done.response.status).toBeLessThan(300);
-      expect((await loginTenantUser(t, tenant.slug, tenant.admin.email, newPassword)).accessToken).toEqual(expect.any(String));
+      expect((await signIn(t, tenant.slug, tenant.admin.email, newPassword)).accessToken).toEqual(expect.any(String));
     });
 
     it('no active admin → 409; deleted tenant → 409; unknown tenant → 404; support staff → 403', async () => {

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { auditRowsFor, createStaff, createTestApp, expectProblem, loginStaff, rawFetch, requestId, TestApp } from '../../support/app';
-import { addTenantUser, createPlan, loginTenantUser, outboxEvents, provisionTenant, ProvisionedTenant, TestPlan } from '../../support/tenants-fixtures';
+import { addTenantUserViaApi, ApiProvisionedTenant, insertPlan, outboxEvents, provisionTenantViaApi, signIn, TestPlan } from '../../support/fixtures';
 
 describe('tenant detail, PATCH with If-Match, and the tenant’s own profile', () => {
   let t: TestApp;
   let owner: string;
   let plan: TestPlan;
-  let tenant: ProvisionedTenant;
+  let tenant: ApiProvisionedTenant;
 
   beforeAll(async () => {
     t = await createTestApp();
     owner = (await loginStaff(t)).accessToken;
-    plan = await createPlan(t, { limits: { members: 8, orgAdmins: 2, projects: null } });
+    plan = await insertPlan(t, { limits: { members: 8, orgAdmins: 2, projects: null } });
   });
   beforeEach(async () => {
-    tenant = await provisionTenant(t, owner, plan.code, { trialDays: 14, tags: ['vip'] });
+    tenant = await provisionTenantViaApi(t, owner, plan.code, { trialDays: 14, tags: ['vip'] });
   });
   afterAll(() => t.close());
 
@@ -157,9 +157,9 @@ describe('tenant detail, PATCH with If-Match, and the tenant’s own profile', (
 
   describe('tenant side: GET /api/v1/tenant and PATCH /api/v1/tenant/settings', () => {
     it('any user of the tenant reads its own profile (the tenant comes from the token)', async () => {
-      const adminToken = (await loginTenantUser(t, tenant.slug, tenant.admin.email, tenant.admin.password)).accessToken;
-      const member = await addTenantUser(t, adminToken, 'member');
-      const memberToken = (await loginTenantUser(t, tenant.slug, member.email, member.password)).accessToken;
+      const adminToken = (await signIn(t, tenant.slug, tenant.admin.email, tenant.admin.password)).accessToken;
+      const member = await addTenantUserViaApi(t, adminToken, 'member');
+      const memberToken = (await signIn(t, tenant.slug, member.email, member.password)).accessToken;
       const { data, response } = await t.as(memberToken).GET('/api/v1/tenant');
       expect(response.status).toBe(200);
       expect(response.headers.get('etag')).toBe('"1"');
@@ -178,7 +178,7 @@ describe('tenant detail, PATCH with If-Match, and the tenant’s own profile', (
     });
 
     it('its admins change name, time zone, currency and locale (tenant.updated); other roles → 403', async () => {
-      const adminToken = (await loginTenantUser(t, tenant.slug, tenant.admin.email, tenant.admin.password)).accessToken;
+      const adminToken = (await signIn(t, tenant.slug, tenant.admin.email, tenant.admin.password)).accessToken;
       const id = requestId('settings');
       const res = await t.as(adminToken).PATCH('/api/v1/tenant/settings', {
         body: { name: 'Self-named', timezone: 'Asia/Tokyo', currency: 'JPY', locale: 'ja' },
@@ -198,15 +198,15 @@ describe('tenant detail, PATCH with If-Match, and the tenant’s own profile', (
       // Stale If-Match → 412.
       await expectProblem(await t.as(adminToken).PATCH('/api/v1/tenant/settings', { body: { name: 'x' }, headers: { 'If-Match': '"1"' } }), 412, 'precondition_failed');
 
-      const manager = await addTenantUser(t, adminToken, 'manager');
-      const managerToken = (await loginTenantUser(t, tenant.slug, manager.email, manager.password)).accessToken;
+      const manager = await addTenantUserViaApi(t, adminToken, 'manager');
+      const managerToken = (await signIn(t, tenant.slug, manager.email, manager.password)).accessToken;
       await expectProblem(await t.as(managerToken).PATCH('/api/v1/tenant/settings', { body: { name: 'Nope' } }), 403);
     });
 
     it('staff tokens on tenant routes → 403; a tenant can only ever see itself', async () => {
       await expectProblem(await t.as(owner).GET('/api/v1/tenant'), 403);
-      const other = await provisionTenant(t, owner, plan.code);
-      const otherToken = (await loginTenantUser(t, other.slug, other.admin.email, other.admin.password)).accessToken;
+      const other = await provisionTenantViaApi(t, owner, plan.code);
+      const otherToken = (await signIn(t, other.slug, other.admin.email, other.admin.password)).accessToken;
       const { data } = await t.as(otherToken).GET('/api/v1/tenant');
       expect(data!.id).toBe(other.id);
       // Tenant tokens on admin routes → 403, even for the own tenant id.

@@ -3,7 +3,7 @@ import type { Queue } from 'bull';
 import { createHash, randomUUID } from 'node:crypto';
 import { IDEMPOTENCY_QUEUE, IdempotencyCleanupProcessor } from '../../../src/common/http/idempotency-cleanup.processor';
 import { auditRowsFor, createStaff, createTestApp, expectProblem, loginStaff, rawFetch, requestId, TestApp, unique } from '../../support/app';
-import { createPlan, loginTenantUser, outboxEvents, provisionTenant, tenantBody, TestPlan } from '../../support/tenants-fixtures';
+import { insertPlan, outboxEvents, provisionTenantViaApi, signIn, STANDARD_PLAN_LIMITS, tenantBody, TestPlan } from '../../support/fixtures';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -15,7 +15,7 @@ describe('tenant provisioning (POST /api/v1/admin/tenants)', () => {
   beforeAll(async () => {
     t = await createTestApp();
     owner = (await loginStaff(t)).accessToken;
-    plan = await createPlan(t, { limits: { members: 5, orgAdmins: 2 } });
+    plan = await insertPlan(t, { limits: { members: 5, orgAdmins: 2 } });
   });
   afterAll(() => t.close());
 
@@ -97,7 +97,7 @@ describe('tenant provisioning (POST /api/v1/admin/tenants)', () => {
     // Defaults.
     expect(data!.tenant).toMatchObject({ timezone: 'UTC', currency: 'USD', locale: 'en', tags: [] });
 
-    const tokens = await loginTenantUser(t, body.slug, body.admin.email, password);
+    const tokens = await signIn(t, body.slug, body.admin.email, password);
     const me = await t.as(tokens.accessToken).GET('/api/v1/auth/me');
     expect(me.data).toMatchObject({ id: data!.admin.id, kind: 'tenant', role: 'admin', tenantId: data!.tenant.id, mustChangePassword: true });
     // The password is not stored anywhere in clear, not even in the idempotency or outbox tables.
@@ -131,7 +131,7 @@ describe('tenant provisioning (POST /api/v1/admin/tenants)', () => {
   });
 
   it('a taken slug → 409 tenant_slug_taken and nothing else is written', async () => {
-    const first = await provisionTenant(t, owner, plan.code);
+    const first = await provisionTenantViaApi(t, owner, plan.code);
     const body = tenantBody(plan.code, { slug: first.slug });
     const res = await t.as(owner).POST('/api/v1/admin/tenants', { body });
     const problem = await expectProblem(res, 409, 'tenant_slug_taken');
@@ -152,7 +152,7 @@ describe('tenant provisioning (POST /api/v1/admin/tenants)', () => {
 
   it.each([
     ['unknown', async () => `no-such-plan-${randomUUID().slice(0, 8)}`],
-    ['inactive', async () => (await createPlan(t, { isActive: false })).code],
+    ['inactive', async () => (await insertPlan(t, { limits: STANDARD_PLAN_LIMITS, isActive: false })).code],
   ])('an %s plan → 422 plan_unavailable and nothing half-written', async (_label, planCode) => {
     const code = await planCode();
     const body = tenantBody(code);
@@ -166,7 +166,7 @@ describe('tenant provisioning (POST /api/v1/admin/tenants)', () => {
   });
 
   it('a plan that allows no admin → 402 quota_exceeded and no tenant', async () => {
-    const tight = await createPlan(t, { limits: { members: 5, orgAdmins: 0 } });
+    const tight = await insertPlan(t, { limits: { members: 5, orgAdmins: 0 } });
     const body = tenantBody(tight.code);
     const res = await t.as(owner).POST('/api/v1/admin/tenants', { body });
     const problem = await expectProblem(res, 402, 'quota_exceeded');
@@ -285,8 +285,8 @@ describe('tenant provisioning (POST /api/v1/admin/tenants)', () => {
     const supportToken = (await loginStaff(t, support.email, support.password)).accessToken;
     await expectProblem(await t.as(supportToken).POST('/api/v1/admin/tenants', { body: tenantBody(plan.code) }), 403);
 
-    const tenant = await provisionTenant(t, owner, plan.code);
-    const tenantToken = (await loginTenantUser(t, tenant.slug, tenant.admin.email, tenant.admin.password)).accessToken;
+    const tenant = await provisionTenantViaApi(t, owner, plan.code);
+    const tenantToken = (await signIn(t, tenant.slug, tenant.admin.email, tenant.admin.password)).accessToken;
     await expectProblem(await t.as(tenantToken).POST('/api/v1/admin/tenants', { body: tenantBody(plan.code) }), 403);
     await expectProblem(await t.as(tenantToken).GET('/api/v1/admin/tenants'), 403);
     await expectProblem(await t.as(tenantToken).GET('/api/v1/admin/tenants/{tenantId}', { params: { path: { tenantId: tenant.id } } }), 403);

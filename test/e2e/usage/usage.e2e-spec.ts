@@ -3,7 +3,7 @@ import type { Queue } from 'bull';
 import { UnitOfWork } from '../../../src/common/events';
 import { UsageRecalculationService } from '../../../src/modules/usage';
 import { createTestApp, loginStaff, TestApp } from '../../support/app';
-import { addUser, createPlan, loginTenant, provisionTenant } from '../../support/quota-fixtures';
+import { addUser, insertPlan, provisionTenant, signInToken } from '../../support/fixtures';
 
 /** Polls `probe` until it returns a truthy value (bounded; no timing assertion). */
 async function eventually<T>(probe: () => Promise<T>, attempts = 100): Promise<T> {
@@ -26,39 +26,39 @@ describe('usage counters', () => {
   afterAll(() => t.close());
 
   it('shows current counters to staff and to tenant admins only', async () => {
-    const tenant = await provisionTenant(t, await createPlan(t, { members: 10 }));
+    const tenant = await provisionTenant(t, (await insertPlan(t, { limits: { members: 10 } })).code);
     const member = await addUser(t, tenant, 'member');
-    const admin = await loginTenant(t, tenant.slug, tenant.adminEmail, tenant.adminPassword);
-    const staffView = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/usage', { params: { path: { tenantId: tenant.tenantId } } });
-    expect(staffView.data).toMatchObject({ tenantId: tenant.tenantId, members: 2, orgAdmins: 1, projects: 0 });
+    const admin = await signInToken(t, tenant.slug, tenant.admin.email, tenant.admin.password);
+    const staffView = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/usage', { params: { path: { tenantId: tenant.id } } });
+    expect(staffView.data).toMatchObject({ tenantId: tenant.id, members: 2, orgAdmins: 1, projects: 0 });
     expect((await t.as(admin).GET('/api/v1/tenant/usage')).data).toMatchObject({ members: 2, orgAdmins: 1 });
-    const denied = await t.as(member.token).GET('/api/v1/tenant/usage');
+    const denied = await t.as(member.accessToken).GET('/api/v1/tenant/usage');
     expect(denied.response.status).toBe(403);
   });
 
   it('recalculation corrects injected drift, audits it and logs the job id', async () => {
-    const tenant = await provisionTenant(t, await createPlan(t, { members: 10 }));
+    const tenant = await provisionTenant(t, (await insertPlan(t, { limits: { members: 10 } })).code);
     await addUser(t, tenant, 'member');
-    await t.db.query(`UPDATE tenant_usage SET member_count = 7, org_admin_count = 0 WHERE tenant_id = $1`, [tenant.tenantId]);
+    await t.db.query(`UPDATE tenant_usage SET member_count = 7, org_admin_count = 0 WHERE tenant_id = $1`, [tenant.id]);
 
-    const res = await t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/usage/recalculate', { params: { path: { tenantId: tenant.tenantId } } });
+    const res = await t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/usage/recalculate', { params: { path: { tenantId: tenant.id } } });
     expect(res.response.status).toBe(202);
     const jobId = res.data!.jobId;
     const queue = t.app.get<Queue>(getQueueToken('usage'));
     const job = await eventually(() => queue.getJob(jobId));
     await job!.finished();
 
-    const [usage] = await t.db.query(`SELECT member_count, org_admin_count, last_calculated_at FROM tenant_usage WHERE tenant_id = $1`, [tenant.tenantId]);
+    const [usage] = await t.db.query(`SELECT member_count, org_admin_count, last_calculated_at FROM tenant_usage WHERE tenant_id = $1`, [tenant.id]);
     expect(usage).toMatchObject({ member_count: 2, org_admin_count: 1 });
-    const audit = await t.db.query(`SELECT actor_type, changes FROM audit_logs WHERE tenant_id = $1 AND action = 'usage.drift_corrected'`, [tenant.tenantId]);
+    const audit = await t.db.query(`SELECT actor_type, changes FROM audit_logs WHERE tenant_id = $1 AND action = 'usage.drift_corrected'`, [tenant.id]);
     expect(audit).toHaveLength(1);
     expect(audit[0].changes).toEqual({ drift: { member_count: { before: 7, after: 2 }, org_admin_count: { before: 0, after: 1 } } });
-    const requested = await t.db.query(`SELECT metadata FROM audit_logs WHERE tenant_id = $1 AND action = 'usage.recalculate'`, [tenant.tenantId]);
+    const requested = await t.db.query(`SELECT metadata FROM audit_logs WHERE tenant_id = $1 AND action = 'usage.recalculate'`, [tenant.id]);
     expect(requested[0].metadata).toEqual({ jobId });
 
     // A second recount finds nothing to correct.
-    expect(await t.app.get(UsageRecalculationService).recalculate(tenant.tenantId)).toEqual({});
-    const again = await t.db.query(`SELECT count(*)::int AS n FROM audit_logs WHERE tenant_id = $1 AND action = 'usage.drift_corrected'`, [tenant.tenantId]);
+    expect(await t.app.get(UsageRecalculationService).recalculate(tenant.id)).toEqual({});
+    const again = await t.db.query(`SELECT count(*)::int AS n FROM audit_logs WHERE tenant_id = $1 AND action = 'usage.drift_corrected'`, [tenant.id]);
     expect(again[0].n).toBe(1);
   });
 
@@ -68,26 +68,26 @@ describe('usage counters', () => {
   });
 
   it('daily snapshots feed the history, filtered by an inclusive UTC day range', async () => {
-    const tenant = await provisionTenant(t, await createPlan(t));
+    const tenant = await provisionTenant(t, (await insertPlan(t)).code);
     const svc = t.app.get(UsageRecalculationService);
     const uow = t.app.get(UnitOfWork);
     await uow.run(() => svc.snapshotAll('2026-01-01'));
-    await t.db.query(`UPDATE tenant_usage SET project_count = 5 WHERE tenant_id = $1`, [tenant.tenantId]);
+    await t.db.query(`UPDATE tenant_usage SET project_count = 5 WHERE tenant_id = $1`, [tenant.id]);
     await uow.run(() => svc.snapshotAll('2026-01-02'));
     await uow.run(() => svc.snapshotAll('2026-01-02'));
 
-    const hist = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/usage/history', { params: { path: { tenantId: tenant.tenantId }, query: { from: '2026-01-01', to: '2026-01-02' } } });
+    const hist = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/usage/history', { params: { path: { tenantId: tenant.id }, query: { from: '2026-01-01', to: '2026-01-02' } } });
     expect(hist.data!.data).toEqual([
       { day: '2026-01-01', members: 1, orgAdmins: 1, projects: 0, domains: 0, automationsPerMonth: 0 },
       { day: '2026-01-02', members: 1, orgAdmins: 1, projects: 5, domains: 0, automationsPerMonth: 0 },
     ]);
-    const only = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/usage/history', { params: { path: { tenantId: tenant.tenantId }, query: { from: '2026-01-02', to: '2026-01-02' } } });
+    const only = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/usage/history', { params: { path: { tenantId: tenant.id }, query: { from: '2026-01-02', to: '2026-01-02' } } });
     expect(only.data!.data.map((p) => p.day)).toEqual(['2026-01-02']);
 
-    const bad = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/usage/history', { params: { path: { tenantId: tenant.tenantId }, query: { from: '2026-02-30' } } });
+    const bad = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/usage/history', { params: { path: { tenantId: tenant.id }, query: { from: '2026-02-30' } } });
     expect(bad.response.status).toBe(400);
     expect(bad.error).toMatchObject({ errors: [{ field: 'from' }] });
-    const reversed = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/usage/history', { params: { path: { tenantId: tenant.tenantId }, query: { from: '2026-03-01', to: '2026-01-01' } } });
+    const reversed = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/usage/history', { params: { path: { tenantId: tenant.id }, query: { from: '2026-03-01', to: '2026-01-01' } } });
     expect(reversed.response.status).toBe(400);
   });
 });
