@@ -4,6 +4,7 @@ import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { REDIS } from '../../../src/common/redis';
 import { TenantPurgeProcessor } from '../../../src/modules/tenants/jobs/tenant-purge.processor';
+import { TenantAccessState } from '../../../src/modules/tenants/tenant-access-state.service';
 import { purgeJobId, PurgeJobData, TENANTS_QUEUE } from '../../../src/modules/tenants/jobs/tenants-queue';
 import { auditRowsFor, createStaff, createTestApp, expectProblem, loginStaff, requestId, TestApp } from '../../support/app';
 import { addTenantUserViaApi, ApiProvisionedTenant, insertPlan, outboxEvents, provisionTenantViaApi, signIn, STANDARD_PLAN_LIMITS, TestPlan } from '../../support/fixtures';
@@ -206,6 +207,21 @@ describe('tenant lifecycle: suspend, activate, delete, restore, purge', () => {
       expect(await runPurge(tenant.id)).toBe(false);
       await expectProblem(await t.as(adminToken).GET('/api/v1/tenant'), 401, 'token_revoked');
       expect((await provisionTenantViaApi(t, owner, plan.code, { slug: tenant.slug })).slug).toBe(tenant.slug);
+    });
+
+    it('a purge job that used up its attempts is retried when the access state is rebuilt', async () => {
+      const res = await remove(tenant.id);
+      const jobId = purgeJobId(tenant.id, new Date(res.data!.deletedAt));
+      // Put the job where Bull leaves it after its last failed attempt.
+      const q = queue() as Queue<PurgeJobData> & { toKey(name: string): string };
+      await q.client.multi().zrem(q.toKey('delayed'), jobId).zadd(q.toKey('failed'), Date.now(), jobId).exec();
+      expect(await (await q.getJob(jobId))!.getState()).toBe('failed');
+
+      await t.app.get(TenantAccessState).rebuild();
+      const after = await q.getJob(jobId);
+      // Retried: waiting, running, or already done (not due yet, so it purged nothing).
+      expect(after === null || (await after.getState()) !== 'failed').toBe(true);
+      expect((await t.db.query(`SELECT status FROM tenants WHERE id = $1`, [tenant.id]))[0].status).toBe('deleted');
     });
 
     it('a restored tenant is not purged by a stale job', async () => {
