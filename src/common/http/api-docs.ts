@@ -1,4 +1,5 @@
 import { applyDecorators, SetMetadata, Type } from '@nestjs/common';
+import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { ApiExtraModels, ApiOperation, ApiProperty, ApiResponse, getSchemaPath } from '@nestjs/swagger';
 import { PROBLEM_JSON, ProblemDto } from '../errors/problem';
 
@@ -78,4 +79,9 @@ export function CursorPageOf<T>(item: Type<T>, name = `${item.name.replace(/Dto$
   Object.defineProperty(CursorPage, 'name', { value: name });
   pageClasses.set(name, CursorPage);
   return CursorPage;
+}
+
+/** Status a handler answers with on success: its `@HttpCode()`, else Nest's default (201 for POST, 200 otherwise). */
+export function successStatusOf(handler: object, method: string): number {
+  return (Reflect.getMetadata(HTTP_CODE_METADATA, handler) as number | undefined) ?? (method === 'POST' ? 201 : 200);
 }

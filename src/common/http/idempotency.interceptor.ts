@@ -8,7 +8,7 @@ import { from, lastValueFrom, Observable } from 'rxjs';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { RequestContext } from '../context/request-context';
 import { ConflictError, UnprocessableError, ValidationError } from '../errors/app-error';
-import { ApiProblems } from './api-docs';
+import { ApiProblems, successStatusOf } from './api-docs';
 
 /** Request header carrying the key (draft-ietf-httpapi-idempotency-key-header). */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -78,10 +78,10 @@ export class IdempotencyInterceptor implements NestInterceptor {
       // Only mutating routes run in the audit interceptor's unit of work; a GET needs no key.
       throw new Error('@Idempotent() must be used on a POST/PUT/PATCH/DELETE route (it needs the request transaction)');
     }
-    return from(this.run(key, req, ctx.switchToHttp().getResponse<Response>(), next));
+    return from(this.run(key, req, ctx.switchToHttp().getResponse<Response>(), next, successStatusOf(ctx.getHandler(), req.method)));
   }
 
-  private async run(key: string, req: Request, res: Response, next: CallHandler): Promise<unknown> {
+  private async run(key: string, req: Request, res: Response, next: CallHandler, successStatus: number): Promise<unknown> {
     const actor = this.context.actor;
     const scope = `${actor.type}:${actor.id ?? 'anonymous'}`;
     const keyId = createHash('sha256').update(key).digest('hex');
@@ -107,7 +107,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
       await tx.query(`UPDATE idempotency_keys SET status_code = $3, response_body = $4, updated_at = now() WHERE scope = $1 AND key = $2`, [
         scope,
         keyId,
-        res.statusCode,
+        successStatus,
         body === null ? null : JSON.stringify(this.seal(key, scope, body)),
       ]);
       return result;

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { HTTP_CODE_METADATA } from '@nestjs/common/constants';
 import { Reflector } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -8,7 +7,7 @@ import type { Request } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext, requestIdOf, RouteRef } from '../../common/context';
 import type { JsonObject } from '../../database/json';
-import { AUDIT_RESOURCE, AuditResourceMeta, OPERATION_ID, SKIP_AUDIT } from '../../common/http';
+import { AUDIT_RESOURCE, AuditResourceMeta, OPERATION_ID, SKIP_AUDIT, successStatusOf } from '../../common/http';
 import { AuditLog, AuditOutcome } from './entities/audit-log.entity';
 import { redactSecrets } from './redact';
 
@@ -46,14 +45,9 @@ export class AuditService {
     return !!route && !!this.reflector.getAllAndOverride<string>(SKIP_AUDIT, [route.handler, route.controller as never]);
   }
 
-  /** Status a handler answers with on success (`@HttpCode` or Nest's default). */
-  successStatus(route: RouteRef, method: string): number {
-    return (Reflect.getMetadata(HTTP_CODE_METADATA, route.handler) as number | undefined) ?? (method === 'POST' ? 201 : 200);
-  }
-
   /** Inserts the success row inside the current transaction. */
   async recordSuccess(req: Request, route: RouteRef, result: unknown): Promise<void> {
-    const row = this.buildRow(req, route, this.successStatus(route, req.method), null, result);
+    const row = this.buildRow(req, route, successStatusOf(route.handler, req.method), null, result);
     await this.txHost.tx.getRepository(AuditLog).insert(row);
     this.markWritten();
   }
