@@ -133,8 +133,8 @@ export class TenantUsersService {
   }
 
   /**
-   * Re-activates a user, taking its seats again; emits user.activated (whose listener lifts the
-   * access-token revocation once committed).
+   * Re-activates a user, taking its seats again; emits user.activated. Tokens issued before the
+   * deactivation stay revoked; the user signs in again (TokenRevocations revokes up to an instant).
    * @throws NotFoundError | QuotaExceededError (402) when no seat is left
    */
   async activate(tenantId: string, userId: string): Promise<TenantUserDto> {
