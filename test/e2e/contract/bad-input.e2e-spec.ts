@@ -9,7 +9,19 @@ import { insertPlan, provisionTenant, signInToken } from '../../support/fixtures
  * numbers, very long strings, nulls, junk path/query values), as staff and as a tenant admin.
  * Every answer must be < 500 and, when an error, problem+json.
  */
-type Schema = { type?: string | string[]; properties?: Record<string, Schema>; $ref?: string; items?: Schema; enum?: unknown[]; format?: string; maximum?: number };
+type Schema = {
+  type?: string | string[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  $ref?: string;
+  items?: Schema;
+  enum?: unknown[];
+  format?: string;
+  maximum?: number;
+  minimum?: number;
+  example?: unknown;
+  allOf?: Schema[];
+};
 type Operation = { parameters?: { name: string; in: string; schema?: Schema }[]; requestBody?: { content: Record<string, { schema: Schema }> } };
 
 const spec = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'openapi.json'), 'utf8')) as {
@@ -37,12 +49,45 @@ function badValues(schema: Schema): unknown[] {
   }
 }
 
-/** One valid-looking sample object whose every property is replaced, one at a time, by bad values. */
+let seq = 0;
+/** A plausible valid value for a schema (examples first), so a mutation reaches the service code. */
+function sample(schema: Schema): unknown {
+  const s = resolve(schema);
+  if (s.example !== undefined) return typeof s.example === 'string' && s.format === 'email' ? `fuzz${++seq}-${s.example}` : s.example;
+  if (s.enum?.length) return s.enum[0];
+  switch (typeOf(s)) {
+    case 'integer':
+    case 'number':
+      return s.minimum ?? 1;
+    case 'boolean':
+      return true;
+    case 'array':
+      return [];
+    case 'object':
+      return Object.fromEntries(Object.entries(s.properties ?? {}).filter(([k]) => s.required?.includes(k)).map(([k, v]) => [k, sample(v)]));
+    default:
+      if (s.format === 'email') return `fuzz${++seq}@example.test`;
+      if (s.format === 'uuid') return '00000000-0000-4000-8000-000000000000';
+      if (s.format === 'date-time') return new Date().toISOString();
+      if (s.format === 'password') return 'a-long-enough-password-1';
+      return `fuzz-${++seq}`;
+  }
+}
+
+/**
+ * Bodies to send: degenerate ones, then a plausible valid body with each property replaced, one
+ * at a time, by bad values (so the other fields pass validation and the bad one is reached).
+ */
 function bodies(schema: Schema): unknown[] {
   const s = resolve(schema);
   const props = Object.entries(s.properties ?? {});
   const out: unknown[] = [{}, [], 'string', null];
-  for (const [name, prop] of props) for (const v of badValues(prop)) out.push({ [name]: v });
+  for (const [name, prop] of props) {
+    for (const v of badValues(prop)) {
+      const base = Object.fromEntries(props.map(([k, p]) => [k, sample(p)]));
+      out.push({ ...base, [name]: v });
+    }
+  }
   out.push(Object.fromEntries(props.map(([name, prop]) => [name, badValues(prop)[0]])));
   return out;
 }

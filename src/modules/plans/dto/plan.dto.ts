@@ -3,6 +3,9 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsBooleanMap, IsCurrencyCode, PageQueryDto } from '../../../common/http';
 
+/** Largest price in minor units: exact as a JS number (2^53 − 1) and within PostgreSQL bigint. */
+export const MAX_PRICE_CENTS = Number.MAX_SAFE_INTEGER;
+
 /** Largest limit a metric can have (PostgreSQL int; counters are int). */
 export const MAX_LIMIT = 2_147_483_647;
 
@@ -42,8 +45,8 @@ export class CreatePlanDto {
   code: string;
   @ApiProperty({ example: 'Growth' }) @IsString() @MinLength(1) @MaxLength(100) name: string;
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
-  @ApiProperty({ example: 4900, minimum: 0 }) @IsInt() @Min(0) monthlyPriceCents: number;
-  @ApiProperty({ example: 49000, minimum: 0 }) @IsInt() @Min(0) annualPriceCents: number;
+  @ApiProperty({ example: 4900, minimum: 0, maximum: MAX_PRICE_CENTS }) @IsInt() @Min(0) @Max(MAX_PRICE_CENTS) monthlyPriceCents: number;
+  @ApiProperty({ example: 49000, minimum: 0, maximum: MAX_PRICE_CENTS }) @IsInt() @Min(0) @Max(MAX_PRICE_CENTS) annualPriceCents: number;
   @ApiProperty({ example: 'USD' })
   @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
   @IsCurrencyCode()
