@@ -20,6 +20,14 @@ export function outcomeOf(status: number): AuditOutcome {
   return [401, 402, 403, 429].includes(status) ? 'denied' : 'failure';
 }
 
+/**
+ * Action of a request that never reached a route: the body could not be parsed (the body parser
+ * runs before routing) or no route matched.
+ */
+function unroutedAction(errorCode: string | null): string {
+  return errorCode === 'malformed_json' ? 'request.malformed_json' : 'route.unmatched';
+}
+
 /** `staff_create` → `staff.create`: the audit action is the operationId, dotted. */
 export function actionOf(operationId: string): string {
   return operationId.replace(/_/g, '.');
@@ -127,7 +135,7 @@ export class AuditService {
       actorEmail: authenticated ? actor.email : (note.actor?.email ?? null),
       impersonatorId: actor.impersonatorId,
       tenantId: note.tenantId ?? actor.tenantId ?? note.actor?.tenantId ?? params.tenantId ?? (typeof resultObj.tenantId === 'string' ? resultObj.tenantId : null),
-      action: note.action ?? (operationId ? actionOf(operationId) : route ? `${meta?.resourceType ?? 'route'}.${route.handler.name}` : 'route.unmatched'),
+      action: note.action ?? (operationId ? actionOf(operationId) : route ? `${meta?.resourceType ?? 'route'}.${route.handler.name}` : unroutedAction(errorCode)),
       module: meta?.module ?? null,
       resourceType: note.resourceType ?? meta?.resourceType ?? null,
       resourceId: note.resourceId ?? (idParam ? params[idParam] : undefined) ?? (typeof resultObj.id === 'string' ? resultObj.id : null),

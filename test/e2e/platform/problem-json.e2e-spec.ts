@@ -59,7 +59,7 @@ describe('errors are RFC 9457 problem+json from one filter', () => {
     expect(problem.requestId).toBe(id);
     const rows = await auditRowsFor(t, id);
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ method: 'POST', path: '/api/v1/admin/staff', statusCode: 400, outcome: 'failure', errorCode: 'malformed_json' });
+    expect(rows[0]).toMatchObject({ action: 'request.malformed_json', method: 'POST', path: '/api/v1/admin/staff', statusCode: 400, outcome: 'failure', errorCode: 'malformed_json' });
   });
 
   it('400: a path parameter that is not a uuid', async () => {
