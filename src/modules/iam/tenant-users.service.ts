@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../../common/context';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import { containsPattern } from '../../common/http';
 import { ConflictError, NotFoundError } from '../../common/errors';
 import { EventBus } from '../../common/events';
@@ -57,13 +58,14 @@ export class TenantUsersService {
     private readonly context: RequestContext,
   ) {}
 
-  private get repo() {
-    return this.txHost.tx.getRepository(TenantUser);
+  /** The tenant's users only (CONVENTIONS §4): another tenant's user is never found. */
+  private users(tenantId: string): TenantScopedRepository<TenantUser> {
+    return new TenantScopedRepository(this.txHost.tx, TenantUser, tenantId);
   }
 
   /** Filtered, offset-paginated users of the tenant, with the members allowance in `meta.quota`. */
   async list(tenantId: string, query: TenantUserListQueryDto): Promise<TenantUserPageDto> {
-    const qb = this.repo.createQueryBuilder('u').where('u.tenant_id = :tenantId', { tenantId });
+    const qb = this.users(tenantId).queryBuilder('u');
     if (query.q) qb.andWhere('(u.email ILIKE :q OR u.full_name ILIKE :q)', { q: containsPattern(query.q) });
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.status) qb.andWhere('u.is_active = :active', { active: query.status === 'active' });
@@ -107,7 +109,7 @@ export class TenantUsersService {
         await this.quotas.reserve(tenantId, 'orgAdmins');
       }
     }
-    await this.repo.update({ id: userId, tenantId }, { fullName: dto.fullName, role: dto.role });
+    await this.users(tenantId).update({ id: userId }, { fullName: dto.fullName, role: dto.role });
     const after = await this.find(tenantId, userId);
     await this.events.publish(new UserUpdatedEvent(tenantId, { userId, email: after.email, role: after.role, isActive: after.isActive, changed }));
     return this.noted(before, after);
@@ -124,7 +126,7 @@ export class TenantUsersService {
     const before = await this.find(tenantId, userId, true);
     if (!before.isActive) return toTenantUserDto(before);
     if (before.role === 'admin') this.assertNotLastAdmin(admins, userId, 'deactivated');
-    await this.repo.update({ id: userId, tenantId }, { isActive: false });
+    await this.users(tenantId).update({ id: userId }, { isActive: false });
     await this.accounts.releaseSeats(tenantId, before.role);
     await this.tokens.revokeAllFor(userId);
     const after = await this.find(tenantId, userId);
@@ -141,7 +143,7 @@ export class TenantUsersService {
     const before = await this.find(tenantId, userId, true);
     if (before.isActive) return toTenantUserDto(before);
     await this.accounts.reserveSeats(tenantId, before.role);
-    await this.repo.update({ id: userId, tenantId }, { isActive: true });
+    await this.users(tenantId).update({ id: userId }, { isActive: true });
     const after = await this.find(tenantId, userId);
     await this.events.publish(new UserActivatedEvent(tenantId, { userId, email: after.email, role: after.role, isActive: true }));
     return this.noted(before, after);
@@ -171,7 +173,7 @@ export class TenantUsersService {
   }
 
   private async find(tenantId: string, userId: string, lock = false): Promise<TenantUser> {
-    const qb = this.repo.createQueryBuilder('u').where('u.id = :userId AND u.tenant_id = :tenantId', { userId, tenantId });
+    const qb = this.users(tenantId).queryBuilder('u').andWhere('u.id = :userId', { userId });
     if (lock) qb.setLock('pessimistic_write');
     const user = await qb.getOne();
     if (!user) throw new NotFoundError('User', userId);

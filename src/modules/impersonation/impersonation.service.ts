@@ -6,6 +6,7 @@ import { RequestContext } from '../../common/context';
 import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../../common/errors';
 import { EventBus } from '../../common/events';
 import { TenantDirectory } from '../../common/tenancy';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import { TenantUserAccounts, TokenService } from '../iam';
 import {
   IMPERSONATION_DEFAULT_MINUTES,
@@ -185,8 +186,7 @@ export class ImpersonationService {
 
   /** Sessions of one tenant, newest first (tenant admins' view). */
   async listForTenant(tenantId: string, query: TenantImpersonationListQueryDto): Promise<Page<TenantImpersonationDto>> {
-    const [rows, total] = await this.repo.findAndCount({
-      where: { tenantId },
+    const [rows, total] = await new TenantScopedRepository(this.txHost.tx, ImpersonationSession, tenantId).findAndCount({
       order: { startedAt: 'DESC', id: 'DESC' },
       take: query.limit,
       skip: query.offset,
