@@ -38,8 +38,17 @@ export class TenantScopedRepository<E extends TenantOwned> {
     return this.repo.findAndCount({ ...options, where: this.scoped(options.where) });
   }
 
+  findOne(where: ScopedWhere<E>): Promise<E | null> {
+    return this.repo.findOne({ where: this.scoped(where) });
+  }
+
   count(where?: ScopedWhere<E>): Promise<number> {
     return this.repo.count({ where: this.scoped(where) });
+  }
+
+  /** Deletes the tenant's rows matching `where`; returns how many were deleted. */
+  async delete(where: ScopedWhere<E>): Promise<number> {
+    return (await this.repo.delete(this.scoped(where))).affected ?? 0;
   }
 
   /** Updates the tenant's rows matching `where`; returns how many changed. */

@@ -3,6 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../../common/context';
 import { ForbiddenError, NotFoundError } from '../../common/errors';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import { CreateTenantNoteDto, TenantNoteDto, TenantNoteListQueryDto } from './dto/tenant-note.dto';
 import { Tenant } from './entities/tenant.entity';
 import { TenantNote } from './entities/tenant-note.entity';
@@ -30,8 +31,7 @@ export class TenantNotesService {
   /** @throws NotFoundError `tenant_not_found` */
   async list(tenantId: string, query: TenantNoteListQueryDto): Promise<{ data: TenantNoteDto[]; meta: { total: number; limit: number; offset: number } }> {
     await this.assertTenant(tenantId);
-    const [rows, total] = await this.txHost.tx.getRepository(TenantNote).findAndCount({
-      where: { tenantId },
+    const [rows, total] = await this.notes(tenantId).findAndCount({
       order: { pinned: 'DESC', createdAt: 'DESC', id: 'DESC' },
       take: query.limit,
       skip: query.offset,
@@ -54,12 +54,17 @@ export class TenantNotesService {
    * @throws NotFoundError `tenant_note_not_found` | ForbiddenError `note_author_only`
    */
   async delete(tenantId: string, noteId: string): Promise<void> {
-    const repo = this.txHost.tx.getRepository(TenantNote);
-    const note = await repo.findOne({ where: { id: noteId, tenantId } });
+    const notes = this.notes(tenantId);
+    const note = await notes.findOne({ id: noteId });
     if (!note) throw new NotFoundError('Tenant note', noteId);
     this.context.noteAudit({ tenantId, resourceId: noteId, resourceType: 'tenant_note', before: toDto(note) });
     if (note.authorId !== this.context.actor.id) throw new ForbiddenError('Only the author of a note may delete it.', 'note_author_only');
-    await repo.delete({ id: noteId, tenantId });
+    await notes.delete({ id: noteId });
+  }
+
+  /** The notes of one tenant only; a note of another tenant is never found (404). */
+  private notes(tenantId: string): TenantScopedRepository<TenantNote> {
+    return new TenantScopedRepository(this.txHost.tx, TenantNote, tenantId);
   }
 
   private async assertTenant(tenantId: string): Promise<void> {
