@@ -4,3 +4,4 @@ export * from './auth.module';
 export * from './policy.guard';
 export * from './token-claims';
 export * from './token-revocations';
+export * from './token-lifetimes';
