@@ -86,7 +86,7 @@ export const INFRASTRUCTURE_IMPORTS = [
   TypeOrmModule.forRootAsync({
     inject: [APP_CONFIG],
     useFactory: (config: AppConfig) => ({
-      ...buildDataSourceOptions(config.databaseUrl),
+      ...buildDataSourceOptions(config.databaseUrl, {}, config.database),
       autoLoadEntities: true,
       migrationsRun: config.migrationsRun,
     }),

@@ -23,6 +23,7 @@ const schema = z
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
     JWT_REFRESH_TTL_SECONDS: z.coerce.number().int().min(60).default(2592000),
+    JWT_REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
     BOOTSTRAP_OWNER_EMAIL: z.string().email('must be an email address').optional(),
     BOOTSTRAP_OWNER_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
     MIGRATIONS_RUN: bool.default(true),
@@ -32,6 +33,9 @@ const schema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
     TRUST_PROXY: z.string().min(1).default('loopback'),
+    DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+    DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
+    DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -49,7 +53,15 @@ export interface AppConfig {
   port: number;
   databaseUrl: string;
   redisUrl: string;
-  jwt: { secret: string; accessTtlSeconds: number; refreshTtlSeconds: number; issuer: string; audience: string };
+  jwt: {
+    secret: string;
+    accessTtlSeconds: number;
+    refreshTtlSeconds: number;
+    /** Seconds after a rotation in which presenting the old refresh token is a concurrent refresh, not a reuse. */
+    refreshReuseGraceSeconds: number;
+    issuer: string;
+    audience: string;
+  };
   bootstrapOwner: { email: string; password: string } | null;
   migrationsRun: boolean;
   logLevel: string;
@@ -60,6 +72,11 @@ export interface AppConfig {
   authRateLimitPerMinute: number;
   /** Express `trust proxy` value: which proxies may set X-Forwarded-For ('false' trusts none). */
   trustProxy: string;
+  /**
+   * Backstops on every connection of the service's pool (PostgreSQL session settings), so that a
+   * lock wait, a runaway statement or a transaction left open ends in an error instead of a hang.
+   */
+  database: { statementTimeoutMs: number; lockTimeoutMs: number; idleInTransactionTimeoutMs: number };
 }
 
 /** Thrown by {@link parseConfig}; `variable` names the offending environment variable. */
@@ -100,6 +117,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       secret: e.JWT_SECRET ?? DEV_JWT_SECRET,
       accessTtlSeconds: e.JWT_ACCESS_TTL_SECONDS,
       refreshTtlSeconds: e.JWT_REFRESH_TTL_SECONDS,
+      refreshReuseGraceSeconds: e.JWT_REFRESH_REUSE_GRACE_SECONDS,
       issuer: 'control-plane',
       audience: 'control-plane-api',
     },
@@ -111,6 +129,11 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
+    database: {
+      statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
+      lockTimeoutMs: e.DB_LOCK_TIMEOUT_MS,
+      idleInTransactionTimeoutMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
   };
 }
 

@@ -1,18 +1,30 @@
 import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
+import { APP_CONFIG, AppConfig } from '../../config';
 import { REDIS } from '../redis/redis.module';
 import { AccessTokenClaims } from './token-claims';
+import { revocationTtlSeconds } from './token-lifetimes';
 
 /**
  * Immediate revocation of access tokens that are still within their TTL, shared by all
  * instances through Redis (CONVENTIONS §9). A subject (deactivated, demoted or re-activated
  * account) is revoked *up to an instant*: tokens issued before it stop, tokens issued after it
  * work (access tokens carry a millisecond `iat`). A session, a login family or a deleted tenant is
- * revoked outright. Keys expire once no token can outlive them.
+ * revoked outright. Keys expire once no token can outlive them: every revocation lasts
+ * {@link revocationTtlSeconds} (the longest access or impersonation lifetime plus the verifier's
+ * leeway), and callers cannot choose a shorter one.
  */
 @Injectable()
 export class TokenRevocations {
-  constructor(@Inject(REDIS) private readonly redis: Redis) {}
+  /** Seconds every revocation key lives. */
+  private readonly ttlSeconds: number;
+
+  constructor(
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.ttlSeconds = revocationTtlSeconds(config.jwt.accessTtlSeconds);
+  }
 
   private static keys(claims: Pick<AccessTokenClaims, 'sub' | 'tenantId' | 'sid' | 'fid'>): string[] {
     const keys = [`revoked:sub:${claims.sub}`];
@@ -54,12 +66,12 @@ export class TokenRevocations {
   }
 
   /**
-   * Revokes every access token of `subject` issued until now (ms); later tokens are unaffected,
-   * so a re-activated or re-roled account signs in again at once. Kept `ttlSeconds` (≥ the
-   * longest token lifetime).
+   * Revokes every access token of `subject` issued until now (ms), including impersonation
+   * tokens whose actor is `subject`; later tokens are unaffected, so a re-activated or re-roled
+   * account signs in again at once.
    */
-  async revokeSubject(subject: string, ttlSeconds: number): Promise<void> {
-    await this.redis.set(`revoked:sub:${subject}`, String(Date.now()), 'EX', Math.max(1, ttlSeconds));
+  async revokeSubject(subject: string): Promise<void> {
+    await this.redis.set(`revoked:sub:${subject}`, String(Date.now()), 'EX', this.ttlSeconds);
   }
 
   /** Tenant ids that currently carry a suspension flag of `source` (boot reconciliation; SCAN, not KEYS). */
@@ -83,10 +95,13 @@ export class TokenRevocations {
     return ids;
   }
 
-  /** Revokes every access token of a tenant; `ttlSeconds` null keeps it until {@link restoreTenant}. */
-  async revokeTenant(tenantId: string, ttlSeconds: number | null = null): Promise<void> {
-    if (ttlSeconds === null) await this.redis.set(`revoked:tenant:${tenantId}`, '1');
-    else await this.redis.set(`revoked:tenant:${tenantId}`, '1', 'EX', ttlSeconds);
+  /**
+   * Revokes every access token of a tenant: `until: 'restored'` keeps it until
+   * {@link restoreTenant} (a deleted tenant), `'expired'` until no token can outlive it (a purged one).
+   */
+  async revokeTenant(tenantId: string, until: 'restored' | 'expired' = 'restored'): Promise<void> {
+    if (until === 'restored') await this.redis.set(`revoked:tenant:${tenantId}`, '1');
+    else await this.redis.set(`revoked:tenant:${tenantId}`, '1', 'EX', this.ttlSeconds);
   }
 
   /** Lifts a tenant-wide revocation (tenant restored). */
@@ -94,13 +109,13 @@ export class TokenRevocations {
     await this.redis.del(`revoked:tenant:${tenantId}`);
   }
 
-  /** Ends an impersonation session at once. */
-  async revokeSession(sessionId: string, ttlSeconds: number): Promise<void> {
-    await this.redis.set(`revoked:sid:${sessionId}`, '1', 'EX', Math.max(1, ttlSeconds));
+  /** Ends an impersonation session's token at once. */
+  async revokeSession(sessionId: string): Promise<void> {
+    await this.redis.set(`revoked:sid:${sessionId}`, '1', 'EX', this.ttlSeconds);
   }
 
   /** Revokes the access tokens of one login (token family), e.g. on logout. */
-  async revokeFamily(familyId: string, ttlSeconds: number): Promise<void> {
-    await this.redis.set(`revoked:fid:${familyId}`, '1', 'EX', Math.max(1, ttlSeconds));
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.redis.set(`revoked:fid:${familyId}`, '1', 'EX', this.ttlSeconds);
   }
 }

@@ -27,6 +27,27 @@ const HTTP_CODES: Record<number, string> = {
   422: 'unprocessable', 429: 'rate_limited',
 };
 
+/**
+ * PostgreSQL errors that mean "try again", not "this request is wrong" (SQLSTATE, PostgreSQL
+ * appendix A): the connection backstops (lock_timeout → 55P03, statement_timeout → 57014,
+ * idle_in_transaction_session_timeout → 25P03) and the conflicts PostgreSQL resolves by aborting
+ * one side (40001 serialization failure, 40P01 deadlock). Answered 503 with Retry-After.
+ */
+const RETRYABLE_SQLSTATES: Record<string, string> = {
+  '55P03': 'A database lock could not be acquired in time.',
+  '57014': 'A database statement took too long and was cancelled.',
+  '25P03': 'A database transaction stayed idle too long and was ended.',
+  '40001': 'The change conflicted with a concurrent one.',
+  '40P01': 'The change conflicted with a concurrent one.',
+};
+
+/** SQLSTATE of a pg (or TypeORM-wrapped pg) error, if any. */
+function sqlStateOf(exception: unknown): string | undefined {
+  const e = exception as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = e?.driverError?.code ?? e?.code;
+  return typeof code === 'string' && /^[0-9A-Z]{5}$/.test(code) ? code : undefined;
+}
+
 interface Problem {
   type: string;
   title: string;
@@ -98,6 +119,10 @@ export class ProblemFilter implements ExceptionFilter {
       const status = bodyParser.status as number;
       if (bodyParser.type === 'entity.parse.failed') return { problem: base(400, 'malformed_json', 'The request body is not valid JSON.'), headers: {} };
       return { problem: base(status, HTTP_CODES[status] ?? 'bad_request', bodyParser.message ?? 'Bad request.'), headers: {} };
+    }
+    const sqlState = sqlStateOf(exception);
+    if (sqlState && RETRYABLE_SQLSTATES[sqlState]) {
+      return { problem: base(503, 'database_busy', `${RETRYABLE_SQLSTATES[sqlState]} Retry the request.`), headers: { 'Retry-After': '1' } };
     }
     return { problem: base(500, 'internal_error', 'An unexpected error occurred; quote the requestId to support.'), headers: {} };
   }

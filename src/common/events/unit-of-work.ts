@@ -10,6 +10,10 @@ import { OutboxDispatcher } from './outbox-dispatcher';
 export const PENDING_EVENTS = 'pendingEnvelopes';
 /** CLS key holding the side effects to run once the current unit of work has committed. */
 const AFTER_COMMIT = 'afterCommit';
+/** CLS key holding the side effects to run once the current unit of work has ended, either way. */
+const AFTER_TRANSACTION = 'afterTransaction';
+
+type Effect = () => Promise<void>;
 
 /**
  * One database transaction per state change (CONVENTIONS §4). Events published inside are
@@ -22,7 +26,7 @@ export class UnitOfWork {
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly cls: ClsService<RequestStore & { [PENDING_EVENTS]?: DomainEventEnvelope[]; [AFTER_COMMIT]?: (() => Promise<void>)[] }>,
+    private readonly cls: ClsService<RequestStore & { [PENDING_EVENTS]?: DomainEventEnvelope[]; [AFTER_COMMIT]?: Effect[]; [AFTER_TRANSACTION]?: Effect[] }>,
     private readonly dispatcher: OutboxDispatcher,
   ) {}
 
@@ -31,13 +35,21 @@ export class UnitOfWork {
     if (this.cls.isActive() && this.txHost.isTransactionActive()) return work();
     return this.cls.run({ ifNested: 'inherit' }, async () => {
       const pending: DomainEventEnvelope[] = [];
-      const afterCommit: (() => Promise<void>)[] = [];
+      const afterCommit: Effect[] = [];
+      const afterTransaction: Effect[] = [];
       this.cls.set(PENDING_EVENTS, pending);
       this.cls.set(AFTER_COMMIT, afterCommit);
-      const result = await this.txHost.withTransaction(work);
-      for (const effect of afterCommit) {
-        await effect().catch((err: Error) => this.logger.error(`after-commit effect failed: ${err.message}`));
+      this.cls.set(AFTER_TRANSACTION, afterTransaction);
+      let result: T;
+      try {
+        result = await this.txHost.withTransaction(work);
+      } catch (err) {
+        // Rolled back: the connection is back in the pool and holds no lock any more.
+        await this.runEffects(afterTransaction, 'after-transaction');
+        throw err;
       }
+      await this.runEffects(afterTransaction, 'after-transaction');
+      await this.runEffects(afterCommit, 'after-commit');
       if (pending.length) {
         // After commit: a failure here loses nothing, the relay re-dispatches the rows.
         await this.dispatcher.dispatch(pending).catch((err: Error) => this.logger.error(`post-commit dispatch failed: ${err.message}`));
@@ -52,9 +64,40 @@ export class UnitOfWork {
    * logged, never turned into an error of the already committed request. Prefer an event
    * listener when the effect must survive a crash (the outbox retries; this does not).
    */
-  async afterCommit(effect: () => Promise<void>): Promise<void> {
-    const queue = this.cls.isActive() && this.txHost.isTransactionActive() ? this.cls.get(AFTER_COMMIT) : undefined;
+  async afterCommit(effect: Effect): Promise<void> {
+    const queue = this.queueOf(AFTER_COMMIT);
     if (queue) queue.push(effect);
     else await effect();
+  }
+
+  /**
+   * Runs a side effect once the current unit of work has ended, whether it committed or rolled
+   * back, and only then: its transaction's row locks are released by then, so the effect may
+   * start its own unit of work on the same rows (e.g. revoking a refresh-token family that a
+   * failing request must not roll back). Doing that work inside the transaction instead would
+   * wait, on a second connection, for a lock the first one holds — a hang PostgreSQL cannot
+   * detect as a deadlock. Runs now outside a unit of work; a failure is logged.
+   */
+  async afterTransaction(effect: Effect): Promise<void> {
+    const queue = this.queueOf(AFTER_TRANSACTION);
+    if (queue) queue.push(effect);
+    else await effect().catch((err: Error) => this.logger.error(`after-transaction effect failed: ${err.message}`));
+  }
+
+  /**
+   * The effect queue of the running unit of work; undefined outside a transaction. A transaction
+   * opened some other way has no queue: fail closed rather than run the effect inside it.
+   */
+  private queueOf(key: typeof AFTER_COMMIT | typeof AFTER_TRANSACTION): Effect[] | undefined {
+    if (!this.cls.isActive() || !this.txHost.isTransactionActive()) return undefined;
+    const queue = this.cls.get(key);
+    if (!queue) throw new Error('a transaction is active outside UnitOfWork.run; side effects cannot be deferred safely');
+    return queue;
+  }
+
+  private async runEffects(effects: Effect[], label: string): Promise<void> {
+    for (const effect of effects.splice(0)) {
+      await effect().catch((err: Error) => this.logger.error(`${label} effect failed: ${err.message}`));
+    }
   }
 }

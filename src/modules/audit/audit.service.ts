@@ -92,13 +92,16 @@ export class AuditService {
     this.markWritten();
   }
 
-  /** Writes a row for work that has no HTTP request (jobs, relays), in `manager` if given. */
+  /**
+   * Writes a row for work that has no HTTP request (jobs, listeners), in the current transaction
+   * when there is one (so the row commits with the change), or in `manager` if given.
+   */
   async recordSystem(
     entry: Pick<AuditLog, 'action' | 'module' | 'resourceType' | 'resourceId' | 'tenantId'> & { changes?: JsonObject; metadata?: JsonObject },
     manager?: EntityManager,
   ): Promise<void> {
     const actor = this.context.actor;
-    await insertAuditRow(manager ?? this.dataSource.manager, {
+    await insertAuditRow(manager ?? this.txHost.tx, {
       id: randomUUID(),
       occurredAt: new Date(),
       requestId: this.context.requestId,

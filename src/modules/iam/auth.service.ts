@@ -83,13 +83,13 @@ export class AuthService {
    */
   async refresh(refreshToken: string): Promise<TokenPair> {
     this.context.noteAudit({ action: 'auth.refresh', resourceType: 'session' });
-    // The account is checked before the token is consumed: its family revocation must commit on
-    // its own connection (the 401 rolls this transaction back), and that connection would wait
-    // forever on the row lock this transaction takes when it consumes the token.
+    // The account is checked before the token is consumed, so that an inactive account's token
+    // is not spent; its family is revoked once this request's transaction has ended (the 401
+    // rolls it back).
     const live = await this.tokens.findLiveRefreshToken(refreshToken);
     if (live && !(await this.loadSubject(live.principalKind, live.principalId))) {
       this.context.noteAudit({ actor: { type: live.principalKind, id: live.principalId, tenantId: live.tenantId }, resourceId: live.familyId });
-      await this.tokens.revokeFamilyCommitted(live.familyId);
+      await this.tokens.revokeFamilyAfterTransaction(live.familyId);
       throw new UnauthorizedError('The account is no longer active.', 'account_inactive');
     }
     const row = await this.tokens.consumeRefreshToken(refreshToken);

@@ -3,7 +3,6 @@ import { JwtService } from '@nestjs/jwt';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
 import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, AccessTokenClaims, TokenRevocations } from '../../common/auth';
 import { UnauthorizedError } from '../../common/errors';
 import { UnitOfWork } from '../../common/events';
@@ -42,7 +41,6 @@ export class TokenService {
   constructor(
     private readonly jwt: JwtService,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly dataSource: DataSource,
     private readonly revocations: TokenRevocations,
     private readonly uow: UnitOfWork,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -92,32 +90,54 @@ export class TokenService {
   }
 
   /**
-   * Consumes a refresh token atomically (one conditional UPDATE). Returns its row, or throws
-   * 401; a token that was already used or revoked revokes its whole family first — committed
-   * on its own connection so the 401's rollback cannot undo it.
-   * @throws UnauthorizedError `invalid_refresh_token` | `refresh_token_reused`
+   * Consumes a refresh token atomically (one conditional UPDATE) and returns its row, or throws
+   * 401. Concurrent refreshes of one token: the first to commit wins; the others wait for its
+   * row lock (bounded by that transaction) and then find the token used:
+   * - used less than `refreshReuseGraceSeconds` ago, by a request that was concurrent with this
+   *   one → 401 `refresh_token_superseded`, the family stays valid (several browser tabs
+   *   refreshing at once must not sign the user out);
+   * - used earlier, or revoked → 401 `refresh_token_reused` and the whole family is revoked
+   *   (OAuth 2.0 Security BCP, RFC 9700 §4.14.2: refresh token rotation with reuse detection).
+   * The family revocation runs after this request's transaction has ended, on its own unit of
+   * work: the losing UPDATE keeps the token row locked until then, so revoking from inside it on
+   * a second connection would wait for that lock forever.
+   * @throws UnauthorizedError `invalid_refresh_token` | `refresh_token_superseded` | `refresh_token_reused`
    */
   async consumeRefreshToken(token: string): Promise<RefreshToken> {
     const hash = hashToken(token);
-    const rows: RefreshToken[] = await this.txHost.tx
-      .getRepository(RefreshToken)
+    const repo = this.txHost.tx.getRepository(RefreshToken);
+    const result = await repo
       .createQueryBuilder()
       .update()
-      .set({ usedAt: () => 'now()' })
+      .set({ usedAt: () => 'clock_timestamp()' })
       .where('token_hash = :hash AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now()', { hash })
       .returning('*')
-      .execute()
-      .then((r) => (r.raw as Record<string, unknown>[]).map((raw) => this.txHost.tx.getRepository(RefreshToken).create({
+      .execute();
+    const [raw] = result.raw as Record<string, unknown>[];
+    if (raw) {
+      return repo.create({
         id: raw.id as string,
         familyId: raw.family_id as string,
         principalKind: raw.principal_kind as 'platform' | 'tenant',
         principalId: raw.principal_id as string,
         tenantId: raw.tenant_id as string | null,
-      })));
-    if (rows.length) return rows[0];
-    const existing = await this.dataSource.getRepository(RefreshToken).findOne({ where: { tokenHash: hash } });
-    if (existing && (existing.usedAt || existing.revokedAt)) {
-      await this.revokeFamily(existing.familyId, this.dataSource);
+      });
+    }
+    // Read in this transaction: READ COMMITTED sees what the winner of a race committed.
+    const [existing]: { family_id: string; used: boolean; revoked: boolean; superseded: boolean }[] = await this.txHost.tx.query(
+      `SELECT family_id, used_at IS NOT NULL AS used, revoked_at IS NOT NULL AS revoked,
+              (used_at IS NOT NULL AND used_at > clock_timestamp() - make_interval(secs => $2)) AS superseded
+       FROM refresh_tokens WHERE token_hash = $1`,
+      [hash, this.config.jwt.refreshReuseGraceSeconds],
+    );
+    if (existing && existing.superseded && !existing.revoked) {
+      throw new UnauthorizedError(
+        'This refresh token was just exchanged by a concurrent request; use the token pair that request received.',
+        'refresh_token_superseded',
+      );
+    }
+    if (existing && (existing.used || existing.revoked)) {
+      await this.revokeFamilyAfterTransaction(existing.family_id);
       throw new UnauthorizedError('This refresh token was already used; the session has been revoked.', 'refresh_token_reused');
     }
     throw new UnauthorizedError('The refresh token is invalid or expired.', 'invalid_refresh_token');
@@ -133,26 +153,22 @@ export class TokenService {
   }
 
   /**
-   * {@link revokeFamily} committed at once on its own connection, so a failing request's
-   * rollback cannot undo it. The caller's transaction must hold no lock on the family's rows.
+   * Revokes a family in its own unit of work once the current one has ended, committed or rolled
+   * back, so a request that fails with 401 still revokes it and never waits on its own locks.
    */
-  async revokeFamilyCommitted(familyId: string): Promise<void> {
-    await this.revokeFamily(familyId, this.dataSource);
+  async revokeFamilyAfterTransaction(familyId: string): Promise<void> {
+    await this.uow.afterTransaction(() => this.uow.run(() => this.revokeFamily(familyId)));
   }
 
-  /** Revokes every refresh token of a family and its access tokens (logout, reuse). */
-  async revokeFamily(familyId: string, dataSource: DataSource | null = null): Promise<void> {
-    const manager = dataSource ? dataSource.manager : this.txHost.tx;
-    await manager.query(`UPDATE refresh_tokens SET revoked_at = now(), updated_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [familyId]);
-    const revokeAccess = () => this.revocations.revokeFamily(familyId, this.config.jwt.accessTtlSeconds);
-    // Committed on its own connection: revoke now; in the request's transaction: once it commits.
-    if (dataSource) await revokeAccess();
-    else await this.uow.afterCommit(revokeAccess);
+  /** Revokes every refresh token of a family and, once that commits, its access tokens (logout, reuse). */
+  async revokeFamily(familyId: string): Promise<void> {
+    await this.txHost.tx.query(`UPDATE refresh_tokens SET revoked_at = now(), updated_at = now() WHERE family_id = $1 AND revoked_at IS NULL`, [familyId]);
+    await this.uow.afterCommit(() => this.revocations.revokeFamily(familyId));
   }
 
-  /** Revokes an impersonation session's token once the request commits (up to the 60-minute maximum lifetime). */
+  /** Revokes an impersonation session's token once the request commits. */
   async revokeImpersonationToken(sessionId: string): Promise<void> {
-    await this.uow.afterCommit(() => this.revocations.revokeSession(sessionId, 60 * 60));
+    await this.uow.afterCommit(() => this.revocations.revokeSession(sessionId));
   }
 
   /** Revokes every live refresh token family of a principal and their access tokens (deactivation, password change). */
@@ -166,7 +182,7 @@ export class TokenService {
     // Their access tokens stop too, once the change has committed.
     const families = [...new Set(rows.map((r) => r.family_id))];
     await this.uow.afterCommit(async () => {
-      for (const familyId of families) await this.revocations.revokeFamily(familyId, this.config.jwt.accessTtlSeconds);
+      for (const familyId of families) await this.revocations.revokeFamily(familyId);
     });
   }
 }

@@ -1,15 +1,17 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit';
 import { IamModule } from '../iam';
 import { ImpersonationSession } from './entities/impersonation-session.entity';
 import { AdminImpersonationsController, TenantImpersonationsController } from './impersonation.controller';
 import { ImpersonationService } from './impersonation.service';
+import { EndSessionsWhenStaffLosesRightsListener } from './listeners/end-sessions-when-staff-loses-rights.listener';
 import { RevokeTokenWhenImpersonationEndedListener } from './listeners/revoke-token-when-impersonation-ended.listener';
 
 /** Impersonation context: time-limited "login as" sessions of staff in a tenant user's place. */
 @Module({
-  imports: [TypeOrmModule.forFeature([ImpersonationSession]), IamModule],
+  imports: [TypeOrmModule.forFeature([ImpersonationSession]), IamModule, AuditModule],
   controllers: [AdminImpersonationsController, TenantImpersonationsController],
-  providers: [ImpersonationService, RevokeTokenWhenImpersonationEndedListener],
+  providers: [ImpersonationService, RevokeTokenWhenImpersonationEndedListener, EndSessionsWhenStaffLosesRightsListener],
 })
 export class ImpersonationModule {}

@@ -4,12 +4,13 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../../common/context';
 import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../../common/errors';
-import { EventBus } from '../../common/events';
+import { EventBus, UnitOfWork } from '../../common/events';
 import { TenantDirectory } from '../../common/tenancy';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import { TenantUserAccounts, TokenService } from '../iam';
+import { IMPERSONATION_DEFAULT_MINUTES } from '../../common/auth';
+import { AuditService } from '../audit';
 import {
-  IMPERSONATION_DEFAULT_MINUTES,
   ImpersonationListQueryDto,
   ImpersonationSessionDto,
   StartedImpersonationDto,
@@ -17,7 +18,7 @@ import {
   TenantImpersonationDto,
   TenantImpersonationListQueryDto,
 } from './dto/impersonation.dto';
-import { ImpersonationSession } from './entities/impersonation-session.entity';
+import { ImpersonationEndReason, ImpersonationSession } from './entities/impersonation-session.entity';
 import { ImpersonationEndedEvent, ImpersonationStartedEvent } from './events/impersonation.events';
 
 type Page<T> = { data: T[]; meta: { total: number; limit: number; offset: number } };
@@ -42,6 +43,7 @@ export function toSessionDto(s: ImpersonationSession): ImpersonationSessionDto {
     expiresAt: s.expiresAt.toISOString(),
     endedAt: s.endedAt?.toISOString() ?? null,
     endedBy: s.endedBy,
+    endReason: s.endReason,
     active: isActive(s),
   };
 }
@@ -72,6 +74,8 @@ export class ImpersonationService {
     private readonly tokens: TokenService,
     private readonly events: EventBus,
     private readonly context: RequestContext,
+    private readonly uow: UnitOfWork,
+    private readonly audit: AuditService,
   ) {}
 
   private get repo() {
@@ -119,6 +123,7 @@ export class ImpersonationService {
       expiresAt: new Date(exp * 1000),
       endedAt: null,
       endedBy: null,
+      endReason: null,
     });
     await this.repo.insert(session);
     const saved = await this.repo.findOneByOrFail({ id });
@@ -155,22 +160,56 @@ export class ImpersonationService {
       const state = before.endedAt ? 'ended' : 'expired';
       throw new ConflictError('impersonation_not_active', `Impersonation session ${sessionId} has already ${state === 'ended' ? 'been ended' : 'expired'}.`, { state });
     }
-    const endedBy = this.context.actor.id;
-    await this.repo.update({ id: sessionId }, { endedAt: new Date(), endedBy });
-    const after = await this.repo.findOneByOrFail({ id: sessionId });
+    const out = await this.endSession(before, 'ended_by_staff', this.context.actor.id);
+    this.context.noteAudit({ before: toSessionDto(before), after: out });
+    return out;
+  }
+
+  /**
+   * Ends every active session of a staff member who lost the rights they were started with
+   * (deactivated, or given another role), in one unit of work with one system audit row per
+   * session (visible to the tenant's admins too). Returns how many ended; a re-run finds none.
+   */
+  async endAllOfStaff(staffId: string, reason: Exclude<ImpersonationEndReason, 'ended_by_staff'>): Promise<number> {
+    return this.uow.run(async () => {
+      const active = await this.repo
+        .createQueryBuilder('s')
+        .setLock('pessimistic_write')
+        .where('s.staff_id = :staffId AND s.ended_at IS NULL AND s.expires_at > now()', { staffId })
+        .orderBy('s.id')
+        .getMany();
+      for (const session of active) {
+        const after = await this.endSession(session, reason, null);
+        await this.audit.recordSystem({
+          action: 'impersonations.end',
+          module: 'impersonation',
+          resourceType: 'impersonation_session',
+          resourceId: session.id,
+          tenantId: session.tenantId,
+          changes: { before: { ...toSessionDto(session) }, after: { ...after } },
+          metadata: { reason },
+        });
+      }
+      return active.length;
+    });
+  }
+
+  /** Marks a locked, active session ended and publishes impersonation.ended (its listener revokes the token). */
+  private async endSession(session: ImpersonationSession, reason: ImpersonationEndReason, endedBy: string | null): Promise<ImpersonationSessionDto> {
+    await this.repo.update({ id: session.id }, { endedAt: new Date(), endedBy, endReason: reason });
+    const after = await this.repo.findOneByOrFail({ id: session.id });
     await this.events.publish(
       new ImpersonationEndedEvent(after.tenantId, {
-        sessionId,
+        sessionId: session.id,
         staffId: after.staffId,
         targetUserId: after.targetUserId,
         expiresAt: after.expiresAt.toISOString(),
         endedBy,
+        endReason: reason,
         endedAt: after.endedAt!.toISOString(),
       }),
     );
-    const out = toSessionDto(after);
-    this.context.noteAudit({ before: toSessionDto(before), after: out });
-    return out;
+    return toSessionDto(after);
   }
 
   /** All sessions, newest first; `active` = neither ended nor expired. */

@@ -1,9 +1,9 @@
 import { InjectQueue } from '@nestjs/bull';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Injectable, Logger } from '@nestjs/common';
 import type { Queue } from 'bull';
-import { DataSource } from 'typeorm';
 import { TokenRevocations } from '../../common/auth';
-import { APP_CONFIG, AppConfig } from '../../config';
 import { PURGE_JOB, PurgeJobData, purgeJobId, TENANTS_QUEUE } from './jobs/tenants-queue';
 
 interface StateRow {
@@ -24,21 +24,20 @@ export class TenantAccessState {
   private readonly logger = new Logger(TenantAccessState.name);
 
   constructor(
-    private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly revocations: TokenRevocations,
     @InjectQueue(TENANTS_QUEUE) private readonly queue: Queue<PurgeJobData>,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Converges the Redis flags of one tenant to its row (a purged tenant's tokens stay revoked for one access-token TTL). */
+  /** Converges the Redis flags of one tenant to its row (a purged tenant's tokens stay revoked until none can still verify). */
   async sync(tenantId: string): Promise<void> {
-    const [row]: StateRow[] = await this.dataSource.query(`SELECT id, status, deleted_at, purge_after FROM tenants WHERE id = $1`, [tenantId]);
+    const [row]: StateRow[] = await this.txHost.tx.query(`SELECT id, status, deleted_at, purge_after FROM tenants WHERE id = $1`, [tenantId]);
     await this.apply(tenantId, row ?? null);
   }
 
   /** Schedules the purge of the tenant's current deletion, if it is deleted (no-op when already scheduled). */
   async schedulePurge(tenantId: string): Promise<void> {
-    const [row]: StateRow[] = await this.dataSource.query(`SELECT id, status, deleted_at, purge_after FROM tenants WHERE id = $1`, [tenantId]);
+    const [row]: StateRow[] = await this.txHost.tx.query(`SELECT id, status, deleted_at, purge_after FROM tenants WHERE id = $1`, [tenantId]);
     if (row?.status === 'deleted' && row.deleted_at && row.purge_after) await this.enqueuePurge(row);
   }
 
@@ -54,7 +53,7 @@ export class TenantAccessState {
    * never lifts a suspension or a deletion (CONVENTIONS §9: the database is the truth).
    */
   async rebuild(): Promise<void> {
-    const rows: StateRow[] = await this.dataSource.query(`SELECT id, status, deleted_at, purge_after FROM tenants WHERE status IN ('suspended', 'deleted')`);
+    const rows: StateRow[] = await this.txHost.tx.query(`SELECT id, status, deleted_at, purge_after FROM tenants WHERE status IN ('suspended', 'deleted')`);
     for (const row of rows) {
       await this.apply(row.id, row);
       if (row.status === 'deleted' && row.deleted_at && row.purge_after) await this.enqueuePurge(row);
@@ -68,7 +67,7 @@ export class TenantAccessState {
 
   private async apply(tenantId: string, row: StateRow | null): Promise<void> {
     if (!row) {
-      await this.revocations.revokeTenant(tenantId, this.config.jwt.accessTtlSeconds);
+      await this.revocations.revokeTenant(tenantId, 'expired');
       await this.revocations.setTenantSuspended(tenantId, 'admin', false);
       return;
     }

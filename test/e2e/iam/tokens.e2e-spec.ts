@@ -56,6 +56,8 @@ describe('refresh rotation, reuse detection, logout and deactivation', () => {
     const second = (await refresh(first.refreshToken)).data!;
     const third = (await refresh(second.refreshToken)).data!;
     const family = await familyOf(first.refreshToken);
+    // A replay, not a concurrent refresh: the first token was used beyond the grace period.
+    await t.db.query(`UPDATE refresh_tokens SET used_at = now() - interval '1 minute' WHERE token_hash = $1`, [sha256(first.refreshToken)]);
 
     const id = requestId('reuse');
     const reuse = await refresh(first.refreshToken, { 'X-Request-Id': id });
@@ -77,6 +79,19 @@ describe('refresh rotation, reuse detection, logout and deactivation', () => {
     // Other logins of the same person are separate families and keep working.
     const other = await loginStaff(t, staff.email, staff.password);
     expect((await refresh(other.refreshToken)).response.status).toBe(200);
+  });
+
+  it('presenting a token rotated moments ago (a concurrent tab) → 401 refresh_token_superseded; the session survives', async () => {
+    const first = await loginStaff(t, staff.email, staff.password);
+    const second = (await refresh(first.refreshToken)).data!;
+    const id = requestId('superseded');
+    await expectProblem(await refresh(first.refreshToken, { 'X-Request-Id': id }), 401, 'refresh_token_superseded');
+
+    for (const r of await familyRows(await familyOf(first.refreshToken))) expect(r.revoked_at).toBeNull();
+    expect((await t.as(second.accessToken).GET('/api/v1/auth/me')).response.status).toBe(200);
+    expect((await refresh(second.refreshToken)).response.status).toBe(200);
+    const [row] = await auditRowsFor(t, id);
+    expect(row).toMatchObject({ action: 'auth.refresh', outcome: 'denied', statusCode: 401, errorCode: 'refresh_token_superseded' });
   });
 
   it('an unknown refresh token → 401 invalid_refresh_token', async () => {

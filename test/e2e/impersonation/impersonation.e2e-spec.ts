@@ -126,7 +126,7 @@ describe('impersonation', () => {
     expect((await t.as(s.accessToken).GET('/api/v1/auth/me')).response.status).toBe(200);
     const end = await t.as(owner.token).POST('/api/v1/admin/impersonations/{sessionId}/end', { params: { path: { sessionId: s.id } } });
     expect(end.response.status).toBe(200);
-    expect(end.data).toMatchObject({ id: s.id, active: false, endedBy: owner.id, endedAt: expect.any(String) });
+    expect(end.data).toMatchObject({ id: s.id, active: false, endedBy: owner.id, endReason: 'ended_by_staff', endedAt: expect.any(String) });
     await expectProblem(await t.as(s.accessToken).GET('/api/v1/auth/me'), 401, 'token_revoked');
     const events = await outboxEvents(t, tenant.id, 'impersonation.ended');
     expect(events.map((e) => e.payload.sessionId)).toContain(s.id);
@@ -190,9 +190,11 @@ describe('impersonation', () => {
       startedAt: expect.any(String),
       expiresAt: a1.expiresAt,
       endedAt: null,
+      endReason: null,
       active: true,
     });
     expect(seen.data!.data[0].endedAt).toEqual(expect.any(String));
+    expect(seen.data!.data[0].endReason).toBe('ended_by_staff');
     const theirsSeen = await t.as(theirs.admin.accessToken).GET('/api/v1/tenant/impersonations');
     expect(theirsSeen.data!.data.map((x) => x.id)).toEqual([b1.id]);
     const manager = await addUser(t, mine, 'manager');

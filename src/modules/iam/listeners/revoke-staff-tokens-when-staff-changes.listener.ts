@@ -1,7 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { TokenRevocations } from '../../../common/auth';
 import { DomainEventEnvelope, OnDomainEvent } from '../../../common/events';
-import { APP_CONFIG, AppConfig } from '../../../config';
 import type { StaffPayload } from '../events/staff.events';
 
 /**
@@ -14,12 +13,11 @@ import type { StaffPayload } from '../events/staff.events';
 export class RevokeStaffTokensWhenStaffChangesListener {
   constructor(
     private readonly revocations: TokenRevocations,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @OnDomainEvent('staff.updated')
   async onUpdated(event: DomainEventEnvelope<StaffPayload & { changed: string[] }>): Promise<void> {
     if (!event.payload.changed.some((c) => c === 'role' || c === 'isActive')) return;
-    await this.revocations.revokeSubject(event.payload.staffId, this.config.jwt.accessTtlSeconds);
+    await this.revocations.revokeSubject(event.payload.staffId);
   }
 }

@@ -1,17 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { TokenRevocations } from '../../../common/auth';
 import { DomainEventEnvelope, OnDomainEvent } from '../../../common/events';
-import { APP_CONFIG, AppConfig } from '../../../config';
 import { TenantUser } from '../entities/tenant-user.entity';
 import type { TenantUserPayload } from '../events/tenant-user.events';
-
-/**
- * Longest-lived access token a tenant user can hold: impersonation tokens last up to 60 minutes
- * (issue 3 §5), longer than the normal access TTL; the revocation must outlive both.
- */
-const LONGEST_TENANT_TOKEN_SECONDS = 60 * 60;
 
 /**
  * Reacts after commit to user.deactivated and to a role change (user.updated): revokes every
@@ -25,19 +18,18 @@ export class SyncAccessWhenUserStatusChangesListener {
   constructor(
     private readonly revocations: TokenRevocations,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @OnDomainEvent('user.deactivated')
   async onDeactivated(event: DomainEventEnvelope<TenantUserPayload>): Promise<void> {
     if ((await this.isActive(event)) !== false) return;
-    await this.revocations.revokeSubject(event.payload.userId, Math.max(this.config.jwt.accessTtlSeconds, LONGEST_TENANT_TOKEN_SECONDS));
+    await this.revocations.revokeSubject(event.payload.userId);
   }
 
   @OnDomainEvent('user.updated')
   async onUpdated(event: DomainEventEnvelope<TenantUserPayload & { changed: string[] }>): Promise<void> {
     if (!event.payload.changed.includes('role')) return;
-    await this.revocations.revokeSubject(event.payload.userId, Math.max(this.config.jwt.accessTtlSeconds, LONGEST_TENANT_TOKEN_SECONDS));
+    await this.revocations.revokeSubject(event.payload.userId);
   }
 
   /** The user's committed active flag, or null when the user no longer exists (tenant purged). */

@@ -1,13 +1,10 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { TENANT_ROLES } from '../../../common/auth';
+import { IMPERSONATION_DEFAULT_MINUTES, IMPERSONATION_MAX_MINUTES, IMPERSONATION_MIN_MINUTES, TENANT_ROLES } from '../../../common/auth';
+import { IMPERSONATION_END_REASONS } from '../entities/impersonation-session.entity';
 import { PageQueryDto } from '../../../common/http';
 
-/** Bounds of an impersonation session (issue 3 §5). */
-export const IMPERSONATION_MIN_MINUTES = 1;
-export const IMPERSONATION_MAX_MINUTES = 60;
-export const IMPERSONATION_DEFAULT_MINUTES = 30;
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -61,7 +58,14 @@ export class ImpersonationSessionDto {
   @ApiProperty({ format: 'date-time' }) startedAt: string;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Set when ended early; null when it ran out' }) endedAt: string | null;
-  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'Staff id that ended it' }) endedBy: string | null;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'Staff id that ended it; null when it ran out or the platform ended it' }) endedBy: string | null;
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    enum: IMPERSONATION_END_REASONS,
+    description: 'Why it ended early: ended by staff, or ended because the impersonator was deactivated or changed role; null while active or when it ran out',
+  })
+  endReason: string | null;
   @ApiProperty({ description: 'Neither ended nor expired' }) active: boolean;
 }
 

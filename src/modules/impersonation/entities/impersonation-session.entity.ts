@@ -1,5 +1,12 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
+/**
+ * Why a session ended before it expired: `ended_by_staff` (POST …/end), `staff_deactivated` or
+ * `staff_role_changed` (the impersonator lost the rights the session was started with).
+ */
+export const IMPERSONATION_END_REASONS = ['ended_by_staff', 'staff_deactivated', 'staff_role_changed'] as const;
+export type ImpersonationEndReason = (typeof IMPERSONATION_END_REASONS)[number];
+
 /** A time-limited "login as" session of a staff member in a tenant user's place. */
 @Entity({ name: 'impersonation_sessions' })
 @Index('ix_impersonation_sessions_tenant', ['tenantId', 'startedAt'])
@@ -18,8 +25,10 @@ export class ImpersonationSession {
   @Column({ type: 'timestamptz' }) startedAt: Date;
   @Column({ type: 'timestamptz' }) expiresAt: Date;
   @Column({ type: 'timestamptz', nullable: true }) endedAt: Date | null;
-  /** Staff id that ended it early; null when it expired. */
+  /** Staff id that ended it early; null when it expired or the platform ended it. */
   @Column({ type: 'uuid', nullable: true }) endedBy: string | null;
+  /** Why it ended early ({@link IMPERSONATION_END_REASONS}); null while active or when it expired. */
+  @Column({ type: 'text', nullable: true }) endReason: ImpersonationEndReason | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

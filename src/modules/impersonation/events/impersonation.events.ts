@@ -14,9 +14,10 @@ export class ImpersonationStartedEvent extends DomainEvent<ImpersonationPayload 
 }
 
 /**
- * An impersonation session was ended early by staff. Producer: impersonation. Consumer:
- * impersonation (revokes the session's token at once).
+ * An impersonation session was ended early: by staff, or because its staff member was
+ * deactivated or changed role (`endReason`). Producer: impersonation. Consumer: impersonation
+ * (revokes the session's token at once).
  */
-export class ImpersonationEndedEvent extends DomainEvent<ImpersonationPayload & { endedBy: string | null; endedAt: string }> {
+export class ImpersonationEndedEvent extends DomainEvent<ImpersonationPayload & { endedBy: string | null; endReason: string; endedAt: string }> {
   static override readonly eventName = 'impersonation.ended';
 }

@@ -1,5 +1,6 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { TokenRevocations } from '../../../common/auth';
 import { DomainEventEnvelope, OnDomainEvent } from '../../../common/events';
 
@@ -13,7 +14,7 @@ import { DomainEventEnvelope, OnDomainEvent } from '../../../common/events';
 export class MirrorBillingSuspensionListener implements OnApplicationBootstrap {
   constructor(
     private readonly revocations: TokenRevocations,
-    private readonly dataSource: DataSource,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
   ) {}
 
   @OnDomainEvent('quota.updated')
@@ -22,14 +23,14 @@ export class MirrorBillingSuspensionListener implements OnApplicationBootstrap {
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const rows: { tenant_id: string }[] = await this.dataSource.query(`SELECT tenant_id FROM tenant_quotas WHERE billing_status = 'suspended'`);
+    const rows: { tenant_id: string }[] = await this.txHost.tx.query(`SELECT tenant_id FROM tenant_quotas WHERE billing_status = 'suspended'`);
     const ids = new Set([...rows.map((r) => r.tenant_id), ...(await this.revocations.suspendedTenantIds('billing'))]);
     for (const id of ids) await this.sync(id);
   }
 
   /** Sets the flag from the tenant's committed billing status (cleared when the quota is gone). */
   private async sync(tenantId: string): Promise<void> {
-    const [row]: { billing_status: string }[] = await this.dataSource.query(`SELECT billing_status FROM tenant_quotas WHERE tenant_id = $1`, [tenantId]);
+    const [row]: { billing_status: string }[] = await this.txHost.tx.query(`SELECT billing_status FROM tenant_quotas WHERE tenant_id = $1`, [tenantId]);
     await this.revocations.setTenantSuspended(tenantId, 'billing', row?.billing_status === 'suspended');
   }
 }
