@@ -1,1 +1,4 @@
 export * from './tenant-directory';
+export * from './tenant-data-eraser';
+export * from './tenant-data-erasers';
+export * from './tenancy.module';
