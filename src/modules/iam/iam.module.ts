@@ -6,6 +6,7 @@ import { PlansModule } from '../plans';
 import { PasswordResetToken } from './entities/password-reset-token.entity';
 import { AdminAuthController, AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
+import { IamDataEraser } from './iam-data.eraser';
 import { BootstrapOwnerService } from './bootstrap-owner.service';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { StaffMember } from './entities/staff-member.entity';
@@ -39,6 +40,7 @@ import { TokenService } from './token.service';
     PasswordResets,
     SyncAccessWhenUserStatusChangesListener,
     RevokeStaffTokensWhenStaffChangesListener,
+    IamDataEraser,
   ],
   exports: [TokenService, PasswordHasher, TenantUserAccounts, PasswordResets],
 })

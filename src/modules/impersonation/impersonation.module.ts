@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit';
 import { IamModule } from '../iam';
 import { ImpersonationSession } from './entities/impersonation-session.entity';
+import { ImpersonationDataEraser } from './impersonation-data.eraser';
 import { AdminImpersonationsController, TenantImpersonationsController } from './impersonation.controller';
 import { ImpersonationService } from './impersonation.service';
 import { EndSessionsWhenStaffLosesRightsListener } from './listeners/end-sessions-when-staff-loses-rights.listener';
@@ -12,6 +13,6 @@ import { RevokeTokenWhenImpersonationEndedListener } from './listeners/revoke-to
 @Module({
   imports: [TypeOrmModule.forFeature([ImpersonationSession]), IamModule, AuditModule],
   controllers: [AdminImpersonationsController, TenantImpersonationsController],
-  providers: [ImpersonationService, RevokeTokenWhenImpersonationEndedListener, EndSessionsWhenStaffLosesRightsListener],
+  providers: [ImpersonationService, RevokeTokenWhenImpersonationEndedListener, EndSessionsWhenStaffLosesRightsListener, ImpersonationDataEraser],
 })
 export class ImpersonationModule {}

@@ -5,6 +5,7 @@ import { Plan } from './entities/plan.entity';
 import { TenantQuota } from './entities/tenant-quota.entity';
 import { MirrorBillingSuspensionListener } from './listeners/mirror-billing-suspension.listener';
 import { PlansController } from './plans.controller';
+import { PlansDataEraser } from './plans-data.eraser';
 import { PlansService } from './plans.service';
 import { QuotaGuard } from './quota.guard';
 import { QuotaService } from './quota.service';
@@ -15,7 +16,7 @@ import { TenantQuotaService } from './tenant-quota.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Plan, TenantQuota]), UsageModule],
   controllers: [PlansController, AdminTenantQuotaController, TenantAllowancesController],
-  providers: [QuotaService, QuotaGuard, PlansService, TenantQuotaService, MirrorBillingSuspensionListener],
+  providers: [QuotaService, QuotaGuard, PlansService, TenantQuotaService, MirrorBillingSuspensionListener, PlansDataEraser],
   exports: [QuotaService, QuotaGuard],
 })
 export class PlansModule {}

@@ -7,6 +7,7 @@ import { TenantUsage } from './entities/tenant-usage.entity';
 import { EnqueueRecalculationListener, USAGE_QUEUE, UsageProcessor } from './jobs/usage.processor';
 import { AdminUsageController, TenantUsageController } from './usage.controller';
 import { UsageCounters } from './usage-counters.service';
+import { UsageDataEraser } from './usage-data.eraser';
 import { UsageRecalculationService } from './usage-recalculation.service';
 import { UsageService } from './usage.service';
 
@@ -14,7 +15,7 @@ import { UsageService } from './usage.service';
 @Module({
   imports: [TypeOrmModule.forFeature([TenantUsage, TenantUsageSnapshot]), BullModule.registerQueue({ name: USAGE_QUEUE }), AuditModule],
   controllers: [AdminUsageController, TenantUsageController],
-  providers: [UsageCounters, UsageService, UsageRecalculationService, UsageProcessor, EnqueueRecalculationListener],
+  providers: [UsageCounters, UsageService, UsageRecalculationService, UsageProcessor, EnqueueRecalculationListener, UsageDataEraser],
   exports: [UsageCounters],
 })
 export class UsageModule {}
