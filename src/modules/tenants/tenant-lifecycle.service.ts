@@ -4,6 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { RequestContext } from '../../common/context';
 import { ConflictError } from '../../common/errors';
 import { EventBus, UnitOfWork } from '../../common/events';
+import { TenantDataErasers } from '../../common/tenancy';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { AuditService } from '../audit';
 import { TenantDeletionDto } from './dto/tenant.dto';
@@ -12,24 +13,6 @@ import { TenantActivatedEvent, TenantDeletedEvent, TenantPurgedEvent, TenantRest
 import { lockTenant } from './tenant-lock';
 
 const DAY_MS = 86_400_000;
-
-/**
- * Tables holding a tenant's data, emptied by the purge (audit_logs and the outbox stay: the
- * audit trail must outlive the tenant). This is the one place where the tenants context writes
- * other contexts' tables (iam, plans, usage, impersonation): a purge must be atomic, and doing it
- * through per-context listeners of tenant.purged would leave half-purged tenants on a failure (docs/adr/0004).
- */
-const PURGE_TABLES: ReadonlyArray<readonly [table: string, column: string]> = [
-  ['password_reset_tokens', 'tenant_id'],
-  ['refresh_tokens', 'tenant_id'],
-  ['impersonation_sessions', 'tenant_id'],
-  ['tenant_users', 'tenant_id'],
-  ['tenant_usage_snapshots', 'tenant_id'],
-  ['tenant_usage', 'tenant_id'],
-  ['tenant_quotas', 'tenant_id'],
-  ['tenant_notes', 'tenant_id'],
-  ['tenants', 'id'],
-];
 
 /**
  * Tenant lifecycle (issue 3 §2): suspend, activate, soft delete with a grace period, restore,
@@ -45,6 +28,7 @@ export class TenantLifecycleService {
     private readonly context: RequestContext,
     private readonly uow: UnitOfWork,
     private readonly audit: AuditService,
+    private readonly erasers: TenantDataErasers,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -104,8 +88,12 @@ export class TenantLifecycleService {
 
   /**
    * Erases a deleted tenant's data once its grace period is over, in one transaction with its
-   * audit row and tenant.purged. Returns false (and does nothing) when the tenant was restored,
-   * already purged, or is not yet due. Called by the purge job; safe to run twice.
+   * audit row (`tenants.purge`, `metadata.deletedRows` = rows deleted per table) and tenant.purged.
+   * Every context erases its own tables through its `@ErasesTenantData` provider, found by
+   * discovery (docs/adr/0008); the tenants row, locked FOR UPDATE first, is deleted last. Audit
+   * rows and outbox events of the tenant are retained. Returns false (and does nothing) when the
+   * tenant was restored, already purged, or is not yet due. Called by the purge job; safe to run
+   * twice. A failing eraser rolls the whole purge back (the job retries).
    */
   async purge(tenantId: string): Promise<boolean> {
     return this.uow.run(async () => {
@@ -115,11 +103,9 @@ export class TenantLifecycleService {
         [tenantId],
       );
       if (!due.length) return false;
-      const deletedRows: Record<string, number> = {};
-      for (const [table, column] of PURGE_TABLES) {
-        const [, count]: [unknown[], number] = await tx.query(`DELETE FROM ${table} WHERE ${column} = $1`, [tenantId]);
-        deletedRows[table] = count;
-      }
+      const deletedRows = await this.erasers.eraseAll(tenantId);
+      const tenants = tx.getRepository(Tenant);
+      deletedRows[tenants.metadata.tableName] = (await tenants.delete({ id: tenantId })).affected ?? 0;
       const { slug, deleted_at: deletedAt } = due[0];
       await this.events.publish(
         new TenantPurgedEvent(tenantId, { tenantId, slug, deletedAt: new Date(deletedAt).toISOString(), purgedAt: new Date().toISOString() }),

@@ -2,7 +2,7 @@ import { BullModule } from '@nestjs/bull';
 import { Global, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IdempotencyModule } from '../../common/http';
-import { TenantDirectory } from '../../common/tenancy';
+import { TenancyModule, TenantDirectory } from '../../common/tenancy';
 import { AuditModule } from '../audit';
 import { IamModule } from '../iam';
 import { PlansModule } from '../plans';
@@ -24,6 +24,7 @@ import { TenantProfileController } from './tenant-profile.controller';
 import { TenantProfileService } from './tenant-profile.service';
 import { TenantProvisioningService } from './tenant-provisioning.service';
 import { TenantQueries } from './tenant-queries.service';
+import { TenantsDataEraser } from './tenants-data.eraser';
 
 /**
  * Tenants context: provisioning, list and detail, profile and settings, lifecycle (suspend,
@@ -37,6 +38,7 @@ import { TenantQueries } from './tenant-queries.service';
     TypeOrmModule.forFeature([Tenant, TenantNote]),
     BullModule.registerQueue({ name: TENANTS_QUEUE }),
     IdempotencyModule,
+    TenancyModule,
     AuditModule,
     IamModule,
     PlansModule,
@@ -55,6 +57,7 @@ import { TenantQueries } from './tenant-queries.service';
     TenantPurgeProcessor,
     SyncAccessWhenTenantLifecycleChangesListener,
     SchedulePurgeWhenTenantDeletedListener,
+    TenantsDataEraser,
   ],
   exports: [TenantDirectory],
 })
