@@ -5,21 +5,24 @@ import { ExtractJwt, Strategy } from 'passport-jwt';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { Actor } from '../context/request-context';
 import { UnauthorizedError } from '../errors/app-error';
-import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, AccessTokenClaims } from './token-claims';
+import { ACCESS_TOKEN_ALG, assertAccessToken, DecodedToken } from './token-claims';
+import { JWT_CLOCK_TOLERANCE_SECONDS, revocationTtlSeconds } from './token-lifetimes';
 import { TokenRevocations } from './token-revocations';
 
-interface CompleteToken {
-  header: { alg: string; typ?: string };
-  payload: AccessTokenClaims;
-}
-
 /**
- * Verifies bearer access tokens per RFC 8725: one algorithm (HS256), `iss`, `aud` and the
- * `typ` header (`at+jwt`) checked, expiry enforced; then consults {@link TokenRevocations}.
- * Produces the request's {@link Actor}. @throws UnauthorizedError
+ * Verifies bearer access tokens per RFC 8725 in two steps (docs/adr/0009): passport-jwt's
+ * jsonwebtoken checks the signature with one algorithm (HS256), `iss`, `aud` and expiry, with
+ * JWT_CLOCK_TOLERANCE_SECONDS of leeway; {@link assertAccessToken} then checks what jsonwebtoken
+ * leaves out (`typ` at+jwt, no `crit`, a finite `exp`, a finite `iat` neither in the future
+ * beyond the leeway nor older than a revocation lasts, required claims). Only then is
+ * {@link TokenRevocations} consulted, so it always compares a real `iat`.
+ * Produces the request's {@link Actor}. @throws UnauthorizedError `invalid_token` | `token_revoked`
  */
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
+  /** Oldest token accepted, in seconds of age: no token outlives a revocation that covers it. */
+  private readonly maxAgeSeconds: number;
+
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly revocations: TokenRevocations,
@@ -33,21 +36,16 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       issuer: config.jwt.issuer,
       audience: config.jwt.audience,
       ignoreExpiration: false,
-      jsonWebTokenOptions: { complete: true, clockTolerance: 5 },
+      jsonWebTokenOptions: { complete: true, clockTolerance: JWT_CLOCK_TOLERANCE_SECONDS },
     });
+    this.maxAgeSeconds = revocationTtlSeconds(config.jwt.accessTtlSeconds);
   }
 
-  async validate(token: CompleteToken): Promise<Actor> {
-    const { header, payload } = token;
-    if (header.typ !== ACCESS_TOKEN_TYP || header.alg !== ACCESS_TOKEN_ALG) {
-      throw new UnauthorizedError('The token is not an access token.', 'invalid_token');
-    }
-    if (!payload.sub || !payload.jti || (payload.kind !== 'platform' && payload.kind !== 'tenant')) {
-      throw new UnauthorizedError('The token is missing required claims.', 'invalid_token');
-    }
-    if (payload.kind === 'tenant' && !payload.tenantId) {
-      throw new UnauthorizedError('The token is missing required claims.', 'invalid_token');
-    }
+  /** Called by passport-jwt with the complete token once jsonwebtoken has verified it. */
+  async validate(token: DecodedToken): Promise<Actor> {
+    // The same wall clock the issuer and jsonwebtoken use (token lifetimes are real time).
+    assertAccessToken(token, { nowSeconds: Date.now() / 1000, clockToleranceSeconds: JWT_CLOCK_TOLERANCE_SECONDS, maxAgeSeconds: this.maxAgeSeconds });
+    const { payload } = token;
     const state = await this.revocations.inspect(payload);
     if (state.revoked) {
       throw new UnauthorizedError('The token has been revoked.', 'token_revoked');
