@@ -41,3 +41,18 @@ export interface DomainEventEnvelope<P = Record<string, unknown>> {
   actor: EventActor;
   payload: P;
 }
+
+/**
+ * An event class as a value: what `@OnEvent()` subscribes to. Its static `eventName` names the
+ * event on the wire (outbox rows, envelopes); its instances carry the payload type.
+ */
+export interface DomainEventClass<P extends object = object> {
+  readonly eventName: string;
+  readonly prototype: DomainEvent<P>;
+}
+
+/** The payload type of an event class: `PayloadOf<typeof TenantDeletedEvent>`. */
+export type PayloadOf<C> = C extends { readonly prototype: DomainEvent<infer P> } ? P : never;
+
+/** The envelope a consumer of event class `C` receives. */
+export type EnvelopeOf<C> = DomainEventEnvelope<PayloadOf<C>>;

@@ -5,6 +5,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { ClsService } from 'nestjs-cls';
 import { RequestContext } from '../context/request-context';
 import { DomainEvent, DomainEventEnvelope } from './domain-event';
+import { EventConsumers } from './event-consumers';
 import { OutboxEntry } from './outbox-entry.entity';
 import { PENDING_EVENTS } from './unit-of-work';
 
@@ -14,7 +15,8 @@ export const OUTBOX_LEASE_SECONDS = 30;
 /**
  * Publishes domain events through the transactional outbox (CONVENTIONS §3): `publish()` writes
  * one outbox row per event in the caller's transaction; the surrounding {@link UnitOfWork}
- * dispatches them after commit. @throws Error when called outside a unit of work (a bug).
+ * dispatches them after commit. An event nobody consumes is written already dispatched, so it
+ * costs no round trip after commit. @throws Error when called outside a unit of work (a bug).
  */
 @Injectable()
 export class EventBus {
@@ -22,6 +24,7 @@ export class EventBus {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly cls: ClsService,
     private readonly context: RequestContext,
+    private readonly consumers: EventConsumers,
   ) {}
 
   async publish(...events: DomainEvent<object>[]): Promise<void> {
@@ -37,7 +40,9 @@ export class EventBus {
       actor: event.actor ?? { type: actor.type, id: actor.id, impersonatorId: actor.impersonatorId },
       payload: event.payload,
     }));
-    const lockedUntil = new Date(Date.now() + OUTBOX_LEASE_SECONDS * 1000);
+    const now = Date.now();
+    const lockedUntil = new Date(now + OUTBOX_LEASE_SECONDS * 1000);
+    const consumed = envelopes.filter((e) => this.consumers.of(e.name).length > 0);
     await this.txHost.tx.getRepository(OutboxEntry).insert(
       envelopes.map((e) => ({
         id: e.eventId,
@@ -46,9 +51,10 @@ export class EventBus {
         envelope: e as unknown as JsonObject,
         occurredAt: new Date(e.occurredAt),
         lockedUntil,
+        dispatchedAt: consumed.includes(e) ? null : new Date(now),
       })),
     );
     // The array was created by UnitOfWork.run and is shared by reference into nested contexts.
-    (this.cls.get(PENDING_EVENTS) as DomainEventEnvelope[]).push(...(envelopes as DomainEventEnvelope[]));
+    (this.cls.get(PENDING_EVENTS) as DomainEventEnvelope[]).push(...(consumed as DomainEventEnvelope[]));
   }
 }

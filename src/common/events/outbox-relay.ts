@@ -1,12 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { DomainEventEnvelope } from './domain-event';
-import { OutboxDispatcher } from './outbox-dispatcher';
+import { DeliveryState, OutboxDispatcher } from './outbox-dispatcher';
+
+interface ClaimedRow extends DeliveryState {
+  envelope: DomainEventEnvelope;
+}
 
 /**
  * Re-dispatches outbox rows that were committed but never marked dispatched (a crash between
- * commit and dispatch, or a failing listener). Rows are claimed with `FOR UPDATE SKIP LOCKED`
- * and a lease, so several instances never dispatch the same row at once (CONVENTIONS §9).
+ * commit and dispatch, or a failing consumer). Rows are claimed with `FOR UPDATE SKIP LOCKED`
+ * and a lease, so several instances never dispatch the same row at once (CONVENTIONS §9); a
+ * consumer that already processed the event is not run again.
  */
 @Injectable()
 export class OutboxRelay {
@@ -17,24 +22,33 @@ export class OutboxRelay {
     private readonly dispatcher: OutboxDispatcher,
   ) {}
 
-  /** Claims and dispatches due rows in batches until none is left; returns how many were dispatched. */
+  /**
+   * Claims and dispatches due rows in batches until none is left; returns how many ended
+   * dispatched. With each row it reads which consumers already processed the event and which
+   * are backing off, so only the consumers still owed a due attempt run again.
+   */
   async drain(batchSize = 100, leaseSeconds = 60): Promise<number> {
     let total = 0;
     for (;;) {
-      const rows: { envelope: DomainEventEnvelope }[] = await this.dataSource.query(
-        `UPDATE outbox SET locked_until = now() + make_interval(secs => $2), updated_at = now()
-         WHERE id IN (
+      const result: [ClaimedRow[], number] = await this.dataSource.query(
+        `UPDATE outbox o SET locked_until = now() + make_interval(secs => $2), updated_at = now()
+         WHERE o.id IN (
            SELECT id FROM outbox
            WHERE dispatched_at IS NULL AND locked_until <= now()
            ORDER BY occurred_at
            LIMIT $1
            FOR UPDATE SKIP LOCKED)
-         RETURNING envelope`,
+         RETURNING o.envelope,
+           ARRAY(SELECT p.consumer FROM processed_events p WHERE p.event_id = o.id) AS processed,
+           coalesce((SELECT json_agg(json_build_object('consumer', d.consumer, 'due', d.next_attempt_at <= now(), 'nextAttemptAt', d.next_attempt_at))
+                       FROM event_deliveries d WHERE d.event_id = o.id), '[]'::json) AS failed`,
         [batchSize, leaseSeconds],
-      ).then((r: [unknown[], number] | unknown[]) => (Array.isArray(r[0]) ? (r[0] as { envelope: DomainEventEnvelope }[]) : (r as { envelope: DomainEventEnvelope }[])));
+      );
+      const rows = result[0];
       if (!rows.length) break;
       rows.sort((a, b) => a.envelope.occurredAt.localeCompare(b.envelope.occurredAt));
-      total += await this.dispatcher.dispatch(rows.map((r) => r.envelope));
+      const states = new Map<string, DeliveryState>(rows.map((r) => [r.envelope.eventId, { processed: r.processed, failed: r.failed }]));
+      total += await this.dispatcher.dispatch(rows.map((r) => r.envelope), states);
       if (rows.length < batchSize) break;
     }
     if (total) this.logger.log(`relayed ${total} outbox event(s)`);
@@ -42,9 +56,10 @@ export class OutboxRelay {
   }
 
   /**
-   * Deletes dispatched outbox rows older than `outboxDays` and inbox (processed_events) rows older
-   * than `inboxDays`, in batches. An inbox row must outlive any possible re-dispatch of its event,
-   * hence the longer default. Returns the rows deleted from each table.
+   * Deletes dispatched outbox rows older than `outboxDays` (their leftover delivery rows go with
+   * them, ON DELETE CASCADE) and inbox (processed_events) rows older than `inboxDays`, in
+   * batches. An inbox row must outlive any possible re-dispatch of its event, hence the longer
+   * default. Returns the rows deleted from each table.
    */
   async prune(outboxDays = 7, inboxDays = 30, batchSize = 5000): Promise<{ outbox: number; inbox: number }> {
     const sweep = async (sql: string, days: number): Promise<number> => {

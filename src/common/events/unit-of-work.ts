@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ClsService } from 'nestjs-cls';
 import { RequestStore } from '../context/request-context';
 import { DomainEventEnvelope } from './domain-event';
-import { OutboxDispatcher } from './outbox-dispatcher';
 
 /** CLS key holding the envelopes published in the current unit of work. */
 export const PENDING_EVENTS = 'pendingEnvelopes';
@@ -15,10 +15,22 @@ const AFTER_TRANSACTION = 'afterTransaction';
 
 type Effect = () => Promise<void>;
 
+/** What hands a unit of work's events to their consumers once it has committed. */
+export interface CommittedEventsDispatcher {
+  dispatch(envelopes: DomainEventEnvelope[]): Promise<unknown>;
+}
+
+/**
+ * Provider token of the {@link CommittedEventsDispatcher} (the OutboxDispatcher). Resolved on
+ * first use: the dispatcher runs every consumer in a UnitOfWork, so neither can take the other
+ * in its constructor.
+ */
+export const COMMITTED_EVENTS_DISPATCHER = Symbol('COMMITTED_EVENTS_DISPATCHER');
+
 /**
  * One database transaction per state change (CONVENTIONS §4). Events published inside are
  * written to the outbox in the same transaction and dispatched once it has committed.
- * A nested call joins the running transaction.
+ * A nested call joins the running transaction. Every event consumer runs in one of its own.
  */
 @Injectable()
 export class UnitOfWork {
@@ -27,8 +39,15 @@ export class UnitOfWork {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly cls: ClsService<RequestStore & { [PENDING_EVENTS]?: DomainEventEnvelope[]; [AFTER_COMMIT]?: Effect[]; [AFTER_TRANSACTION]?: Effect[] }>,
-    private readonly dispatcher: OutboxDispatcher,
+    private readonly moduleRef: ModuleRef,
   ) {}
+
+  private dispatcherRef?: CommittedEventsDispatcher;
+
+  private get dispatcher(): CommittedEventsDispatcher {
+    this.dispatcherRef ??= this.moduleRef.get<CommittedEventsDispatcher>(COMMITTED_EVENTS_DISPATCHER);
+    return this.dispatcherRef;
+  }
 
   /** Runs `work` in a transaction (or the current one); dispatches its events after commit. */
   async run<T>(work: () => Promise<T>): Promise<T> {

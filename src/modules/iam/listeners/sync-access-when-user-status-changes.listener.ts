@@ -2,16 +2,17 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { TokenRevocations } from '../../../common/auth';
-import { DomainEventEnvelope, OnDomainEvent } from '../../../common/events';
+import { DomainEventEnvelope, EnvelopeOf, OnEvent } from '../../../common/events';
 import { TenantUser } from '../entities/tenant-user.entity';
-import type { TenantUserPayload } from '../events/tenant-user.events';
+import { type TenantUserPayload, UserDeactivatedEvent, UserUpdatedEvent } from '../events';
 
 /**
  * Reacts after commit to user.deactivated and to a role change (user.updated): revokes every
  * access token the user holds at once (Redis, all instances), so neither a deactivated account nor
  * an old role outlives the change by an access TTL. Tokens issued afterwards are unaffected
- * (TokenRevocations revokes up to an instant), so re-activation needs no reaction. Idempotent and
- * safe against late re-delivery: a deactivation is only applied while the user is still inactive.
+ * (TokenRevocations revokes up to an instant), so re-activation needs no reaction. Consumer
+ * `iam.revoke-user-tokens`; the Redis write is at-least-once, and safe against a late repeat: a
+ * deactivation is only applied while the user is still inactive.
  */
 @Injectable()
 export class SyncAccessWhenUserStatusChangesListener {
@@ -20,14 +21,14 @@ export class SyncAccessWhenUserStatusChangesListener {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
   ) {}
 
-  @OnDomainEvent('user.deactivated')
-  async onDeactivated(event: DomainEventEnvelope<TenantUserPayload>): Promise<void> {
+  @OnEvent(UserDeactivatedEvent, 'iam.revoke-user-tokens')
+  async onDeactivated(event: EnvelopeOf<typeof UserDeactivatedEvent>): Promise<void> {
     if ((await this.isActive(event)) !== false) return;
     await this.revocations.revokeSubject(event.payload.userId);
   }
 
-  @OnDomainEvent('user.updated')
-  async onUpdated(event: DomainEventEnvelope<TenantUserPayload & { changed: string[] }>): Promise<void> {
+  @OnEvent(UserUpdatedEvent, 'iam.revoke-user-tokens')
+  async onUpdated(event: EnvelopeOf<typeof UserUpdatedEvent>): Promise<void> {
     if (!event.payload.changed.includes('role')) return;
     await this.revocations.revokeSubject(event.payload.userId);
   }

@@ -1,19 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import { TokenRevocations } from '../../../common/auth';
-import { DomainEventEnvelope, OnDomainEvent } from '../../../common/events';
-import type { ImpersonationPayload } from '../events/impersonation.events';
+import { EnvelopeOf, OnEvent } from '../../../common/events';
+import { ImpersonationEndedEvent } from '../events';
 
 /**
  * Revokes an ended session's token at once, after the end was committed (Redis, seen by every
- * instance), for as long as any token could still be accepted. Idempotent: setting the
- * revocation again on a re-dispatch has no further effect.
+ * instance), for as long as any token could still be accepted. Consumer
+ * `impersonation.revoke-session-token`; the Redis write is at-least-once and idempotent: setting
+ * the revocation again has no further effect.
  */
 @Injectable()
 export class RevokeTokenWhenImpersonationEndedListener {
   constructor(private readonly revocations: TokenRevocations) {}
 
-  @OnDomainEvent('impersonation.ended')
-  async handle(event: DomainEventEnvelope<ImpersonationPayload>): Promise<void> {
+  @OnEvent(ImpersonationEndedEvent, 'impersonation.revoke-session-token')
+  async handle(event: EnvelopeOf<typeof ImpersonationEndedEvent>): Promise<void> {
     await this.revocations.revokeSession(event.payload.sessionId);
   }
 }

@@ -2,13 +2,15 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { TokenRevocations } from '../../../common/auth';
-import { DomainEventEnvelope, OnDomainEvent } from '../../../common/events';
+import { EnvelopeOf, OnEvent } from '../../../common/events';
+import { QuotaUpdatedEvent } from '../events';
 
 /**
  * Mirrors billingStatus = suspended into the Redis suspension flag read on every request
  * (issue 3 §2 suspension policy). It copies the *current* row, not the event, so a late or
  * repeated quota.updated cannot resurrect an old state. At boot the flags are reconciled with
- * PostgreSQL, the source of truth, both ways.
+ * PostgreSQL, the source of truth, both ways. Consumer `plans.mirror-billing-suspension`; the
+ * Redis write is at-least-once, harmless because it copies the current row.
  */
 @Injectable()
 export class MirrorBillingSuspensionListener implements OnApplicationBootstrap {
@@ -17,8 +19,8 @@ export class MirrorBillingSuspensionListener implements OnApplicationBootstrap {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
   ) {}
 
-  @OnDomainEvent('quota.updated')
-  async onQuotaUpdated(event: DomainEventEnvelope): Promise<void> {
+  @OnEvent(QuotaUpdatedEvent, 'plans.mirror-billing-suspension')
+  async onQuotaUpdated(event: EnvelopeOf<typeof QuotaUpdatedEvent>): Promise<void> {
     if (event.tenantId) await this.sync(event.tenantId);
   }
 

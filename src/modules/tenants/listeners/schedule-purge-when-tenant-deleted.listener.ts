@@ -1,24 +1,26 @@
 import { Injectable } from '@nestjs/common';
-import { DomainEventEnvelope, OnDomainEvent } from '../../../common/events';
-import type { TenantEventPayload } from '../events/tenant.events';
+import { EnvelopeOf, OnEvent } from '../../../common/events';
+import { TenantDeletedEvent, TenantRestoredEvent } from '../events';
 import { TenantAccessState } from '../tenant-access-state.service';
 
 /**
  * Schedules the delayed purge job when a tenant is deleted and removes it when the tenant is
  * restored. The job id derives from the tenant id and the deletion time, so a re-dispatched
- * tenant.deleted never schedules it twice (CONVENTIONS §3).
+ * tenant.deleted never schedules it twice (CONVENTIONS §3). Consumers `tenants.schedule-purge`
+ * and `tenants.cancel-purge`; Bull is outside their transaction, so both are at-least-once and
+ * idempotent (same job id; removing a removed job is a no-op).
  */
 @Injectable()
 export class SchedulePurgeWhenTenantDeletedListener {
   constructor(private readonly state: TenantAccessState) {}
 
-  @OnDomainEvent('tenant.deleted')
-  onDeleted(event: DomainEventEnvelope<TenantEventPayload>): Promise<void> {
+  @OnEvent(TenantDeletedEvent, 'tenants.schedule-purge')
+  onDeleted(event: EnvelopeOf<typeof TenantDeletedEvent>): Promise<void> {
     return this.state.schedulePurge(event.payload.tenantId);
   }
 
-  @OnDomainEvent('tenant.restored')
-  onRestored(event: DomainEventEnvelope<TenantEventPayload & { previousDeletedAt: string }>): Promise<void> {
+  @OnEvent(TenantRestoredEvent, 'tenants.cancel-purge')
+  onRestored(event: EnvelopeOf<typeof TenantRestoredEvent>): Promise<void> {
     return this.state.cancelPurge(event.payload.tenantId, new Date(event.payload.previousDeletedAt));
   }
 }

@@ -1,20 +1,25 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import { DomainEventEnvelope, OnDomainEvent, UnitOfWork } from '../../../common/events';
+import { EnvelopeOf, OnEvent, UnitOfWork } from '../../../common/events';
+import { UsageRecalculationRequestedEvent } from '../events';
 import { scheduleRepeatable } from '../../../common/jobs';
 import { UsageRecalculationService } from '../usage-recalculation.service';
 
 /** Bull queue of the usage context. */
 export const USAGE_QUEUE = 'usage';
 
-/** Enqueues the recount a staff member asked for; `jobId` = eventId, so a re-dispatch does not double it. */
+/**
+ * Enqueues the recount a staff member asked for (consumer `usage.enqueue-recalculation`). Bull is
+ * outside the consumer's transaction, so the enqueue is at-least-once: `jobId` = eventId keeps a
+ * repeat from doubling the job.
+ */
 @Injectable()
 export class EnqueueRecalculationListener {
   constructor(@InjectQueue(USAGE_QUEUE) private readonly queue: Queue) {}
 
-  @OnDomainEvent('usage.recalculation_requested')
-  async onRequested(event: DomainEventEnvelope): Promise<void> {
+  @OnEvent(UsageRecalculationRequestedEvent, 'usage.enqueue-recalculation')
+  async onRequested(event: EnvelopeOf<typeof UsageRecalculationRequestedEvent>): Promise<void> {
     await this.queue.add('recalculate', { tenantId: event.tenantId }, { jobId: event.eventId, attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 1000, removeOnFail: 1000 });
   }
 }

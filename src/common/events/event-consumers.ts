@@ -1,0 +1,102 @@
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { DiscoveryService } from '@nestjs/core';
+import { DomainEventEnvelope } from './domain-event';
+import { EVENT_CONSUMERS, EventConsumerDeclaration } from './on-event.decorator';
+
+/** A discovered consumer: one `@OnEvent()` handler bound to its provider instance. */
+export interface EventConsumer {
+  /** Stable consumer id, `<context>.<reaction>`. */
+  id: string;
+  eventName: string;
+  /** `Class.method`, for logs and boot errors. */
+  source: string;
+  /** The provider instance the handler belongs to (one instance per consumer id). */
+  instance: object;
+  handle(envelope: DomainEventEnvelope): Promise<void>;
+}
+
+const NONE: readonly EventConsumer[] = Object.freeze([]);
+
+/**
+ * Groups consumers by event name and enforces the uniqueness rule: a consumer id belongs to one
+ * provider instance (one listener class, registered once), with at most one handler per event.
+ * Order within an event follows discovery (module registration) order.
+ * @throws Error naming both sources on a duplicate.
+ */
+export function indexConsumers(consumers: readonly EventConsumer[]): Map<string, EventConsumer[]> {
+  const owners = new Map<string, EventConsumer>();
+  const byEvent = new Map<string, EventConsumer[]>();
+  for (const c of consumers) {
+    const owner = owners.get(c.id);
+    if (owner && owner.instance !== c.instance) {
+      throw new Error(`event consumer id "${c.id}" is declared by ${owner.source} and ${c.source}; a consumer id belongs to one listener class, registered once`);
+    }
+    owners.set(c.id, owner ?? c);
+    const list = byEvent.get(c.eventName) ?? [];
+    const twin = list.find((other) => other.id === c.id);
+    if (twin) throw new Error(`event consumer id "${c.id}" handles ${c.eventName} twice (${twin.source} and ${c.source})`);
+    list.push(c);
+    byEvent.set(c.eventName, list);
+  }
+  return byEvent;
+}
+
+/**
+ * The consumers of every event, discovered once at boot from the providers' `@OnEvent()`
+ * metadata (Nest DiscoveryService). A duplicate consumer id, or a consumer on a request-scoped
+ * provider, fails the boot.
+ */
+@Injectable()
+export class EventConsumers implements OnModuleInit {
+  private byEvent?: Map<string, EventConsumer[]>;
+
+  constructor(private readonly discovery: DiscoveryService) {}
+
+  onModuleInit(): void {
+    this.index();
+  }
+
+  /** The consumers of `eventName`, in a stable order; empty when nobody consumes it. */
+  of(eventName: string): readonly EventConsumer[] {
+    return this.index().get(eventName) ?? NONE;
+  }
+
+  /** Every consumer of every event. */
+  all(): EventConsumer[] {
+    return [...this.index().values()].flat();
+  }
+
+  private index(): Map<string, EventConsumer[]> {
+    this.byEvent ??= indexConsumers(this.discover());
+    return this.byEvent;
+  }
+
+  private discover(): EventConsumer[] {
+    const seen = new Set<object>();
+    const found: EventConsumer[] = [];
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance: unknown = wrapper.instance;
+      if (!instance || typeof instance !== 'object' || seen.has(instance)) continue;
+      const declarations: EventConsumerDeclaration[] | undefined = Reflect.getMetadata(EVENT_CONSUMERS, instance.constructor);
+      if (!declarations?.length) continue;
+      seen.add(instance);
+      const className = instance.constructor.name;
+      if (!wrapper.isDependencyTreeStatic()) throw new Error(`${className} declares event consumers but is not a singleton provider`);
+      for (const d of declarations) {
+        const method = (instance as Record<string | symbol, unknown>)[d.method];
+        const source = `${className}.${String(d.method)}`;
+        if (typeof method !== 'function') throw new Error(`${source} is not a method`);
+        found.push({
+          id: d.consumer,
+          eventName: d.eventName,
+          source,
+          instance,
+          handle: async (envelope) => {
+            await method.call(instance, envelope);
+          },
+        });
+      }
+    }
+    return found;
+  }
+}

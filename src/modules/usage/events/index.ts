@@ -1,0 +1,2 @@
+/** Public event surface of usage (depends on common/ only; importable by any context). */
+export { UsageDriftCorrectedEvent, UsageRecalculationRequestedEvent } from './usage.events';
