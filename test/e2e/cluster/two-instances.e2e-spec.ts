@@ -1,9 +1,8 @@
 import { getQueueToken } from '@nestjs/bull';
-import { EventEmitter2 } from '@nestjs/event-emitter';
 import type { Queue } from 'bull';
-import { randomUUID } from 'node:crypto';
-import { EventInbox, OutboxRelay } from '../../../src/common/events';
-import { createTestApp, loginStaff, OWNER, TestApp, unique } from '../../support/app';
+import { OutboxRelay } from '../../../src/common/events';
+import { loginStaff, OWNER, TestApp, unique } from '../../support/app';
+import { callsOf, createAppWith, envelopeOf, insertUndispatched, pauseScheduledRelay, ProbeEvent, ProbeModule } from '../events/probe';
 
 /** CONVENTIONS §9: several instances on one PostgreSQL and one Redis behave like one. */
 describe('two instances behind a load balancer', () => {
@@ -11,7 +10,8 @@ describe('two instances behind a load balancer', () => {
   let b: TestApp;
 
   beforeAll(async () => {
-    [a, b] = await Promise.all([createTestApp(), createTestApp()]);
+    // Both instances run the same consumers, as a deployment does.
+    [a, b] = await Promise.all([createAppWith([ProbeModule]), createAppWith([ProbeModule])]);
   });
   afterAll(async () => {
     await Promise.all([a.close(), b.close()]);
@@ -39,28 +39,17 @@ describe('two instances behind a load balancer', () => {
     expect((await b.api.POST('/api/v1/admin/auth/login', { body: OWNER })).response.status).toBe(200);
   });
 
-  it('the outbox relays of both instances deliver every event exactly once', async () => {
-    const name = `test.cluster_${randomUUID().replace(/-/g, '')}`;
-    let effects = 0;
-    for (const app of [a, b]) {
-      const inbox = app.app.get(EventInbox);
-      app.app.get(EventEmitter2).on(name, async (envelope: { eventId: string }) => {
-        await inbox.once('cluster-test', envelope.eventId, async () => {
-          effects += 1;
-        });
-      }, { promisify: true });
-    }
-    const ids = Array.from({ length: 20 }, () => randomUUID());
-    for (const id of ids) {
-      const envelope = { eventId: id, name, occurredAt: new Date().toISOString(), tenantId: null, actor: { type: 'system', id: null, impersonatorId: null }, payload: {} };
-      await a.db.query(`INSERT INTO outbox (id, event_name, envelope, occurred_at, locked_until) VALUES ($1, $2, $3, now(), now() - interval '1 minute')`, [id, name, envelope]);
-    }
+  it('the outbox relays of both instances deliver every event exactly once to each consumer', async () => {
+    // Only these drains run the relay, so the counts are final when they return.
+    await Promise.all([pauseScheduledRelay(a), pauseScheduledRelay(b)]);
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i += 1) ids.push((await insertUndispatched(a, envelopeOf(ProbeEvent.eventName, { label: `cluster ${i}` }))).eventId);
     await Promise.all([a.app.get(OutboxRelay).drain(5), b.app.get(OutboxRelay).drain(5), a.app.get(OutboxRelay).drain(5), b.app.get(OutboxRelay).drain(5)]);
-    expect(effects).toBe(20);
+    expect(ids.map((id) => callsOf('test.probe-steady', id) + callsOf('test.probe-flaky', id))).toEqual(ids.map(() => 2));
     const rows = await a.db.query(`SELECT count(*)::int AS n FROM outbox WHERE id = ANY($1::uuid[]) AND dispatched_at IS NOT NULL`, [ids]);
     expect(rows[0].n).toBe(20);
-    const inbox = await a.db.query(`SELECT count(*)::int AS n FROM processed_events WHERE consumer = 'cluster-test' AND event_id = ANY($1::uuid[])`, [ids]);
-    expect(inbox[0].n).toBe(20);
+    const inbox = await a.db.query(`SELECT count(*)::int AS n FROM processed_events WHERE consumer IN ('test.probe-steady', 'test.probe-flaky') AND event_id = ANY($1::uuid[])`, [ids]);
+    expect(inbox[0].n).toBe(40);
   });
 
   it('scheduled work has one schedule per cluster', async () => {
