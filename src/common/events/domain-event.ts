@@ -30,8 +30,9 @@ export abstract class DomainEvent<P extends object = Record<string, unknown>> {
 }
 
 /**
- * What listeners receive: the JSON form of an event as stored in the outbox, identical on the
- * first dispatch and on a relay re-dispatch. Listeners must be idempotent on `eventId`.
+ * What consumers receive: the JSON form of an event as stored in the outbox, identical on the
+ * first dispatch and on a relay re-dispatch. A consumer's database work runs once per `eventId`
+ * (the mechanism's inbox); its effects outside PostgreSQL may repeat and must be idempotent.
  */
 export interface DomainEventEnvelope<P = Record<string, unknown>> {
   eventId: string;

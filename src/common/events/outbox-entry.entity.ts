@@ -4,6 +4,9 @@ import type { JsonObject } from '../../database/json';
 /**
  * Transactional outbox row (CONVENTIONS §3). Written in the producer's transaction; dispatched
  * after commit, or by the relay when `dispatched_at` is still null after `locked_until`.
+ * `dispatched_at` is set once every consumer has processed the event (at insert when it has
+ * none); `attempts`/`last_error` count the dispatch rounds in which some consumer failed, whose
+ * own record is in `event_deliveries`.
  */
 @Entity({ name: 'outbox' })
 @Index('ix_outbox_undispatched', ['lockedUntil'], { where: 'dispatched_at IS NULL' })
