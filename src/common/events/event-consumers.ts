@@ -1,7 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { DiscoveryService } from '@nestjs/core';
+import { EventEmitter2 } from '@nestjs/event-emitter';
 import { DomainEventEnvelope } from './domain-event';
-import { EVENT_CONSUMERS, EventConsumerDeclaration } from './on-event.decorator';
+import { consumerChannel, EVENT_CONSUMERS, EventConsumerDeclaration } from './on-event.decorator';
 
 /** A discovered consumer: one `@OnEvent()` handler bound to its provider instance. */
 export interface EventConsumer {
@@ -50,7 +51,10 @@ export function indexConsumers(consumers: readonly EventConsumer[]): Map<string,
 export class EventConsumers implements OnModuleInit {
   private byEvent?: Map<string, EventConsumer[]>;
 
-  constructor(private readonly discovery: DiscoveryService) {}
+  constructor(
+    private readonly discovery: DiscoveryService,
+    private readonly emitter: EventEmitter2,
+  ) {}
 
   onModuleInit(): void {
     this.index();
@@ -86,13 +90,17 @@ export class EventConsumers implements OnModuleInit {
         const method = (instance as Record<string | symbol, unknown>)[d.method];
         const source = `${className}.${String(d.method)}`;
         if (typeof method !== 'function') throw new Error(`${source} is not a method`);
+        const channel = consumerChannel(d.eventName, d.consumer);
         found.push({
           id: d.consumer,
           eventName: d.eventName,
           source,
           instance,
           handle: async (envelope) => {
-            await method.call(instance, envelope);
+            // Before the bus has subscribed its listeners (early boot) nothing answers: a failed
+            // delivery, retried by the relay, never a silent success.
+            const answered = await this.emitter.emitAsync(channel, envelope);
+            if (!answered.length) throw new Error(`no listener subscribed on ${channel} yet`);
           },
         });
       }

@@ -1,3 +1,4 @@
+import { OnEvent as OnEmitterEvent } from '@nestjs/event-emitter';
 import { DomainEventClass, DomainEventEnvelope, PayloadOf } from './domain-event';
 
 /**
@@ -20,6 +21,15 @@ export interface EventConsumerDeclaration {
 
 /** Reflect-metadata key, on the listener class, of its {@link EventConsumerDeclaration}s. */
 export const EVENT_CONSUMERS = 'control-plane:event-consumers';
+
+/**
+ * The @nestjs/event-emitter channel of one consumer of one event (`tenant.deleted@tenants.schedule-purge`):
+ * the in-process bus carries each delivery to exactly one consumer, so the mechanism can run,
+ * record and retry consumers one by one.
+ */
+export function consumerChannel(eventName: string, consumer: string): string {
+  return `${eventName}@${consumer}`;
+}
 
 const CONSUMER_ID = /^[a-z][a-z0-9-]*\.[a-z][a-z0-9-]*(\.[a-z][a-z0-9-]*)*$/;
 
@@ -48,7 +58,10 @@ export function OnEvent<C extends DomainEventClass>(event: C & ConcreteEvent<C>,
   const eventName: unknown = (event as DomainEventClass | undefined)?.eventName;
   if (typeof eventName !== 'string' || !eventName) throw new Error(`@OnEvent(): ${String((event as { name?: string })?.name ?? event)} is not a domain event class (no static eventName)`);
   if (!CONSUMER_ID.test(consumer)) throw new Error(`@OnEvent(${eventName}): consumer id "${consumer}" is not <context>.<reaction> in lowercase kebab case`);
-  return <M extends EventHandler<PayloadOf<C>>>(target: object, method: string | symbol, _descriptor: TypedPropertyDescriptor<M>): void => {
+  return <M extends EventHandler<PayloadOf<C>>>(target: object, method: string | symbol, descriptor: TypedPropertyDescriptor<M>): void => {
+    // Delivered through the in-process bus (@nestjs/event-emitter) on the consumer's own channel;
+    // errors reach the dispatcher, which records them for this consumer alone.
+    OnEmitterEvent(consumerChannel(eventName, consumer), { async: false, promisify: true, suppressErrors: false })(target, method, descriptor);
     const owner = target.constructor;
     const declared: EventConsumerDeclaration[] = Reflect.getOwnMetadata(EVENT_CONSUMERS, owner) ?? [];
     Reflect.defineMetadata(EVENT_CONSUMERS, [...declared, { eventName, consumer, method }], owner);
