@@ -16,6 +16,9 @@ export function configureApp(app: INestApplication, trustProxy: string = parseCo
   express.use(helmet());
   express.set('trust proxy', trustProxy === 'false' ? false : trustProxy);
   express.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
+  // Flat query strings (Node's querystring): no nested objects, at most 1,000 values. Depth and
+  // array length of bodies are checked by the first global pipe (docs/adr/0011-request-shape-limits.md).
+  express.set('query parser', 'simple');
   app.setGlobalPrefix(API_PREFIX, {
     exclude: [
       { path: 'health/live', method: RequestMethod.GET },

@@ -29,6 +29,17 @@ export class ValidationError extends AppError {
   }
 }
 
+/**
+ * 400: a request value is past a shape limit (docs/adr/0011-request-shape-limits.md) — code
+ * `request_too_deep` (nested too deep) or `array_too_long`; `errors` names the value's path like a
+ * validation error does.
+ */
+export class RequestShapeError extends AppError {
+  constructor(code: 'request_too_deep' | 'array_too_long', error: FieldError) {
+    super(code, 400, `Request rejected: ${error.message}.`, { errors: [error] });
+  }
+}
+
 /** 401: missing, invalid, expired or revoked credentials. */
 export class UnauthorizedError extends AppError {
   constructor(detail = 'Authentication is required.', code = 'unauthorized') {

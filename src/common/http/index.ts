@@ -6,4 +6,5 @@ export * from './idempotency.interceptor';
 export * from './idempotency.module';
 export * from './uuid.pipe';
 export * from './search';
+export * from './body-shape-limits';
 export * from './nul-characters.pipe';

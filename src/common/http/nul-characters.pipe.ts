@@ -1,29 +1,31 @@
 import { ArgumentMetadata, Injectable, PipeTransform } from '@nestjs/common';
-import { ValidationError } from '../errors/app-error';
+import { RequestShapeError, ValidationError } from '../errors/app-error';
+import { findShapeViolation } from './body-shape-limits';
 
-/** Dotted path of the first string containing U+0000 inside `value`, or null. */
-function findNul(value: unknown, path: string, depth = 0): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
-  if (depth > 10 || value === null || typeof value !== 'object') return null;
-  for (const [key, child] of Object.entries(value as Record<string, unknown>)) {
-    const found = findNul(child, path ? `${path}.${key}` : key, depth + 1);
-    if (found !== null) return found;
-  }
-  return null;
-}
+/** Argument kinds that carry client input (custom decorators and headers are not walked). */
+const CLIENT_INPUT = new Set<ArgumentMetadata['type']>(['body', 'query', 'param']);
 
 /**
- * Global pipe: PostgreSQL text cannot hold U+0000, so a NUL character anywhere in a body, query or
- * path value is a 400 naming the field instead of a database error (a 5xx).
+ * The first global pipe (before ValidationPipe): it measures each client-input argument (body,
+ * query, path) with one iterative walk before class-transformer or class-validator recurse into it
+ * ({@link findShapeViolation}, limits in docs/adr/0011-request-shape-limits.md):
+ * - U+0000 anywhere in a string or key → 400 `validation_failed` naming the field (PostgreSQL text
+ *   and jsonb cannot hold it);
+ * - nested deeper than 32 levels → 400 `request_too_deep`, an array over 1,000 items → 400
+ *   `array_too_long`, each with `errors: [{ field, message }]` naming the path.
+ * Running as a pipe, after the guards, a rejection is audited like any failure of the route (actor,
+ * operation, error code). What reads the body before it — the idempotency fingerprint, the audit
+ * redaction of a denied request — walks it iteratively as well.
+ * @throws ValidationError | RequestShapeError
  */
 @Injectable()
 export class RejectNulCharactersPipe implements PipeTransform {
   transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    const field = findNul(value, metadata.type === 'body' ? '' : (metadata.data ?? metadata.type));
-    if (field !== null) {
-      const name = field || 'body';
-      throw new ValidationError([{ field: name, message: `${name} must not contain NUL (U+0000) characters` }]);
-    }
-    return value;
+    if (!CLIENT_INPUT.has(metadata.type)) return value;
+    const violation = findShapeViolation(value, { path: metadata.data ?? '', root: metadata.type });
+    if (!violation) return value;
+    const error = { field: violation.field, message: violation.message };
+    if (violation.code === 'nul_character') throw new ValidationError([error]);
+    throw new RequestShapeError(violation.code, error);
   }
 }
