@@ -29,15 +29,45 @@ interface SealedBody {
 /**
  * Deterministic JSON: object keys sorted at every depth, `undefined` members dropped, arrays in
  * order. Two bodies that differ only in key order or whitespace have the same canonical form.
+ * Iterative (an explicit stack of pending values and literal text), so the fingerprint of a
+ * request body nested arbitrarily deep never overflows the call stack: the interceptor runs before
+ * the shape limits of the body are checked.
  */
 export function canonicalJson(value: unknown): string {
-  if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : canonicalJson(v))).join(',')}]`;
-  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return canonicalJson((value as { toJSON(): unknown }).toJSON());
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  const out: string[] = [];
+  // Items are popped from the end: a container pushes its closing text first, then its members in reverse.
+  const stack: ({ text: string } | { value: unknown })[] = [{ value }];
+  while (stack.length) {
+    const item = stack.pop()!;
+    if ('text' in item) {
+      out.push(item.text);
+      continue;
+    }
+    const v = item.value;
+    if (v === null || typeof v !== 'object') {
+      out.push(JSON.stringify(v) ?? 'null');
+    } else if (Array.isArray(v)) {
+      stack.push({ text: ']' });
+      for (let i = v.length - 1; i >= 0; i -= 1) {
+        stack.push(v[i] === undefined ? { text: 'null' } : { value: v[i] });
+        if (i > 0) stack.push({ text: ',' });
+      }
+      out.push('[');
+    } else if (typeof (v as { toJSON?: unknown }).toJSON === 'function') {
+      stack.push({ value: (v as { toJSON(): unknown }).toJSON() });
+    } else {
+      const entries = Object.entries(v as Record<string, unknown>)
+        .filter(([, m]) => m !== undefined)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      stack.push({ text: '}' });
+      for (let i = entries.length - 1; i >= 0; i -= 1) {
+        stack.push({ value: entries[i][1] });
+        stack.push({ text: `${i > 0 ? ',' : ''}${JSON.stringify(entries[i][0])}:` });
+      }
+      out.push('{');
+    }
+  }
+  return out.join('');
 }
 
 /**

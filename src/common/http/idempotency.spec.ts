@@ -19,4 +19,19 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ at: new Date('2026-01-02T03:04:05.000Z') })).toBe('{"at":"2026-01-02T03:04:05.000Z"}');
     expect(canonicalJson(null)).toBe('null');
   });
+
+  it('fingerprints a body nested 200,000 levels without overflowing the stack (it runs before the shape limits)', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 200_000; i += 1) deep = { b: [deep], a: undefined };
+    const text = canonicalJson(deep);
+    expect(text.startsWith('{"b":[{"b":[')).toBe(true);
+    expect(text.length).toBe(200_000 * '{"b":[]}'.length + 1);
+  });
+
+  it('matches JSON.stringify on sorted, defined input', () => {
+    const value = { a: [1, 'x', null, { b: true, c: [[], {}] }], d: 'é"\\\u2028', e: -0.5 };
+    expect(canonicalJson(value)).toBe(JSON.stringify(value));
+    expect(canonicalJson([undefined, () => 1])).toBe('[null,null]');
+  });
 });
+
