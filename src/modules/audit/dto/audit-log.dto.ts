@@ -1,7 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
-import { CursorQueryDto } from '../../../common/http';
+import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { CursorQueryDto, IsIsoDateTimeInRange } from '../../../common/http';
 
 const OUTCOMES = ['success', 'failure', 'denied'] as const;
 
@@ -35,11 +34,9 @@ export class AuditLogDto {
 
 /** Filters of the audit log (all optional, combined with AND). */
 export class AuditLogQueryDto extends CursorQueryDto {
-  @ApiPropertyOptional({ format: 'date-time', description: 'Inclusive lower bound of occurredAt' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsIsoDateTimeInRange({ optional: true, description: 'Inclusive lower bound of occurredAt' })
   from?: Date;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Exclusive upper bound of occurredAt' })
-  @IsOptional() @Type(() => Date) @IsDate()
+  @IsIsoDateTimeInRange({ optional: true, description: 'Exclusive upper bound of occurredAt' })
   to?: Date;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() tenantId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() actorId?: string;

@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsDate, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { IsBooleanMap } from '../../../common/http';
+import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsBooleanMap, IsIsoDateTimeInRange } from '../../../common/http';
 import { USAGE_METRICS } from '../../usage';
 import { BILLING_STATUSES } from '../entities/tenant-quota.entity';
 import { PlanLimitsDto } from './plan.dto';
@@ -49,8 +49,8 @@ export class UpdateTenantQuotaDto {
   @ApiPropertyOptional({ type: PlanLimitsDto }) @IsOptional() @ValidateNested() @Type(() => PlanLimitsDto) limitOverrides?: PlanLimitsDto;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'boolean' } }) @IsOptional() @IsBooleanMap() featureOverrides?: Record<string, boolean>;
   @ApiPropertyOptional({ enum: BILLING_STATUSES }) @IsOptional() @IsIn(BILLING_STATUSES) billingStatus?: (typeof BILLING_STATUSES)[number];
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() trialEndsAt?: Date | null;
-  @ApiPropertyOptional({ type: String, nullable: true, format: 'date-time' }) @IsOptional() @Type(() => Date) @IsDate() currentPeriodEndsAt?: Date | null;
+  @IsIsoDateTimeInRange({ optional: true, nullable: true, description: 'End of the trial; null clears it' }) trialEndsAt?: Date | null;
+  @IsIsoDateTimeInRange({ optional: true, nullable: true, description: 'End of the current billing period; null clears it' }) currentPeriodEndsAt?: Date | null;
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(200) externalCustomerId?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(5000) notes?: string | null;
 }

@@ -1,5 +1,5 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
+import { ApiProperty } from '@nestjs/swagger';
+import { IsIsoDayInRange } from '../../../common/http';
 
 /** Live counters of a tenant. */
 export class UsageDto {
@@ -35,15 +35,11 @@ export class UsageHistoryDto {
   @ApiProperty({ type: UsageHistoryRangeDto }) meta: UsageHistoryRangeDto;
 }
 
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
 /** `?from&to` as UTC days (inclusive); default the last 30 days; at most 366 days. */
 export class UsageHistoryQueryDto {
-  @ApiPropertyOptional({ example: '2026-11-01', description: 'First UTC day (YYYY-MM-DD), inclusive' })
-  @IsOptional() @Matches(DAY, { message: 'from must be a date (YYYY-MM-DD)' })
+  @IsIsoDayInRange({ optional: true, description: 'First UTC day, inclusive' })
   from?: string;
-  @ApiPropertyOptional({ example: '2026-11-30', description: 'Last UTC day (YYYY-MM-DD), inclusive' })
-  @IsOptional() @Matches(DAY, { message: 'to must be a date (YYYY-MM-DD)' })
+  @IsIsoDayInRange({ optional: true, description: 'Last UTC day, inclusive' })
   to?: string;
 }
 
