@@ -21,6 +21,7 @@ const schema = z
       .regex(/^rediss?:\/\/.+/, 'must be a redis:// URL')
       .default('redis://127.0.0.1:6379/0'),
     JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    IDEMPOTENCY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     JWT_ACCESS_TTL_SECONDS: z.coerce.number().int().min(30).max(86400).default(900),
     JWT_REFRESH_TTL_SECONDS: z.coerce.number().int().min(60).default(2592000),
     JWT_REFRESH_REUSE_GRACE_SECONDS: z.coerce.number().int().min(0).max(60).default(10),
@@ -62,6 +63,12 @@ export interface AppConfig {
     issuer: string;
     audience: string;
   };
+  /**
+   * Input keying material of the idempotency store's keys (request fingerprints and encrypted
+   * stored responses), IDEMPOTENCY_SECRET; when unset, derived from JWT_SECRET with HKDF under its
+   * own label, so neither secret is ever used as the other's key (src/common/http/idempotency-keys.ts).
+   */
+  idempotencySecret: string | null;
   bootstrapOwner: { email: string; password: string } | null;
   migrationsRun: boolean;
   logLevel: string;
@@ -121,6 +128,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       issuer: 'control-plane',
       audience: 'control-plane-api',
     },
+    idempotencySecret: e.IDEMPOTENCY_SECRET ?? null,
     bootstrapOwner: owner,
     migrationsRun: e.MIGRATIONS_RUN,
     logLevel: e.LOG_LEVEL,

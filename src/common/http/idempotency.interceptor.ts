@@ -3,12 +3,13 @@ import { ApiHeader } from '@nestjs/swagger';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { Request, Response } from 'express';
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
 import { from, lastValueFrom, Observable } from 'rxjs';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { RequestContext } from '../context/request-context';
 import { ConflictError, UnprocessableError, ValidationError } from '../errors/app-error';
 import { ApiProblems, successStatusOf } from './api-docs';
+import { IdempotencyKeys } from './idempotency-keys';
 
 /** Request header carrying the key (draft-ietf-httpapi-idempotency-key-header). */
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
@@ -20,7 +21,8 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 
 /** Encrypted form of a stored response body (AES-256-GCM). */
 interface SealedBody {
-  v: 1;
+  /** Key scheme version ({@link IdempotencyKeys}). */
+  v: 1 | 2;
   iv: string;
   tag: string;
   data: string;
@@ -81,22 +83,23 @@ export function canonicalJson(value: unknown): string {
  *   (same status, same body, header `Idempotent-Replayed: true`) without running the handler;
  *   anything else → 422 `idempotency_key_reused`;
  * - keys expire after 24 hours (an expired row of the same key is replaced; a Bull job sweeps the rest).
- * At rest, the key is stored as its SHA-256, the request fingerprint as an HMAC-SHA256 under the
- * server secret, and the response body encrypted with AES-256-GCM under a key derived (HKDF) from
- * the server secret and the client's key: responses may carry a secret shown once (a temporary
+ * At rest, the key is stored as its SHA-256, the request fingerprint as an HMAC-SHA256, and the
+ * response body encrypted with AES-256-GCM under a key derived (HKDF) from the store's own secret
+ * ({@link IdempotencyKeys}: IDEMPOTENCY_SECRET, or a labelled derivation of JWT_SECRET) and the
+ * client's key: responses may carry a secret shown once (a temporary
  * password), which a database reader must not recover.
  * @throws ValidationError naming `Idempotency-Key` when malformed | UnprocessableError | ConflictError
  */
 @Injectable()
 export class IdempotencyInterceptor implements NestInterceptor {
-  private readonly secret: Buffer;
+  private readonly keys: IdempotencyKeys;
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly context: RequestContext,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.secret = Buffer.from(config.jwt.secret, 'utf8');
+    this.keys = new IdempotencyKeys(config);
   }
 
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -116,9 +119,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const scope = `${actor.type}:${actor.id ?? 'anonymous'}`;
     const keyId = createHash('sha256').update(key).digest('hex');
     const path = (req.originalUrl ?? req.url).split('?')[0];
-    const fingerprint = createHmac('sha256', this.secret)
-      .update(canonicalJson({ method: req.method, path, body: req.body ?? null }))
-      .digest('hex');
+    const canonical = canonicalJson({ method: req.method, path, body: req.body ?? null });
+    const fingerprint = this.keys.fingerprint(canonical);
     const tx = this.txHost.tx;
 
     await tx.query(`DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2 AND expires_at <= now()`, [scope, keyId]);
@@ -150,7 +152,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (!row || row.status_code === 0) {
       throw new ConflictError('idempotency_key_in_use', 'A request with this Idempotency-Key is still being processed; retry shortly.');
     }
-    if (row.request_hash !== fingerprint) {
+    if (row.request_hash !== this.keys.fingerprint(canonical, IdempotencyKeys.versionOf(row.request_hash))) {
       throw new UnprocessableError(
         'idempotency_key_reused',
         'This Idempotency-Key was already used with a different request; use a new key for a new request.',
@@ -162,19 +164,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
     return row.response_body === null ? undefined : this.open(key, scope, row.response_body);
   }
 
-  private cipherKey(key: string, scope: string): Buffer {
-    return Buffer.from(hkdfSync('sha256', this.secret, Buffer.from(key, 'utf8'), `idempotency-response:${scope}`, 32));
-  }
-
   private seal(key: string, scope: string, body: unknown): SealedBody {
     const iv = randomBytes(12);
-    const cipher = createCipheriv('aes-256-gcm', this.cipherKey(key, scope), iv);
+    const cipher = createCipheriv('aes-256-gcm', this.keys.responseKey(key, scope), iv);
     const data = Buffer.concat([cipher.update(JSON.stringify(body), 'utf8'), cipher.final()]);
-    return { v: 1, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
+    return { v: 2, iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64'), data: data.toString('base64') };
   }
 
   private open(key: string, scope: string, sealed: SealedBody): unknown {
-    const decipher = createDecipheriv('aes-256-gcm', this.cipherKey(key, scope), Buffer.from(sealed.iv, 'base64'));
+    const decipher = createDecipheriv('aes-256-gcm', this.keys.responseKey(key, scope, sealed.v), Buffer.from(sealed.iv, 'base64'));
     decipher.setAuthTag(Buffer.from(sealed.tag, 'base64'));
     const json = Buffer.concat([decipher.update(Buffer.from(sealed.data, 'base64')), decipher.final()]).toString('utf8');
     return JSON.parse(json) as unknown;
