@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { ClsService } from 'nestjs-cls';
 import { Actor, RequestStore, RouteRef } from '../context/request-context';
-import { UnauthorizedError } from '../errors/app-error';
+import { AppError, UnauthorizedError } from '../errors/app-error';
 import { IS_PUBLIC } from './auth.decorators';
 
 const REASONS: Record<string, [string, string]> = {
@@ -33,7 +33,9 @@ export class AuthenticationGuard extends PassportAuthGuard('jwt') {
   }
 
   override handleRequest<T = Actor>(err: unknown, actor: T | false, info: unknown): T {
-    if (err) throw err instanceof UnauthorizedError ? err : new UnauthorizedError('Invalid access token.', 'invalid_token');
+    // A revocation store that cannot be asked is not a bad token: the error goes on to the
+    // problem filter (503 dependency_unavailable), so a Redis restart signs nobody out.
+    if (err) throw err instanceof AppError ? err : err instanceof Error ? err : new UnauthorizedError('Invalid access token.', 'invalid_token');
     if (!actor) {
       const message = info instanceof Error ? info.message : '';
       const [detail, code] = REASONS[message] ?? ['Invalid access token.', 'invalid_token'];

@@ -2,3 +2,4 @@ export * from './app-error';
 export * from './problem';
 export * from './problem.filter';
 export * from './validation';
+export * from './dependency-failure';

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import { ClsService } from 'nestjs-cls';
 import { requestIdOf } from '../context/request-id';
 import { AppError } from './app-error';
+import { isDependencyFailure } from './dependency-failure';
 import { PROBLEM_JSON } from './problem';
 
 /** Base URI of problem types; `type` is `${PROBLEM_TYPE_BASE}/${code}`. */
@@ -119,6 +120,12 @@ export class ProblemFilter implements ExceptionFilter {
       const status = bodyParser.status as number;
       if (bodyParser.type === 'entity.parse.failed') return { problem: base(400, 'malformed_json', 'The request body is not valid JSON.'), headers: {} };
       return { problem: base(status, HTTP_CODES[status] ?? 'bad_request', bodyParser.message ?? 'Bad request.'), headers: {} };
+    }
+    if (isDependencyFailure(exception)) {
+      return {
+        problem: base(503, 'dependency_unavailable', 'A service this request depends on (database or cache) is unavailable. Retry the request.'),
+        headers: { 'Retry-After': '5' },
+      };
     }
     const sqlState = sqlStateOf(exception);
     if (sqlState && RETRYABLE_SQLSTATES[sqlState]) {
