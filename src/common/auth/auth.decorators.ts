@@ -1,10 +1,12 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
 import { ApiProblems } from '../http/api-docs';
 
 export const IS_PUBLIC = 'auth:public';
 export const AUTH_POLICY = 'auth:policy';
-export const DENY_DURING_IMPERSONATION = 'auth:denyDuringImpersonation';
+export const IMPERSONATION_POLICY = 'auth:impersonationPolicy';
+/** OpenAPI extension naming an operation's impersonation policy (`allowed` | `denied`). */
+export const IMPERSONATION_EXTENSION = 'x-impersonation';
 
 /** Principal kinds: platform staff or a tenant's user. */
 export type PrincipalKind = 'platform' | 'tenant';
@@ -44,11 +46,26 @@ export const AnyPrincipal = () =>
   );
 
 /**
- * Refuses the route to an impersonation token with 403 `impersonation_forbidden`
- * (own password change, password resets, API keys, payment details).
+ * Whether an impersonation token (a tenant-user token with an RFC 8693 `act` claim) may call a
+ * route: `allowed`, or `denied` → 403 `impersonation_forbidden`.
  */
-export const DenyDuringImpersonation = () =>
+export type ImpersonationPolicyValue = 'allowed' | 'denied';
+
+/**
+ * Declares a route's (or, on a class, each of its routes') impersonation policy, enforced by the
+ * PolicyGuard and published as the operation's `x-impersonation` extension. Every mutating route
+ * a tenant token can reach must declare one: an undeclared POST/PUT/PATCH/DELETE is refused to
+ * impersonation tokens (fails closed), and the coverage e2e test lists it. Reads default to
+ * allowed. Deny money, credentials (own password, reset tokens, API keys), webhook secrets and
+ * settings that govern staff access; allow the routine admin work support does on a customer's
+ * behalf. Method-level declarations override the class's.
+ */
+export const ImpersonationPolicy = (policy: ImpersonationPolicyValue) =>
   applyDecorators(
-    SetMetadata(DENY_DURING_IMPERSONATION, true),
-    ApiProblems(403),
+    SetMetadata(IMPERSONATION_POLICY, policy),
+    ApiExtension(IMPERSONATION_EXTENSION, policy),
+    ...(policy === 'denied' ? [ApiProblems(403)] : []),
   );
+
+/** Alias of `@ImpersonationPolicy('denied')`: 403 `impersonation_forbidden` to an impersonation token. */
+export const DenyDuringImpersonation = () => ImpersonationPolicy('denied');

@@ -2,12 +2,17 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import { RequestContext } from '../context/request-context';
 import { ForbiddenError } from '../errors/app-error';
-import { AUTH_POLICY, AuthPolicy, DENY_DURING_IMPERSONATION, IS_PUBLIC } from './auth.decorators';
+import { AUTH_POLICY, AuthPolicy, IMPERSONATION_POLICY, ImpersonationPolicyValue, IS_PUBLIC } from './auth.decorators';
+
+/** Methods that change nothing: an undeclared one stays open to impersonation tokens. */
+const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Second and third global guards in one pass: the principal kind and role required by
  * `@PlatformAuth()`/`@TenantAuth()` (403 otherwise; fails closed on a route that declares no
- * policy), then `@DenyDuringImpersonation()` (403 `impersonation_forbidden`).
+ * policy), then, for an impersonation token only, the route's `@ImpersonationPolicy()`
+ * (403 `impersonation_forbidden` when denied). A POST/PUT/PATCH/DELETE that declares no
+ * impersonation policy is denied (fails closed, logged); an undeclared read is allowed.
  */
 @Injectable()
 export class PolicyGuard implements CanActivate {
@@ -35,9 +40,18 @@ export class PolicyGuard implements CanActivate {
         throw new ForbiddenError(`Your role (${actor.role}) may not perform this action.`);
       }
     }
-    if (actor.impersonatorId && this.reflector.getAllAndOverride<boolean>(DENY_DURING_IMPERSONATION, targets)) {
+    if (actor.impersonatorId && this.impersonationPolicy(ctx, targets) === 'denied') {
       throw new ForbiddenError('This action is not allowed during impersonation.', 'impersonation_forbidden');
     }
     return true;
+  }
+
+  /** The route's declared impersonation policy; undeclared: reads allowed, writes denied. */
+  private impersonationPolicy(ctx: ExecutionContext, targets: Parameters<Reflector['getAllAndOverride']>[1]): ImpersonationPolicyValue {
+    const declared = this.reflector.getAllAndOverride<ImpersonationPolicyValue | undefined>(IMPERSONATION_POLICY, targets);
+    if (declared) return declared;
+    if (READ_METHODS.has(ctx.switchToHttp().getRequest<{ method: string }>().method)) return 'allowed';
+    this.logger.error(`route ${ctx.getClass().name}.${ctx.getHandler().name} declares no impersonation policy; refusing the impersonation token`);
+    return 'denied';
   }
 }

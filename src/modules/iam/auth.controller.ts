@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { AnyPrincipal, DenyDuringImpersonation, Public } from '../../common/auth';
+import { AnyPrincipal, ImpersonationPolicy, Public } from '../../common/auth';
 import { ApiOp, AuditResource } from '../../common/http';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, MeDto, RefreshDto, StaffLoginDto, TenantLoginDto, TokenPairDto } from './dto/auth.dto';
@@ -24,7 +24,12 @@ export class AdminAuthController {
   }
 }
 
-/** Tenant sign-in and session operations shared by staff and tenant users. */
+/**
+ * Tenant sign-in and session operations shared by staff and tenant users.
+ * Impersonation: signing out is allowed (it revokes only the impersonation token itself, which
+ * is how staff leave a session early); changing the password is denied (a credential of the
+ * impersonated user, and it would sign the user out everywhere).
+ */
 @ApiTags('auth')
 @AuditResource('iam', 'session')
 @UseGuards(ThrottlerGuard)
@@ -52,6 +57,7 @@ export class AuthController {
 
   @Post('logout')
   @AnyPrincipal()
+  @ImpersonationPolicy('allowed')
   @HttpCode(204)
   @ApiOp('auth_logout', 'Sign out: revoke this login’s refresh and access tokens')
   @ApiNoContentResponse({ description: 'Signed out' })
@@ -69,7 +75,7 @@ export class AuthController {
 
   @Post('password')
   @AnyPrincipal()
-  @DenyDuringImpersonation()
+  @ImpersonationPolicy('denied')
   @HttpCode(204)
   @ApiOp('auth_changePassword', 'Change your own password (signs out every session)', [400])
   @ApiNoContentResponse({ description: 'Password changed' })

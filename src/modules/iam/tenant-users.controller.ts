@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DenyDuringImpersonation, TenantAuth } from '../../common/auth';
+import { ImpersonationPolicy, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
 import { ApiOp, AuditResource, UuidPipe } from '../../common/http';
 import { EnforceQuota } from '../plans';
@@ -20,10 +20,14 @@ const IDEMPOTENT_STATE_NOTE = 'Idempotent: calling it on a user already in that 
 /**
  * A tenant's own user management (issue 3 §3): admins manage, managers may list and read,
  * members and viewers get 403. The tenant is always the caller's (from the token).
+ * Impersonation: allowed — adding, changing, deactivating and re-activating users is the routine
+ * admin work support does on the customer's behalf (each row names the impersonator); issuing a
+ * password reset is denied, because the reset token is a credential that would outlive the session.
  */
 @ApiTags('tenant-users')
 @AuditResource('iam', 'tenant_user')
 @TenantAuth('admin')
+@ImpersonationPolicy('allowed')
 @Controller('tenant/users')
 export class TenantUsersController {
   constructor(
@@ -88,7 +92,7 @@ export class TenantUsersController {
   }
 
   @Post(':userId/password-reset')
-  @DenyDuringImpersonation()
+  @ImpersonationPolicy('denied')
   @ApiOp(
     'tenantUsers_issuePasswordReset',
     'Issue a single-use password reset token for a user (valid one hour; also mailed to the user)',

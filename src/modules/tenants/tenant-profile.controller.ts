@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, Patch, Res } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { TenantAuth } from '../../common/auth';
+import { ImpersonationPolicy, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
 import { ApiOp, AuditResource } from '../../common/http';
 import { TenantSelfDto, UpdateTenantSettingsDto } from './dto/tenant-self.dto';
@@ -10,10 +10,15 @@ import { TenantQueries } from './tenant-queries.service';
 
 const ETAG_HEADER = { ETag: { description: 'Current version of the tenant, for If-Match', schema: { type: 'string', example: '"3"' } } };
 
-/** The signed-in user's own tenant. The tenant always comes from the token. */
+/**
+ * The signed-in user's own tenant. The tenant always comes from the token.
+ * Impersonation: allowed — name, time zone, currency and locale are routine settings support
+ * changes when a customer asks; none is a credential, a payment detail or a control over staff access.
+ */
 @ApiTags('tenant-profile')
 @AuditResource('tenants', 'tenant')
 @TenantAuth()
+@ImpersonationPolicy('allowed')
 @Controller('tenant')
 export class TenantProfileController {
   constructor(
