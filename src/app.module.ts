@@ -22,7 +22,7 @@ import { buildDataSourceOptions } from './database/typeorm-options';
 import { AuditInterceptor, AuditModule } from './modules/audit';
 import { IamModule } from './modules/iam';
 import { ImpersonationModule } from './modules/impersonation';
-import { PlansModule, QuotaGuard } from './modules/plans';
+import { PlansModule, QuotaGuard, QuotaPrecheckPipe } from './modules/plans';
 import { PlatformModule } from './modules/platform';
 import { TenantsModule } from './modules/tenants';
 import { UsageModule } from './modules/usage';
@@ -111,7 +111,8 @@ export const INFRASTRUCTURE_IMPORTS = [
 
 /**
  * Composes the bounded contexts and registers the global pipeline, in this order (CONVENTIONS §4):
- * authentication → policy (kind/role, impersonation) → [quota] → ValidationPipe → handler,
+ * authentication → policy (kind/role, impersonation) → suspension → ValidationPipe → quota
+ * pre-check → handler,
  * wrapped by the AuditInterceptor; errors leave through the ProblemFilter.
  */
 @Module({
@@ -139,6 +140,8 @@ export const INFRASTRUCTURE_IMPORTS = [
         exceptionFactory: validationExceptionFactory,
       }),
     },
+    // After validation: a malformed body is a 400 even when the tenant is over quota (ADR 0012).
+    { provide: APP_PIPE, useExisting: QuotaPrecheckPipe },
     { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
     { provide: APP_FILTER, useClass: ProblemFilter },
   ],

@@ -7,6 +7,7 @@ import { MirrorBillingSuspensionListener } from './listeners/mirror-billing-susp
 import { PlansController } from './plans.controller';
 import { PlansDataEraser } from './plans-data.eraser';
 import { PlansService } from './plans.service';
+import { QuotaPrecheckPipe } from './quota-precheck.pipe';
 import { QuotaGuard } from './quota.guard';
 import { QuotaService } from './quota.service';
 import { AdminTenantQuotaController, TenantAllowancesController } from './tenant-quota.controller';
@@ -16,7 +17,7 @@ import { TenantQuotaService } from './tenant-quota.service';
 @Module({
   imports: [TypeOrmModule.forFeature([Plan, TenantQuota]), UsageModule],
   controllers: [PlansController, AdminTenantQuotaController, TenantAllowancesController],
-  providers: [QuotaService, QuotaGuard, PlansService, TenantQuotaService, MirrorBillingSuspensionListener, PlansDataEraser],
-  exports: [QuotaService, QuotaGuard],
+  providers: [QuotaService, QuotaGuard, QuotaPrecheckPipe, PlansService, TenantQuotaService, MirrorBillingSuspensionListener, PlansDataEraser],
+  exports: [QuotaService, QuotaGuard, QuotaPrecheckPipe],
 })
 export class PlansModule {}
