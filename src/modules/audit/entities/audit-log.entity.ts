@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { TenantOwned } from '../../../database/tenant-scoped.repository';
 import type { JsonObject } from '../../../database/json';
 
 /** Outcome of an audited request. */
@@ -8,6 +9,7 @@ export type AuditOutcome = 'success' | 'failure' | 'denied';
  * One row per mutating request, and per login. Append-only: a trigger rejects UPDATE and
  * DELETE (migration AuditAppendOnly). Kept when a tenant is purged.
  */
+@TenantOwned()
 @Entity({ name: 'audit_logs' })
 @Index('ix_audit_logs_occurred', ['occurredAt', 'id'])
 @Index('ix_audit_logs_tenant', ['tenantId', 'occurredAt', 'id'])

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TenantOwned } from '../../../database/tenant-scoped.repository';
 
 /** A single-use password reset token (stored as SHA-256), valid for one hour. */
+@TenantOwned()
 @Entity({ name: 'password_reset_tokens' })
 @Index('ux_password_reset_tokens_hash', ['tokenHash'], { unique: true })
 @Index('ix_password_reset_tokens_user', ['userId'])

@@ -1,10 +1,12 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TenantOwned } from '../../../database/tenant-scoped.repository';
 
 /**
  * A single-use refresh token, stored as its SHA-256 (the token has 256 bits of entropy).
  * Tokens of one login share a family; presenting a used token revokes the family
  * (OAuth 2.0 Security BCP, RFC 9700 §4.14.2 refresh token rotation).
  */
+@TenantOwned()
 @Entity({ name: 'refresh_tokens' })
 @Index('ux_refresh_tokens_hash', ['tokenHash'], { unique: true })
 @Index('ix_refresh_tokens_family', ['familyId'])

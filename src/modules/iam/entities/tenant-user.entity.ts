@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TenantOwned } from '../../../database/tenant-scoped.repository';
 
 /** A user of one tenant. Email is unique per tenant, stored lowercase. */
+@TenantOwned()
 @Entity({ name: 'tenant_users' })
 @Index('ux_tenant_users_tenant_email', ['tenantId', 'email'], { unique: true })
 @Index('ix_tenant_users_tenant_role', ['tenantId', 'role', 'isActive'])

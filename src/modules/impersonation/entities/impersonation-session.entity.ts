@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TenantOwned } from '../../../database/tenant-scoped.repository';
 
 /**
  * Why a session ended before it expired: `ended_by_staff` (POST …/end), `staff_deactivated` or
@@ -8,6 +9,7 @@ export const IMPERSONATION_END_REASONS = ['ended_by_staff', 'staff_deactivated',
 export type ImpersonationEndReason = (typeof IMPERSONATION_END_REASONS)[number];
 
 /** A time-limited "login as" session of a staff member in a tenant user's place. */
+@TenantOwned()
 @Entity({ name: 'impersonation_sessions' })
 @Index('ix_impersonation_sessions_tenant', ['tenantId', 'startedAt'])
 @Index('ix_impersonation_sessions_staff', ['staffId', 'startedAt'])

@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { TenantOwned } from '../../../database/tenant-scoped.repository';
 import type { PlanLimits } from './plan.entity';
 
 /** Billing status of a tenant (seed 003's TenantQuota). */
@@ -9,6 +10,7 @@ export type BillingStatus = (typeof BILLING_STATUSES)[number];
  * A tenant's plan, limit overrides and billing state (seed 003). Effective limit of a metric =
  * override ?? plan limit. The row is also the lock that serialises seat reservations.
  */
+@TenantOwned()
 @Entity({ name: 'tenant_quotas' })
 @Index('ix_tenant_quotas_plan', ['planId'])
 @Index('ix_tenant_quotas_billing_status', ['billingStatus'])

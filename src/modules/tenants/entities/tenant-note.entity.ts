@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TenantOwned } from '../../../database/tenant-scoped.repository';
 
 /** A staff note on a tenant (support context, escalations). Deleted only by its author. */
+@TenantOwned()
 @Entity({ name: 'tenant_notes' })
 @Index('ix_tenant_notes_tenant', ['tenantId', 'pinned', 'createdAt'])
 export class TenantNote {

@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { TenantOwned } from '../../../database/tenant-scoped.repository';
 
 /** Daily copy of a tenant's counters, for charts. One row per tenant and UTC day. */
+@TenantOwned()
 @Entity({ name: 'tenant_usage_snapshots' })
 @Index('ux_tenant_usage_snapshots_day', ['tenantId', 'day'], { unique: true })
 export class TenantUsageSnapshot {

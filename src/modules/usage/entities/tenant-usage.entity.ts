@@ -1,6 +1,8 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { TenantOwned } from '../../../database/tenant-scoped.repository';
 
 /** Live usage counters of one tenant (seed 003). Member and admin counts stay exact through seat reservation. */
+@TenantOwned()
 @Entity({ name: 'tenant_usage' })
 export class TenantUsage {
   @PrimaryColumn('uuid') tenantId: string;
