@@ -1,23 +1,60 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Brackets, Repository } from 'typeorm';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { Brackets, SelectQueryBuilder } from 'typeorm';
 import { decodeCursor, encodeCursor } from '../../common/http';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import { AuditLogDto, AuditLogQueryDto } from './dto/audit-log.dto';
 import { AuditLog } from './entities/audit-log.entity';
 
-/** Audit log reads: filtered, newest first, keyset-paginated on (occurredAt, id). */
+/** Filters of a tenant's own audit log: the staff filters without `tenantId` (the tenant is the caller's). */
+export type TenantAuditLogQuery = Omit<AuditLogQueryDto, 'tenantId'>;
+
+/** A cursor page of audit rows: `meta.nextCursor` is null on the last page. */
+export interface AuditLogPage {
+  data: AuditLogDto[];
+  meta: { nextCursor: string | null; limit: number };
+}
+
+/**
+ * Audit log reads: filtered, newest first, keyset-paginated on (occurredAt, id). Two entry points
+ * and no optional scope, so a tenant-side read cannot become a platform-wide one by omission
+ * (docs/adr/0013): {@link listForTenant} for a tenant's admins, {@link listAll} for staff.
+ */
 @Injectable()
 export class AuditQueryService {
-  constructor(@InjectRepository(AuditLog) private readonly repo: Repository<AuditLog>) {}
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
   /**
-   * Lists rows matching `query`; `tenantScope` (tenant-side reads) overrides any tenantId filter.
+   * Rows of `tenantId` only (through the tenant scope), in the tenant-side view: staff rows
+   * keep who/what/when/outcome but not their payloads, staff id, IP or user agent.
    * @throws ValidationError naming `cursor` when the cursor is malformed.
    */
-  async list(query: AuditLogQueryDto, tenantScope?: string): Promise<{ data: AuditLogDto[]; meta: { nextCursor: string | null; limit: number } }> {
-    const qb = this.repo.createQueryBuilder('a');
-    const tenantId = tenantScope ?? query.tenantId;
-    if (tenantId) qb.andWhere('a.tenant_id = :tenantId', { tenantId });
+  async listForTenant(tenantId: string, query: TenantAuditLogQuery): Promise<AuditLogPage> {
+    const qb = new TenantScopedRepository(this.txHost.tx, AuditLog, tenantId).queryBuilder('a');
+    return this.page(qb, query, (row) => toTenantView(toDto(row)));
+  }
+
+  /**
+   * Rows of every tenant and of none (staff sign-ins, platform actions), optionally filtered by
+   * `query.tenantId`; full rows. For staff routes only.
+   * @throws ValidationError naming `cursor` when the cursor is malformed.
+   */
+  async listAll(query: AuditLogQueryDto): Promise<AuditLogPage> {
+    // eslint-disable-next-line no-restricted-syntax -- the staff audit trail spans all tenants; tenantId is an optional filter of /admin/audit-logs.
+    const qb = this.txHost.tx.getRepository(AuditLog).createQueryBuilder('a');
+    if (query.tenantId) qb.andWhere('a.tenant_id = :tenantId', { tenantId: query.tenantId });
+    return this.page(qb, query, toDto);
+  }
+
+  /** The latest `limit` rows of a tenant (the staff tenant detail view), full rows. */
+  async latestForTenant(tenantId: string, limit = 10): Promise<AuditLogDto[]> {
+    const rows = await new TenantScopedRepository(this.txHost.tx, AuditLog, tenantId).find({ order: { occurredAt: 'DESC', id: 'DESC' }, take: limit });
+    return rows.map(toDto);
+  }
+
+  /** Applies the filters shared by both lists (ANDed), then reads one page plus one row to know whether another follows. */
+  private async page(qb: SelectQueryBuilder<AuditLog>, query: TenantAuditLogQuery, view: (row: AuditLog) => AuditLogDto): Promise<AuditLogPage> {
     if (query.from) qb.andWhere('a.occurred_at >= :from', { from: query.from });
     if (query.to) qb.andWhere('a.occurred_at < :to', { to: query.to });
     if (query.actorId) qb.andWhere('a.actor_id = :actorId', { actorId: query.actorId });
@@ -34,17 +71,9 @@ export class AuditQueryService {
     const page = rows.slice(0, query.limit);
     const last = page[page.length - 1];
     return {
-      // Tenant admins see that staff acted on their tenant and who, but not staff-internal
-      // payloads (note bodies, quota notes, customer ids), the staff id, IP or user agent.
-      data: page.map((row) => (tenantScope ? toTenantView(toDto(row)) : toDto(row))),
+      data: page.map(view),
       meta: { nextCursor: rows.length > query.limit && last ? encodeCursor({ at: last.occurredAt.toISOString(), id: last.id }) : null, limit: query.limit },
     };
-  }
-
-  /** The latest `limit` rows of a tenant (tenant detail view). */
-  async latestForTenant(tenantId: string, limit = 10): Promise<AuditLogDto[]> {
-    const rows = await this.repo.find({ where: { tenantId }, order: { occurredAt: 'DESC', id: 'DESC' }, take: limit });
-    return rows.map(toDto);
   }
 }
 
@@ -74,7 +103,10 @@ function toDto(a: AuditLog): AuditLogDto {
   };
 }
 
-/** The tenant-side view of a row: platform staff rows keep who/what/when/outcome only. */
+/**
+ * The tenant-side view of a row: tenant admins see that staff acted on their tenant and who, but
+ * not staff-internal payloads (note bodies, quota notes, customer ids), the staff id, IP or user agent.
+ */
 function toTenantView(row: AuditLogDto): AuditLogDto {
   if (row.actorType !== 'platform') return row;
   return { ...row, actorId: null, changes: null, metadata: null, ip: null, userAgent: null };

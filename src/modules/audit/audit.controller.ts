@@ -17,6 +17,6 @@ export class AdminAuditController {
   @ApiOp('auditLogs_list', 'List audit log entries (newest first, cursor-paginated)', [400])
   @ApiOkResponse({ type: CursorPageOf(AuditLogDto) })
   list(@Query() query: AuditLogQueryDto) {
-    return this.query.list(query);
+    return this.query.listAll(query);
   }
 }

@@ -27,6 +27,6 @@ export class TenantAuditController {
   @ApiOp('tenantAuditLogs_list', 'List your organisation’s audit log entries (newest first, cursor-paginated)', [400])
   @ApiOkResponse({ type: CursorPageOf(AuditLogDto) })
   list(@Query() query: TenantAuditLogQueryDto) {
-    return this.query.list(query, this.context.actor.tenantId!);
+    return this.query.listForTenant(this.context.actor.tenantId!, query);
   }
 }

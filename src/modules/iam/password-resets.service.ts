@@ -2,11 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomBytes } from 'node:crypto';
+import { IsNull, Raw } from 'typeorm';
 import { RequestContext } from '../../common/context';
 import { UnitOfWork } from '../../common/events';
 import { AppError, ConflictError, NotFoundError } from '../../common/errors';
 import { Mailer } from '../../common/mail';
 import { TenantDirectory } from '../../common/tenancy';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
+import { PasswordResetToken } from './entities/password-reset-token.entity';
 import { TenantUser } from './entities/tenant-user.entity';
 import { PasswordHasher } from './password-hasher';
 import { hashToken, TokenService } from './token.service';
@@ -51,20 +54,18 @@ export class PasswordResets {
    * @throws NotFoundError `user_not_found` (unknown user or another tenant's) | ConflictError `user_inactive`
    */
   async issue(tenantId: string, userId: string, requestedBy: string | null): Promise<{ resetToken: string; expiresAt: Date }> {
-    const user = await this.txHost.tx.getRepository(TenantUser).findOne({ where: { id: userId, tenantId } });
+    const user = await this.users(tenantId).findOne({ id: userId });
     if (!user) throw new NotFoundError('User', userId);
     if (!user.isActive) throw new ConflictError('user_inactive', `User ${userId} is deactivated; activate it before resetting its password.`);
     const resetToken = `prt_${randomBytes(32).toString('base64url')}`;
-    await this.txHost.tx.query(
-      `UPDATE password_reset_tokens SET used_at = now(), updated_at = now() WHERE user_id = $1 AND used_at IS NULL AND expires_at > now()`,
-      [userId],
-    );
-    const rows: { expires_at: Date }[] = await this.txHost.tx.query(
-      `INSERT INTO password_reset_tokens (user_id, tenant_id, token_hash, expires_at, requested_by)
-       VALUES ($1, $2, $3, now() + make_interval(mins => $4), $5) RETURNING expires_at`,
-      [userId, tenantId, hashToken(resetToken), PASSWORD_RESET_TTL_MINUTES, requestedBy],
-    );
-    const expiresAt = new Date(rows[0].expires_at);
+    const tokens = new TenantScopedRepository(this.txHost.tx, PasswordResetToken, tenantId);
+    await tokens.update({ userId, usedAt: IsNull(), expiresAt: Raw((at) => `${at} > now()`) }, { usedAt: () => 'now()' });
+    const { expiresAt } = await tokens.insertOne({
+      userId,
+      tokenHash: hashToken(resetToken),
+      expiresAt: () => `now() + make_interval(mins => ${PASSWORD_RESET_TTL_MINUTES})`,
+      requestedBy,
+    });
     // Mailed once the token row has committed (a rolled-back request mails nothing unusable),
     // and outside the transaction's row locks.
     await this.uow.afterCommit(() =>
@@ -91,6 +92,7 @@ export class PasswordResets {
     this.context.noteAudit({ resourceType: 'tenant_user' });
     // TypeORM's postgres driver answers an UPDATE with [rows, affectedCount].
     const [rows]: [{ user_id: string; tenant_id: string }[], number] = await this.txHost.tx.query(
+      // eslint-disable-next-line no-restricted-syntax -- a reset token is redeemed on a public route: its row is found by hash alone and names the tenant.
       `UPDATE password_reset_tokens SET used_at = now(), updated_at = now()
        WHERE token_hash = $1 AND used_at IS NULL AND expires_at > now()
        RETURNING user_id, tenant_id`,
@@ -98,13 +100,17 @@ export class PasswordResets {
     );
     if (!rows.length) throw new InvalidResetTokenError();
     const { user_id: userId, tenant_id: tenantId } = rows[0];
-    const user = await this.txHost.tx.getRepository(TenantUser).findOne({ where: { id: userId, tenantId } });
+    const users = this.users(tenantId);
+    const user = await users.findOne({ id: userId });
     this.context.noteAudit({ actor: { type: 'tenant', id: userId, email: user?.email ?? null, tenantId }, tenantId, resourceId: userId });
     const tenant = await this.tenants.findById(tenantId);
     if (!user?.isActive || !tenant || tenant.status === 'deleted') throw new InvalidResetTokenError();
-    await this.txHost.tx
-      .getRepository(TenantUser)
-      .update({ id: userId, tenantId }, { passwordHash: await this.hasher.hash(newPassword), mustChangePassword: false });
+    await users.update({ id: userId }, { passwordHash: await this.hasher.hash(newPassword), mustChangePassword: false });
     await this.tokens.revokeAllFor(userId);
+  }
+
+  /** The users of `tenantId` only (CONVENTIONS §4): another tenant's user is never found. */
+  private users(tenantId: string): TenantScopedRepository<TenantUser> {
+    return new TenantScopedRepository(this.txHost.tx, TenantUser, tenantId);
   }
 }

@@ -4,6 +4,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { randomBytes } from 'node:crypto';
 import { ConflictError } from '../../common/errors';
 import { EventBus } from '../../common/events';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import { QuotaService } from '../plans';
 import { TenantUser } from './entities/tenant-user.entity';
 import { UserCreatedEvent } from './events/tenant-user.events';
@@ -53,18 +54,16 @@ export class TenantUserAccounts {
   async create(tenantId: string, input: NewTenantUser): Promise<{ user: TenantUser; temporaryPassword: string | null }> {
     const temporaryPassword = input.password ? null : generateTemporaryPassword();
     const passwordHash = await this.hasher.hash(input.password ?? temporaryPassword!);
-    const inserted = await this.txHost.tx
-      .getRepository(TenantUser)
-      .createQueryBuilder()
-      .insert()
-      .values({ tenantId, email: input.email, fullName: input.fullName, role: input.role, passwordHash, isActive: true, mustChangePassword: !input.password })
-      .orIgnore()
-      .returning('id')
-      .execute();
-    const id = (inserted.raw as { id: string }[])[0]?.id;
+    const users = this.users(tenantId);
+    const [inserted] = await users.insert(
+      { email: input.email, fullName: input.fullName, role: input.role, passwordHash, isActive: true, mustChangePassword: !input.password },
+      { orIgnore: true },
+    );
+    const id = inserted?.id;
     if (!id) throw new ConflictError('user_email_taken', `A user with email ${input.email} already exists in this tenant.`, { field: 'email' });
     await this.reserveSeats(tenantId, input.role);
-    const user = await this.txHost.tx.getRepository(TenantUser).findOneOrFail({ where: { id } });
+    const user = await users.findOne({ id });
+    if (!user) throw new Error(`Tenant user ${id} was not found right after its insert.`);
     await this.events.publish(new UserCreatedEvent(tenantId, { userId: id, email: user.email, role: user.role, isActive: true }));
     return { user, temporaryPassword };
   }
@@ -87,13 +86,15 @@ export class TenantUserAccounts {
    * tenant's user, inactive user). Used by impersonation (target) and by the staff-initiated admin password reset.
    */
   async findActiveUser(tenantId: string, userId?: string): Promise<TenantUserRef | null> {
-    const qb = this.txHost.tx
-      .getRepository(TenantUser)
-      .createQueryBuilder('u')
-      .where('u.tenant_id = :tenantId AND u.is_active = true', { tenantId });
+    const qb = this.users(tenantId).queryBuilder('u').andWhere('u.is_active = true');
     if (userId) qb.andWhere('u.id = :userId', { userId });
     else qb.andWhere(`u.role = 'admin'`).orderBy('u.createdAt', 'ASC').addOrderBy('u.id', 'ASC');
     const user = await qb.getOne();
     return user ? { id: user.id, tenantId: user.tenantId, email: user.email, fullName: user.fullName, role: user.role } : null;
+  }
+
+  /** The users of `tenantId` only (CONVENTIONS §4). */
+  private users(tenantId: string): TenantScopedRepository<TenantUser> {
+    return new TenantScopedRepository(this.txHost.tx, TenantUser, tenantId);
   }
 }

@@ -37,8 +37,6 @@ export function toTenantUserDto(u: TenantUser): TenantUserDto {
   };
 }
 
-/** Escapes LIKE wildcards so a search term matches literally. */
-
 /**
  * Tenant user management by a tenant's own admins (issue 3 §3). Every method takes the
  * tenant id from the caller's token and filters by it, so another tenant's user is a 404.
@@ -158,10 +156,13 @@ export class TenantUsersService {
 
   /** Ids of the tenant's active admins, row-locked (FOR UPDATE) in id order: one lock order for every caller. */
   private async lockActiveAdmins(tenantId: string): Promise<string[]> {
-    const rows: { id: string }[] = await this.txHost.tx.query(
-      `SELECT id FROM tenant_users WHERE tenant_id = $1 AND role = 'admin' AND is_active = true ORDER BY id FOR UPDATE`,
-      [tenantId],
-    );
+    const rows = await this.users(tenantId)
+      .queryBuilder('u')
+      .select('u.id')
+      .andWhere(`u.role = 'admin' AND u.is_active = true`)
+      .orderBy('u.id', 'ASC')
+      .setLock('pessimistic_write')
+      .getMany();
     return rows.map((r) => r.id);
   }
 

@@ -43,8 +43,7 @@ export class TenantNotesService {
   async create(tenantId: string, dto: CreateTenantNoteDto): Promise<TenantNoteDto> {
     await this.assertTenant(tenantId);
     const actor = this.context.actor;
-    const repo = this.txHost.tx.getRepository(TenantNote);
-    const note = await repo.save(repo.create({ tenantId, authorId: actor.id!, authorEmail: actor.email ?? '', body: dto.body, pinned: dto.pinned ?? false }));
+    const note = await this.notes(tenantId).insertOne({ authorId: actor.id!, authorEmail: actor.email ?? '', body: dto.body, pinned: dto.pinned ?? false });
     this.context.noteAudit({ tenantId, resourceId: note.id, resourceType: 'tenant_note' });
     return toDto(note);
   }
