@@ -1,7 +1,61 @@
 // ESLint flat config: typescript-eslint recommended. Import boundaries and cycles: .dependency-cruiser.cjs.
 import js from '@eslint/js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+
+const FORWARD_REF = { selector: "CallExpression[callee.name='forwardRef']", message: 'No forwardRef: react to an event or move the shared piece to common/ (CONVENTIONS §2).' };
+
+/**
+ * The tenant-owned entities, read from the source: every class under src/ marked `@TenantOwned()`
+ * (src/database/tenant-scoped.repository.ts), with its table name. A new tenant-owned entity joins
+ * the rule below by carrying the marker, and test/e2e/tenancy/tenant-owned-entities.e2e-spec.ts
+ * fails for an entity with a tenantId column that lacks it, so the rule cannot silently miss one.
+ * Throws (ESLint then refuses to run) when a marked entity has no explicit table name, or when none
+ * is found at all: a rule built from an empty list would pass everything.
+ */
+function tenantOwnedEntities() {
+  const src = fileURLToPath(new URL('./src/', import.meta.url));
+  const found = [];
+  for (const file of readdirSync(src, { recursive: true })) {
+    if (!String(file).endsWith('.ts') || String(file).endsWith('.spec.ts')) continue;
+    const text = readFileSync(join(src, String(file)), 'utf8');
+    if (!text.includes('@TenantOwned(')) continue;
+    let from = 0;
+    for (const m of text.matchAll(/^export\s+(?:abstract\s+)?class\s+(\w+)/gm)) {
+      const decorators = text.slice(from, m.index);
+      from = m.index + m[0].length;
+      if (!/^@TenantOwned\(\)/m.test(decorators)) continue;
+      const table = /@Entity\(\s*\{[^}]*\bname:\s*'([a-z0-9_]+)'/.exec(decorators)?.[1];
+      if (!table) throw new Error(`eslint.config.mjs: @TenantOwned() entity ${m[1]} (src/${file}) needs an explicit @Entity({ name }) for the tenant-owned-access rule.`);
+      found.push({ name: m[1], table });
+    }
+  }
+  if (!found.length) throw new Error('eslint.config.mjs: no @TenantOwned() entity found under src/; the tenant-owned-access rule would be empty.');
+  return found;
+}
+
+const TENANT_OWNED = tenantOwnedEntities();
+const TENANT_OWNED_CLASSES = TENANT_OWNED.map((e) => e.name).join('|');
+const TENANT_OWNED_TABLES = TENANT_OWNED.map((e) => e.table).join('|');
+const TENANT_SCOPE_MESSAGE =
+  'Tenant-owned entity or table: reach it through TenantScopedRepository (src/database/tenant-scoped.repository.ts), ' +
+  'or, for code that legitimately works across tenants, add the file to the tenant-owned-access allow-list in eslint.config.mjs with the reason (CONVENTIONS §4, docs/adr/0013).';
+/**
+ * tenant-owned-access: no repository, query builder, EntityManager call or SQL text on a
+ * tenant-owned entity outside TenantScopedRepository. Catches `x.getRepository(E)`,
+ * `x.createQueryBuilder(E, …)`, `x.find(E, …)` and any other method call whose first argument is
+ * a marked class, `@InjectRepository(E)`, and string or template literals that read or write a
+ * tenant-owned table (`FROM|JOIN|UPDATE|INTO <table>`).
+ */
+const TENANT_OWNED_ACCESS = [
+  { selector: `CallExpression[callee.type='MemberExpression'][arguments.0.type='Identifier'][arguments.0.name=/^(${TENANT_OWNED_CLASSES})$/]`, message: TENANT_SCOPE_MESSAGE },
+  { selector: `CallExpression[callee.name='InjectRepository'][arguments.0.name=/^(${TENANT_OWNED_CLASSES})$/]`, message: TENANT_SCOPE_MESSAGE },
+  { selector: `Literal[value=/\\b(FROM|JOIN|UPDATE|INTO)\\s+"?(${TENANT_OWNED_TABLES})\\b/i]`, message: TENANT_SCOPE_MESSAGE },
+  { selector: `TemplateElement[value.raw=/\\b(FROM|JOIN|UPDATE|INTO)\\s+"?(${TENANT_OWNED_TABLES})\\b/i]`, message: TENANT_SCOPE_MESSAGE },
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/support/openapi.d.ts', 'eslint.config.mjs', 'jest.config.js', '.dependency-cruiser.cjs'] },
@@ -13,7 +67,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-non-null-assertion': 'off',
-      'no-restricted-syntax': ['error', { selector: "CallExpression[callee.name='forwardRef']", message: 'No forwardRef: react to an event or move the shared piece to common/ (CONVENTIONS §2).' }],
+      'no-restricted-syntax': ['error', FORWARD_REF],
     },
   },
   {
@@ -39,5 +93,49 @@ export default tseslint.config(
       'src/modules/audit/audit.service.ts',
     ],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // tenant-owned-access (docs/adr/0013): on tenant routes a tenant-owned row is reachable only
+    // through TenantScopedRepository, whose where, values and query builder cannot lose the tenant.
+    files: ['src/**/*.ts'],
+    ignores: ['src/**/*.spec.ts'],
+    rules: { 'no-restricted-syntax': ['error', FORWARD_REF, ...TENANT_OWNED_ACCESS] },
+  },
+  {
+    // tenant-owned-access allow-list: code that by its purpose works across tenants, or is given
+    // the tenant by something other than a tenant route's token. Each entry says why.
+    files: [
+      // The tenant data erasers delete one purged tenant's rows from each table they own (docs/adr/0008).
+      'src/modules/*/*-data.eraser.ts',
+      // The audit writer records every request's row, for whichever tenant the request touched (or none).
+      'src/modules/audit/audit.service.ts',
+      // Sign-in finds the tenant by slug first, then the user in it; refresh and the account checks
+      // load the principal named by a refresh token, whose tenant is only known from the row; /auth/me
+      // and the own password change load the caller (staff or tenant user) by the token's subject.
+      'src/modules/iam/auth.service.ts',
+      // Refresh tokens are found by their hash and revoked by family or principal, for staff and
+      // tenant users alike; the tenant is a fact of the row, not an input.
+      'src/modules/iam/token.service.ts',
+      // Reacts to user events after commit (no request tenant): reads the user the event names.
+      'src/modules/iam/listeners/sync-access-when-user-status-changes.listener.ts',
+      // Staff impersonation: start, end and the platform-wide list filter by an optional tenantId
+      // parameter on /admin routes. (The tenant side, listForTenant, already uses the scope.)
+      'src/modules/impersonation/impersonation.service.ts',
+      // The plans context's per-tenant facades: quota rows are keyed by tenant_id (one row per
+      // tenant, the primary key), read and row-locked by the tenantId their callers pass, and the
+      // billing-suspension mirror scans all suspended tenants.
+      'src/modules/plans/quota.service.ts',
+      'src/modules/plans/tenant-quota.service.ts',
+      'src/modules/plans/listeners/mirror-billing-suspension.listener.ts',
+      // The usage context's per-tenant counters (one row per tenant, keyed by tenant_id; atomic
+      // conditional UPDATEs for seats) and the recount job, which walks every tenant.
+      'src/modules/usage/usage-counters.service.ts',
+      'src/modules/usage/usage-recalculation.service.ts',
+      'src/modules/usage/usage.service.ts',
+      // Staff tenant list and detail (read models across tenants, docs/adr/0004), and the tenant's
+      // own profile, which reads its quota row by the tenantId it is given.
+      'src/modules/tenants/tenant-queries.service.ts',
+    ],
+    rules: { 'no-restricted-syntax': ['error', FORWARD_REF] },
   },
 );
