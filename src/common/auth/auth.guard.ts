@@ -4,9 +4,10 @@ import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { ClsService } from 'nestjs-cls';
 import { Actor, RequestStore, RouteRef } from '../context/request-context';
 import { AppError, UnauthorizedError } from '../errors/app-error';
+import type { ErrorCodeWithStatus } from '../errors/error-catalog';
 import { IS_PUBLIC } from './auth.decorators';
 
-const REASONS: Record<string, [string, string]> = {
+const REASONS: Record<string, [string, ErrorCodeWithStatus<401>]> = {
   'jwt expired': ['The access token has expired.', 'token_expired'],
   'No auth token': ['A bearer access token is required.', 'unauthorized'],
 };

@@ -1,3 +1,5 @@
+export * from './error-catalog';
+export * from './common-errors';
 export * from './app-error';
 export * from './problem';
 export * from './problem.filter';

@@ -1,3 +1,4 @@
+export { IAM_ERRORS, NoActiveAdminError, TenantUserNotFoundError } from './errors';
 export { IamModule } from './iam.module';
 export { TokenService, TokenPair, TokenSubject } from './token.service';
 export { PasswordHasher, MIN_PASSWORD_LENGTH } from './password-hasher';

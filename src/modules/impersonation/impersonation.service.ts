@@ -3,11 +3,11 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
 import { RequestContext } from '../../common/context';
-import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../../common/errors';
+import { ConflictError, NotFoundError } from '../../common/errors';
 import { EventBus, UnitOfWork } from '../../common/events';
 import { TenantDirectory } from '../../common/tenancy';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
-import { TenantUserAccounts, TokenService } from '../iam';
+import { NoActiveAdminError, TenantUserAccounts, TenantUserNotFoundError, TokenService } from '../iam';
 import { IMPERSONATION_DEFAULT_MINUTES } from '../../common/auth';
 import { AuditService } from '../audit';
 import {
@@ -84,9 +84,9 @@ export class ImpersonationService {
 
   /**
    * Starts a session as the calling staff member; emits impersonation.started.
-   * @throws NotFoundError `tenant_not_found` | ConflictError `tenant_not_active` (suspended or deleted) |
-   * AppError 404 `user_not_found` (unknown, inactive or another tenant's user, or a staff id) |
-   * UnprocessableError `no_active_admin` (no userId given and the tenant has no active admin)
+   * @throws NotFoundError `tenant_not_found` | ConflictError `tenant_not_active` (suspended or deleted; `state`) |
+   * TenantUserNotFoundError 404 `user_not_found` (unknown, inactive or another tenant's user, or a staff id) |
+   * NoActiveAdminError 409 `no_active_admin` (no userId given and the tenant has no active admin)
    */
   async start(dto: StartImpersonationDto): Promise<StartedImpersonationDto> {
     const staff = this.context.actor;
@@ -95,11 +95,11 @@ export class ImpersonationService {
     const tenant = await this.tenants.findById(dto.tenantId, { lockForShare: true });
     if (!tenant) throw new NotFoundError('Tenant', dto.tenantId);
     if (tenant.status !== 'active') {
-      throw new ConflictError('tenant_not_active', `Tenant ${tenant.slug} is ${tenant.status}; only users of an active tenant can be impersonated.`, { tenantStatus: tenant.status });
+      throw new ConflictError('tenant_not_active', `Tenant ${tenant.slug} is ${tenant.status}; only users of an active tenant can be impersonated.`, { state: tenant.status });
     }
     const user = await this.accounts.findActiveUser(tenant.id, dto.userId);
-    if (!user && dto.userId) throw new AppError('user_not_found', 404, `Tenant ${tenant.slug} has no active user ${dto.userId}.`);
-    if (!user) throw new UnprocessableError('no_active_admin', `Tenant ${tenant.slug} has no active admin to impersonate; pass a userId.`);
+    if (!user && dto.userId) throw new TenantUserNotFoundError(`Tenant ${tenant.slug} has no active user ${dto.userId}.`);
+    if (!user) throw new NoActiveAdminError(`Tenant ${tenant.slug} has no active admin to impersonate; pass a userId.`);
     const durationMinutes = dto.durationMinutes ?? IMPERSONATION_DEFAULT_MINUTES;
     const id = randomUUID();
     const accessToken = this.tokens.signAccessToken(

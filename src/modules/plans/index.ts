@@ -1,3 +1,4 @@
+export { PLANS_ERRORS } from './errors';
 export { PlansModule } from './plans.module';
 export { QuotaService, Allowance, effectiveLimit, effectiveLimitSql, toAllowance } from './quota.service';
 export { QuotaGuard } from './quota.guard';

@@ -61,7 +61,7 @@ export class QuotaService {
       `SELECT p.limits, q.limit_overrides FROM tenant_quotas q JOIN plans p ON p.id = q.plan_id WHERE q.tenant_id = $1`,
       [tenantId],
     );
-    if (!row.length) throw new NotFoundError('Tenant quota', tenantId);
+    if (!row.length) throw new NotFoundError('Tenant', tenantId);
     return Object.fromEntries(USAGE_METRICS.map((m) => [m, effectiveLimit(row[0].limits, row[0].limit_overrides, m)])) as Record<QuotaMetric, number | null>;
   }
 

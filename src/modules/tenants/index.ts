@@ -1,3 +1,4 @@
+export { TENANTS_ERRORS } from './errors';
 export { TenantsModule } from './tenants.module';
 export {
   TenantActivatedEvent,

@@ -3,7 +3,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../../common/context';
 import { ConflictError, NotFoundError } from '../../common/errors';
-import { PasswordResets, TenantUserAccounts } from '../iam';
+import { NoActiveAdminError, PasswordResets, TenantUserAccounts } from '../iam';
 import { AdminPasswordResetDto } from './dto/tenant.dto';
 import { Tenant } from './entities/tenant.entity';
 
@@ -20,13 +20,13 @@ export class TenantAdminResetService {
     private readonly context: RequestContext,
   ) {}
 
-  /** @throws NotFoundError `tenant_not_found` | ConflictError `tenant_deleted` | `no_active_admin` */
+  /** @throws NotFoundError `tenant_not_found` | ConflictError `tenant_deleted` | NoActiveAdminError `no_active_admin` */
   async issue(tenantId: string): Promise<AdminPasswordResetDto> {
     const tenant = await this.txHost.tx.getRepository(Tenant).findOne({ where: { id: tenantId } });
     if (!tenant) throw new NotFoundError('Tenant', tenantId);
     if (tenant.status === 'deleted') throw new ConflictError('tenant_deleted', `Tenant ${tenantId} is deleted; restore it first.`);
     const admin = await this.accounts.findActiveUser(tenantId);
-    if (!admin) throw new ConflictError('no_active_admin', `Tenant ${tenantId} has no active admin.`);
+    if (!admin) throw new NoActiveAdminError(`Tenant ${tenantId} has no active admin.`);
     this.context.noteAudit({ tenantId, resourceId: admin.id, resourceType: 'tenant_user', metadata: { targetEmail: admin.email } });
     const { resetToken, expiresAt } = await this.resets.issue(tenantId, admin.id, this.context.actor.id);
     return { resetToken, expiresAt: expiresAt.toISOString(), userId: admin.id, email: admin.email };

@@ -59,7 +59,7 @@ export class TenantProvisioningService {
       .execute();
     const tenantId = (inserted.raw as { id: string }[])[0]?.id;
     if (!tenantId) {
-      throw new ConflictError('tenant_slug_taken', `The slug ${dto.slug} is already taken.`, { errors: [{ field: 'slug', message: 'slug is already taken' }] });
+      throw new ConflictError('tenant_slug_taken', `The slug ${dto.slug} is already taken.`, { field: 'slug' });
     }
     this.context.noteAudit({ tenantId, resourceId: tenantId, resourceType: 'tenant' });
 

@@ -197,7 +197,7 @@ export class TenantQueries {
       withAllowances ? this.quotas.allowances(tenantId) : Promise.resolve([]),
     ]);
     const row = rows[0];
-    if (!row) throw new NotFoundError('Tenant quota', tenantId);
+    if (!row) throw new NotFoundError('Tenant', tenantId);
     return {
       plan: { code: row.plan_code, name: row.plan_name },
       billingStatus: row.billing_status,

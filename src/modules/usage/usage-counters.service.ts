@@ -33,7 +33,7 @@ export class UsageCounters {
   /** Current counters. @throws NotFoundError when the tenant has no usage row. */
   async get(tenantId: string): Promise<UsageSnapshot & { lastCalculatedAt: Date | null }> {
     const row = await this.txHost.tx.getRepository(TenantUsage).findOne({ where: { tenantId } });
-    if (!row) throw new NotFoundError('Tenant usage', tenantId);
+    if (!row) throw new NotFoundError('Tenant', tenantId);
     return { ...toUsageSnapshot(row), lastCalculatedAt: row.lastCalculatedAt };
   }
 

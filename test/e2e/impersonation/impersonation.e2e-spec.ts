@@ -111,13 +111,13 @@ describe('impersonation', () => {
 
     await t.db.query(`UPDATE tenants SET status = 'suspended' WHERE id = $1`, [other.id]);
     const suspended = await expectProblem(await start(owner.token, { tenantId: other.id, reason }), 409, 'tenant_not_active');
-    expect(suspended.tenantStatus).toBe('suspended');
+    expect(suspended.state).toBe('suspended');
     await t.db.query(`UPDATE tenants SET status = 'deleted' WHERE id = $1`, [other.id]);
     await expectProblem(await start(owner.token, { tenantId: other.id, reason }), 409, 'tenant_not_active');
 
     const noAdmin = await provisionSignedInTenant(t);
     await t.db.query(`UPDATE tenant_users SET is_active = false WHERE tenant_id = $1`, [noAdmin.id]);
-    await expectProblem(await start(owner.token, { tenantId: noAdmin.id, reason }), 422, 'no_active_admin');
+    await expectProblem(await start(owner.token, { tenantId: noAdmin.id, reason }), 409, 'no_active_admin');
     expect(await t.db.query(`SELECT 1 FROM impersonation_sessions WHERE tenant_id = ANY($1)`, [[other.id, noAdmin.id]])).toHaveLength(0);
   });
 

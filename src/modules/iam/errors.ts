@@ -1,0 +1,127 @@
+import { AppError, ConflictError, defineErrors } from '../../common/errors';
+
+/**
+ * Error codes of identity and access (docs/adr/0014-error-code-catalog.md): sign-in, tokens,
+ * password resets, staff and tenant users. `no_active_admin` and `user_not_found` are also
+ * answered by other contexts that look a tenant's users up through this one; they throw
+ * {@link NoActiveAdminError} and {@link TenantUserNotFoundError} rather than naming the codes.
+ */
+export const IAM_ERRORS = defineErrors('iam', {
+  invalid_credentials: {
+    status: 401,
+    title: 'Wrong email or password',
+    description: 'No active account matches this email and password (the answer does not say which was wrong). Repeated failures are rate limited.',
+    example: { detail: 'The email or password is incorrect.' },
+  },
+  account_inactive: {
+    status: 401,
+    title: 'Account inactive',
+    description: 'The account (or its tenant) was deactivated or deleted since the token was issued; its tokens no longer work.',
+    example: { detail: 'The account is no longer active.' },
+  },
+  invalid_refresh_token: {
+    status: 401,
+    title: 'Invalid refresh token',
+    description: 'The refresh token is unknown, expired or revoked. Sign in again.',
+    example: { detail: 'The refresh token is invalid or expired.' },
+  },
+  refresh_token_reused: {
+    status: 401,
+    title: 'Refresh token reused',
+    description: 'The refresh token was already exchanged: a sign of theft, so every token of that login was revoked. Sign in again.',
+    example: { detail: 'This refresh token was already used; the session has been revoked.' },
+  },
+  refresh_token_superseded: {
+    status: 401,
+    title: 'Refresh token just exchanged',
+    description: 'A concurrent request exchanged this refresh token a moment ago; use the token pair that request received. The login stays valid.',
+    example: { detail: 'This refresh token was just exchanged by a concurrent request; use the token pair that request received.' },
+  },
+  invalid_reset_token: {
+    status: 400,
+    family: 'validation',
+    title: 'Invalid password reset token',
+    description: 'The password reset token is unknown, expired or already used. Ask for a new one.',
+    example: { detail: 'The reset token is invalid, expired or already used. Ask for a new one.', errors: [{ field: 'token', message: 'token is invalid, expired or already used' }] },
+  },
+  account_not_found: {
+    status: 404,
+    title: 'Account not found',
+    description: 'The signed-in principal no longer exists.',
+    example: { detail: 'Account was not found.' },
+  },
+  staff_member_not_found: {
+    status: 404,
+    title: 'Staff member not found',
+    description: 'No platform staff member has this id.',
+    example: { detail: 'Staff member 3d0c8f3e-2a4b-4b8e-9a51-6c1f0e2d7b94 was not found.' },
+  },
+  user_not_found: {
+    status: 404,
+    title: 'User not found',
+    description: 'The tenant has no (active, where the action needs one) user with this id; a user of another tenant is not found either.',
+    example: { detail: 'User 9a7e3f10-5b2c-4d8e-8f61-2c4b1a0e3d57 was not found.' },
+  },
+  staff_email_taken: {
+    status: 409,
+    family: 'conflict',
+    title: 'Email already taken',
+    description: 'A staff member already has this email (compared case-insensitively). `field` names the request field.',
+    example: { detail: 'A staff member with email pat@example.com already exists.', field: 'email' },
+  },
+  user_email_taken: {
+    status: 409,
+    family: 'conflict',
+    title: 'Email already taken',
+    description: 'A user of this tenant already has this email (compared case-insensitively). `field` names the request field.',
+    example: { detail: 'A user with email pat@example.com already exists in this tenant.', field: 'email' },
+  },
+  last_owner: {
+    status: 409,
+    family: 'conflict',
+    title: 'Last owner',
+    description: 'The last active owner of the platform cannot be demoted or deactivated; make another staff member owner first.',
+    example: { detail: 'The last active owner cannot be demoted or deactivated.' },
+  },
+  last_admin: {
+    status: 409,
+    family: 'conflict',
+    title: 'Last admin',
+    description: 'The last active admin of a tenant cannot be demoted or deactivated; make another user admin first.',
+    example: { detail: 'The last active admin of the organisation cannot be deactivated; make another user admin first.' },
+  },
+  user_inactive: {
+    status: 409,
+    family: 'conflict',
+    title: 'User inactive',
+    description: 'The user is deactivated; activate it before resetting its password.',
+    example: { detail: 'User 9a7e3f10-5b2c-4d8e-8f61-2c4b1a0e3d57 is deactivated; activate it before resetting its password.' },
+  },
+  no_active_admin: {
+    status: 409,
+    family: 'conflict',
+    title: 'No active admin',
+    description: 'The tenant has no active admin, so nobody can be chosen by default (the admin password reset, an impersonation without userId). Activate or create an admin, or name a user.',
+    example: { detail: 'Tenant acme has no active admin.' },
+  },
+});
+
+type IamErrors = typeof IAM_ERRORS;
+declare module '../../common/errors/error-catalog' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends IamErrors {}
+}
+
+/** 409 `no_active_admin`: the tenant has no active admin to act on. */
+export class NoActiveAdminError extends ConflictError {
+  constructor(detail: string) {
+    super('no_active_admin', detail);
+  }
+}
+
+/** 404 `user_not_found` with a detail saying which user of which tenant is missing. */
+export class TenantUserNotFoundError extends AppError<'user_not_found'> {
+  constructor(detail: string) {
+    super('user_not_found', 404, detail);
+  }
+}

@@ -1,0 +1,45 @@
+import { defineErrors } from '../../common/errors';
+
+/** Error codes of plans, quotas and the suspension policy (docs/adr/0014-error-code-catalog.md). */
+export const PLANS_ERRORS = defineErrors('plans', {
+  quota_exceeded: {
+    status: 402,
+    family: 'quota',
+    defaultForStatus: true,
+    title: 'Quota exceeded',
+    description: 'Creating one more metered resource would pass the tenant’s effective limit of `metric` (`limit`, with `used` in use). Upgrade the plan, raise the override, or free one up.',
+    example: { detail: 'Your plan allows 5 members; 5 are in use. Upgrade the plan or free one up.', metric: 'members', limit: 5, used: 5 },
+  },
+  tenant_suspended: {
+    status: 403,
+    title: 'Tenant suspended',
+    description: 'The tenant is suspended: its admins may only read, its other users are refused, until staff reactivate it.',
+    example: { detail: 'Your organisation is suspended: it is read-only until it is reactivated.' },
+  },
+  plan_not_found: {
+    status: 404,
+    title: 'Plan not found',
+    description: 'No plan has this id.',
+    example: { detail: 'Plan 7c1d9e2f-3a4b-4c5d-8e6f-0a1b2c3d4e5f was not found.' },
+  },
+  plan_code_taken: {
+    status: 409,
+    family: 'conflict',
+    title: 'Plan code already taken',
+    description: 'Another plan has this code. `field` names the request field.',
+    example: { detail: 'A plan with code growth already exists.', field: 'code' },
+  },
+  plan_unavailable: {
+    status: 422,
+    family: 'unprocessable',
+    title: 'Plan unavailable',
+    description: 'No active plan has this code (it does not exist or was deactivated). `field` names the request field.',
+    example: { detail: 'Plan legacy does not exist or is not active.', field: 'planCode' },
+  },
+});
+
+type PlansErrors = typeof PLANS_ERRORS;
+declare module '../../common/errors/error-catalog' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends PlansErrors {}
+}
