@@ -164,7 +164,8 @@ export async function expectProblem(result: Response | ClientResult, status: num
   expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
   expect(body).toEqual(
     expect.objectContaining({
-      type: expect.stringMatching(/^https?:\/\/.+\/.+/),
+      // The URI reference of the code's page on this server (docs/adr/0014-error-code-catalog.md).
+      type: `/api/v1/problems/${body?.code}`,
       title: expect.any(String),
       status,
       detail: expect.any(String),

@@ -3,11 +3,9 @@ import type { Request, Response } from 'express';
 import { ClsService } from 'nestjs-cls';
 import { requestIdOf } from '../context/request-id';
 import { AppError } from './app-error';
+import { ErrorCode, errorEntry, problemTypeOf } from './error-catalog';
 import { isDependencyFailure } from './dependency-failure';
 import { PROBLEM_JSON } from './problem';
-
-/** Base URI of problem types; `type` is `${PROBLEM_TYPE_BASE}/${code}`. */
-export const PROBLEM_TYPE_BASE = 'https://docs.control-plane.dev/problems';
 
 /** Hook told about every problem response before it is sent (used by the audit trail). */
 export interface ProblemObserver {
@@ -15,18 +13,21 @@ export interface ProblemObserver {
 }
 export const PROBLEM_OBSERVER = Symbol('PROBLEM_OBSERVER');
 
-const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 402: 'Payment Required', 403: 'Forbidden', 404: 'Not Found',
-  405: 'Method Not Allowed', 409: 'Conflict', 412: 'Precondition Failed', 413: 'Content Too Large',
-  415: 'Unsupported Media Type', 422: 'Unprocessable Content', 428: 'Precondition Required',
-  429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
-};
-
-const HTTP_CODES: Record<number, string> = {
+/**
+ * Catalogued code of an HttpException or body-parser error that carries no code of its own, by
+ * status. Any other status answers `bad_request` (4xx) or `internal_error` (5xx), with the
+ * catalog's status of that code, so a response's status is always its code's.
+ */
+const HTTP_CODES: Record<number, ErrorCode> = {
   400: 'bad_request', 401: 'unauthorized', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed',
   409: 'conflict', 412: 'precondition_failed', 413: 'payload_too_large', 415: 'unsupported_media_type',
   422: 'unprocessable', 429: 'rate_limited',
 };
+
+/** The code answered for a framework error of `status` that carries no code. */
+function httpCodeOf(status: number): ErrorCode {
+  return HTTP_CODES[status] ?? (status >= 500 ? 'internal_error' : 'bad_request');
+}
 
 /**
  * PostgreSQL errors that mean "try again", not "this request is wrong" (SQLSTATE, PostgreSQL
@@ -61,7 +62,8 @@ interface Problem {
 
 /**
  * The one global exception filter: every error becomes RFC 9457 `application/problem+json`
- * `{ type, title, status, detail, code, requestId, errors? }`. A 5xx never carries a stack or
+ * `{ type, title, status, detail, code, requestId, errors? }`, with the status and title of its
+ * code in the error catalog and `type` = `/api/v1/problems/{code}`. A 5xx never carries a stack or
  * SQL; it is logged with the request id instead.
  */
 @Catch()
@@ -79,7 +81,7 @@ export class ProblemFilter implements ExceptionFilter {
     const res = http.getResponse<Response>();
     // Body-parser errors happen before the CLS middleware: fall back to the request itself.
     const requestId = (this.cls.isActive() && this.cls.getId()) || requestIdOf(req, res);
-    const { problem, headers } = this.toProblem(exception, requestId);
+    const { problem, headers } = this.toProblem(exception, requestId, res);
     if (problem.status >= 500) {
       this.logger.error({ err: exception, requestId }, `unhandled error on ${req.method} ${req.originalUrl}`);
     }
@@ -93,44 +95,56 @@ export class ProblemFilter implements ExceptionFilter {
     res.send(JSON.stringify(problem));
   }
 
-  private toProblem(exception: unknown, requestId: string): { problem: Problem; headers: Record<string, string> } {
-    const base = (status: number, code: string, detail: string): Problem => ({
-      type: `${PROBLEM_TYPE_BASE}/${code}`,
-      title: TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error'),
-      status,
-      detail,
-      code,
-      requestId,
-    });
+  private toProblem(exception: unknown, requestId: string, res: Response): { problem: Problem; headers: Record<string, string> } {
+    // Status and title come from the catalog (docs/adr/0014-error-code-catalog.md); `type` is the
+    // relative URI of the code's page, GET /api/v1/problems/{code}.
+    const base = (code: ErrorCode, detail: string, fallbackStatus = 500): Problem => {
+      const entry = errorEntry(code);
+      if (!entry) this.logger.error(`error code ${code} is not in the error catalog`);
+      return { type: problemTypeOf(code), title: entry?.title ?? 'Error', status: entry?.status ?? fallbackStatus, detail, code, requestId };
+    };
     if (exception instanceof AppError) {
       // Extension members never overwrite the standard ones (RFC 9457 §3.2).
-      return { problem: { ...exception.extra, ...base(exception.status, exception.code, exception.detail) }, headers: exception.headers };
+      return { problem: { ...exception.extra, ...base(exception.code, exception.detail, exception.status) }, headers: exception.headers };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
-      if (exception.cause instanceof SyntaxError) return { problem: base(400, 'malformed_json', 'The request body is not valid JSON.'), headers: {} };
+      if (exception.cause instanceof SyntaxError) return { problem: base('malformed_json', 'The request body is not valid JSON.'), headers: {} };
       const response = exception.getResponse();
       const message = typeof response === 'string' ? response : (response as { message?: string | string[] }).message;
       const detail = Array.isArray(message) ? message.join('; ') : (message ?? exception.message);
-      if (status === 404 && /^Cannot /.test(detail)) return { problem: base(404, 'route_not_found', 'No route matches this method and path.'), headers: {} };
-      return { problem: base(status, HTTP_CODES[status] ?? (status >= 500 ? 'internal_error' : 'http_error'), status >= 500 ? 'Internal server error.' : detail), headers: {} };
+      if (status === 404 && /^Cannot /.test(detail)) return { problem: base('route_not_found', 'No route matches this method and path.'), headers: {} };
+      if (status >= 500) return { problem: base('internal_error', 'An unexpected error occurred; quote the requestId to support.'), headers: {} };
+      if (status === 429) return this.rateLimited(detail, res, base);
+      return { problem: base(httpCodeOf(status), detail), headers: {} };
     }
     const bodyParser = exception as { type?: string; status?: number; statusCode?: number; message?: string };
     if (bodyParser && typeof bodyParser === 'object' && typeof bodyParser.type === 'string' && (bodyParser.status ?? 0) >= 400 && (bodyParser.status ?? 0) < 500) {
       const status = bodyParser.status as number;
-      if (bodyParser.type === 'entity.parse.failed') return { problem: base(400, 'malformed_json', 'The request body is not valid JSON.'), headers: {} };
-      return { problem: base(status, HTTP_CODES[status] ?? 'bad_request', bodyParser.message ?? 'Bad request.'), headers: {} };
+      if (bodyParser.type === 'entity.parse.failed') return { problem: base('malformed_json', 'The request body is not valid JSON.'), headers: {} };
+      return { problem: base(httpCodeOf(status), bodyParser.message ?? 'Bad request.'), headers: {} };
     }
     if (isDependencyFailure(exception)) {
       return {
-        problem: base(503, 'dependency_unavailable', 'A service this request depends on (database or cache) is unavailable. Retry the request.'),
+        problem: base('dependency_unavailable', 'A service this request depends on (database or cache) is unavailable. Retry the request.'),
         headers: { 'Retry-After': '5' },
       };
     }
     const sqlState = sqlStateOf(exception);
     if (sqlState && RETRYABLE_SQLSTATES[sqlState]) {
-      return { problem: base(503, 'database_busy', `${RETRYABLE_SQLSTATES[sqlState]} Retry the request.`), headers: { 'Retry-After': '1' } };
+      return { problem: base('database_busy', `${RETRYABLE_SQLSTATES[sqlState]} Retry the request.`), headers: { 'Retry-After': '1' } };
     }
-    return { problem: base(500, 'internal_error', 'An unexpected error occurred; quote the requestId to support.'), headers: {} };
+    return { problem: base('internal_error', 'An unexpected error occurred; quote the requestId to support.'), headers: {} };
+  }
+
+  /**
+   * 429 of @nestjs/throttler, which sets `Retry-After-<throttler>` before throwing: the problem
+   * says `retryAfterSeconds` like the login limiter's does, and the standard Retry-After header
+   * is sent too (RFC 9110 §10.2.3).
+   */
+  private rateLimited(detail: string, res: Response, base: (code: ErrorCode, detail: string) => Problem): { problem: Problem; headers: Record<string, string> } {
+    const header = res.getHeaderNames().find((name) => name.toLowerCase().startsWith('retry-after'));
+    const seconds = Math.max(1, Math.ceil(Number(header ? res.getHeader(header) : NaN) || 1));
+    return { problem: { retryAfterSeconds: seconds, ...base('rate_limited', detail) }, headers: { 'Retry-After': String(seconds) } };
   }
 }

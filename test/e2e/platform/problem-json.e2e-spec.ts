@@ -32,7 +32,7 @@ describe('errors are RFC 9457 problem+json from one filter', () => {
     const body = { ...validStaff(), nickname: 'patty' };
     const res = await t.as(owner).POST('/api/v1/admin/staff', { body: body as ReturnType<typeof validStaff> });
     const problem = await expectProblem(res, 400, 'validation_failed');
-    expect(problem.title).toBe('Bad Request');
+    expect(problem.title).toBe('Invalid request');
     expect(problem.detail).toContain('nickname');
     expect(problem.errors).toEqual([{ field: 'nickname', message: expect.stringContaining('nickname') }]);
     const [{ count }] = await t.db.query(`SELECT count(*)::int AS count FROM staff_members WHERE email = $1`, [body.email]);
@@ -71,7 +71,7 @@ describe('errors are RFC 9457 problem+json from one filter', () => {
   it('401: no token', async () => {
     const res = await t.api.GET('/api/v1/admin/staff');
     const problem = await expectProblem(res, 401, 'unauthorized');
-    expect(problem.title).toBe('Unauthorized');
+    expect(problem.title).toBe('Authentication required');
   });
 
   it('401: a garbage bearer token', async () => {
@@ -81,7 +81,7 @@ describe('errors are RFC 9457 problem+json from one filter', () => {
   it('403: a support member on an owner-only route', async () => {
     const res = await t.as(supportToken).GET('/api/v1/admin/staff');
     const problem = await expectProblem(res, 403, 'forbidden');
-    expect(problem.title).toBe('Forbidden');
+    expect(problem.title).toBe('Not allowed');
   });
 
   it('404: an unknown staff id → staff_member_not_found', async () => {
@@ -98,7 +98,7 @@ describe('errors are RFC 9457 problem+json from one filter', () => {
   it('409: a taken email → staff_email_taken', async () => {
     const res = await t.as(owner).POST('/api/v1/admin/staff', { body: { ...validStaff(), email: support.email } });
     const problem = await expectProblem(res, 409, 'staff_email_taken');
-    expect(problem.title).toBe('Conflict');
+    expect(problem.title).toBe('Email already taken');
     expect(problem.detail).toContain(support.email);
   });
 
