@@ -74,8 +74,8 @@ export function requestId(prefix = 'req'): string {
   return `${prefix}-${randomUUID()}`;
 }
 
-/** Shape of every error body (RFC 9457 problem details as this API sends them). */
-export type Problem = components['schemas']['ProblemDto'] & Record<string, unknown>;
+/** Shape of every error body (RFC 9457 problem details as this API sends them), with the members of its code family when it has them. */
+export type Problem = components['schemas']['ProblemDto'] & Partial<Pick<components['schemas']['ValidationProblemDto'], 'errors'>> & Record<string, unknown>;
 
 /** A staff member created through the API, with the password it was given. */
 export interface CreatedStaff {

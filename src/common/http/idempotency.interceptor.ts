@@ -205,5 +205,5 @@ export const Idempotent = () =>
         'the same key with a different body → 422 idempotency_key_reused.',
       schema: { type: 'string', minLength: 1, maxLength: 255 },
     }),
-    ApiProblems(400, 409, 422),
+    ApiProblems('validation_failed', 'idempotency_key_in_use', 'idempotency_key_reused'),
   );

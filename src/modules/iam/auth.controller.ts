@@ -17,7 +17,7 @@ export class AdminAuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @ApiOp('auth_loginStaff', 'Sign in as platform staff', [400, 401, 429])
+  @ApiOp('auth_loginStaff', 'Sign in as platform staff', ['validation_failed', 'invalid_credentials', 'rate_limited'])
   @ApiOkResponse({ type: TokenPairDto })
   login(@Body() dto: StaffLoginDto): Promise<TokenPairDto> {
     return this.auth.loginStaff(dto);
@@ -40,7 +40,7 @@ export class AuthController {
   @Post('login')
   @Public()
   @HttpCode(200)
-  @ApiOp('auth_loginTenantUser', 'Sign in as a tenant user', [400, 401, 429])
+  @ApiOp('auth_loginTenantUser', 'Sign in as a tenant user', ['validation_failed', 'invalid_credentials', 'rate_limited'])
   @ApiOkResponse({ type: TokenPairDto })
   login(@Body() dto: TenantLoginDto): Promise<TokenPairDto> {
     return this.auth.loginTenantUser(dto);
@@ -49,7 +49,7 @@ export class AuthController {
   @Post('refresh')
   @Public()
   @HttpCode(200)
-  @ApiOp('auth_refresh', 'Rotate a refresh token into a new token pair', [400, 401, 429])
+  @ApiOp('auth_refresh', 'Rotate a refresh token into a new token pair', ['validation_failed', 'invalid_refresh_token', 'refresh_token_reused', 'refresh_token_superseded', 'account_inactive', 'rate_limited'])
   @ApiOkResponse({ type: TokenPairDto })
   refresh(@Body() dto: RefreshDto): Promise<TokenPairDto> {
     return this.auth.refresh(dto.refreshToken);
@@ -67,7 +67,7 @@ export class AuthController {
 
   @Get('me')
   @AnyPrincipal()
-  @ApiOp('auth_me', 'The signed-in principal')
+  @ApiOp('auth_me', 'The signed-in principal', ['account_not_found'])
   @ApiOkResponse({ type: MeDto })
   me(): Promise<MeDto> {
     return this.auth.me();
@@ -77,7 +77,7 @@ export class AuthController {
   @AnyPrincipal()
   @ImpersonationPolicy('denied')
   @HttpCode(204)
-  @ApiOp('auth_changePassword', 'Change your own password (signs out every session)', [400])
+  @ApiOp('auth_changePassword', 'Change your own password (signs out every session)', ['validation_failed'])
   @ApiNoContentResponse({ description: 'Password changed' })
   async changePassword(@Body() dto: ChangePasswordDto): Promise<void> {
     await this.auth.changePassword(dto);

@@ -20,7 +20,7 @@ export class PasswordResetController {
   @ApiOp(
     'auth_resetPassword',
     'Set a new password with a reset token',
-    [400, 429],
+    ['validation_failed', 'invalid_reset_token', 'rate_limited'],
     'The token is single-use and valid for one hour. An unknown, used or expired token is a 400 with code `invalid_reset_token`. ' +
       'On success the user’s refresh tokens are revoked and mustChangePassword is cleared.',
   )

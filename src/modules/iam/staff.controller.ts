@@ -14,28 +14,28 @@ export class StaffController {
   constructor(private readonly staff: StaffService) {}
 
   @Get()
-  @ApiOp('staff_list', 'List platform staff', [400])
+  @ApiOp('staff_list', 'List platform staff', ['validation_failed'])
   @ApiOkResponse({ type: PageOf(StaffDto) })
   list(@Query() query: StaffListQueryDto) {
     return this.staff.list(query);
   }
 
   @Post()
-  @ApiOp('staff_create', 'Create a staff member', [400, 409])
+  @ApiOp('staff_create', 'Create a staff member', ['validation_failed', 'staff_email_taken'])
   @ApiCreatedResponse({ type: StaffDto })
   create(@Body() dto: CreateStaffDto): Promise<StaffDto> {
     return this.staff.create(dto);
   }
 
   @Get(':staffId')
-  @ApiOp('staff_get', 'Get a staff member', [400, 404])
+  @ApiOp('staff_get', 'Get a staff member', ['validation_failed', 'staff_member_not_found'])
   @ApiOkResponse({ type: StaffDto })
   get(@Param('staffId', UuidPipe) staffId: string): Promise<StaffDto> {
     return this.staff.get(staffId);
   }
 
   @Patch(':staffId')
-  @ApiOp('staff_update', 'Change a staff member’s name, role or active flag', [400, 404, 409])
+  @ApiOp('staff_update', 'Change a staff member’s name, role or active flag', ['validation_failed', 'staff_member_not_found', 'last_owner'])
   @ApiOkResponse({ type: StaffDto })
   update(@Param('staffId', UuidPipe) staffId: string, @Body() dto: UpdateStaffDto): Promise<StaffDto> {
     return this.staff.update(staffId, dto);

@@ -41,7 +41,7 @@ export class TenantUsersController {
 
   @Get()
   @TenantAuth('admin', 'manager')
-  @ApiOp('tenantUsers_list', 'List your organisation’s users (search, role, status; meta.quota = members allowance)', [400])
+  @ApiOp('tenantUsers_list', 'List your organisation’s users (search, role, status; meta.quota = members allowance)', ['validation_failed', 'tenant_suspended'])
   @ApiOkResponse({ type: TenantUserPageDto })
   list(@Query() query: TenantUserListQueryDto): Promise<TenantUserPageDto> {
     return this.users.list(this.tenantId, query);
@@ -49,7 +49,7 @@ export class TenantUsersController {
 
   @Post()
   @EnforceQuota('members')
-  @ApiOp('tenantUsers_create', 'Add a user (takes a members seat, and an orgAdmins seat for role admin)', [400, 402, 409])
+  @ApiOp('tenantUsers_create', 'Add a user (takes a members seat, and an orgAdmins seat for role admin)', ['validation_failed', 'quota_exceeded', 'tenant_suspended', 'user_email_taken'])
   @ApiCreatedResponse({ type: CreatedTenantUserDto })
   create(@Body() dto: CreateTenantUserDto): Promise<CreatedTenantUserDto> {
     return this.users.create(this.tenantId, dto);
@@ -57,14 +57,14 @@ export class TenantUsersController {
 
   @Get(':userId')
   @TenantAuth('admin', 'manager')
-  @ApiOp('tenantUsers_get', 'Get one of your organisation’s users', [400, 404])
+  @ApiOp('tenantUsers_get', 'Get one of your organisation’s users', ['validation_failed', 'tenant_suspended', 'user_not_found'])
   @ApiOkResponse({ type: TenantUserDto })
   get(@Param('userId', UuidPipe) userId: string): Promise<TenantUserDto> {
     return this.users.get(this.tenantId, userId);
   }
 
   @Patch(':userId')
-  @ApiOp('tenantUsers_update', 'Change a user’s name or role (to admin takes an orgAdmins seat; the last admin cannot be demoted)', [400, 402, 404, 409])
+  @ApiOp('tenantUsers_update', 'Change a user’s name or role (to admin takes an orgAdmins seat; the last admin cannot be demoted)', ['validation_failed', 'quota_exceeded', 'tenant_suspended', 'user_not_found', 'last_admin'])
   @ApiOkResponse({ type: TenantUserDto })
   update(@Param('userId', UuidPipe) userId: string, @Body() dto: UpdateTenantUserDto): Promise<TenantUserDto> {
     return this.users.update(this.tenantId, userId, dto);
@@ -75,7 +75,7 @@ export class TenantUsersController {
   @ApiOp(
     'tenantUsers_deactivate',
     'Deactivate a user: frees its seats and revokes its sessions at once',
-    [400, 404, 409],
+    ['validation_failed', 'tenant_suspended', 'user_not_found', 'last_admin'],
     `409 \`last_admin\` for the last active admin. ${IDEMPOTENT_STATE_NOTE}`,
   )
   @ApiOkResponse({ type: TenantUserDto })
@@ -85,7 +85,7 @@ export class TenantUsersController {
 
   @Post(':userId/activate')
   @HttpCode(200)
-  @ApiOp('tenantUsers_activate', 'Re-activate a user (takes its seats again; 402 when none is left)', [400, 402, 404], IDEMPOTENT_STATE_NOTE)
+  @ApiOp('tenantUsers_activate', 'Re-activate a user (takes its seats again; 402 when none is left)', ['validation_failed', 'quota_exceeded', 'tenant_suspended', 'user_not_found'], IDEMPOTENT_STATE_NOTE)
   @ApiOkResponse({ type: TenantUserDto })
   activate(@Param('userId', UuidPipe) userId: string): Promise<TenantUserDto> {
     return this.users.activate(this.tenantId, userId);
@@ -96,7 +96,7 @@ export class TenantUsersController {
   @ApiOp(
     'tenantUsers_issuePasswordReset',
     'Issue a single-use password reset token for a user (valid one hour; also mailed to the user)',
-    [400, 404, 409],
+    ['validation_failed', 'tenant_suspended', 'user_not_found', 'user_inactive'],
     'Earlier unused tokens of the user stop working. Refused during impersonation (403 `impersonation_forbidden`).',
   )
   @ApiCreatedResponse({ type: PasswordResetIssuedDto })

@@ -25,7 +25,7 @@ export class AdminImpersonationsController {
   @ApiOp(
     'impersonations_start',
     'Start impersonating a tenant user (time-limited token, no refresh)',
-    [400, 404, 409, 422],
+    ['validation_failed', 'tenant_not_found', 'user_not_found', 'tenant_not_active', 'no_active_admin'],
     'userId defaults to an active admin of the tenant. The tenant must be active (409 `tenant_not_active`) and the user active ' +
       '(404 `user_not_found`). durationMinutes 1–60, default 30. The token carries `act: { sub: <staffId> }` and `sid`.',
   )
@@ -35,7 +35,7 @@ export class AdminImpersonationsController {
   }
 
   @Get()
-  @ApiOp('impersonations_list', 'List impersonation sessions (newest first)', [400])
+  @ApiOp('impersonations_list', 'List impersonation sessions (newest first)', ['validation_failed'])
   @ApiOkResponse({ type: PageOf(ImpersonationSessionDto) })
   list(@Query() query: ImpersonationListQueryDto) {
     return this.sessions.list(query);
@@ -43,7 +43,7 @@ export class AdminImpersonationsController {
 
   @Post(':sessionId/end')
   @HttpCode(200)
-  @ApiOp('impersonations_end', 'End a session now (its token stops working at once)', [400, 404, 409], '409 `impersonation_not_active` when already ended or expired.')
+  @ApiOp('impersonations_end', 'End a session now (its token stops working at once)', ['validation_failed', 'impersonation_session_not_found', 'impersonation_not_active'], '409 `impersonation_not_active` when already ended or expired.')
   @ApiOkResponse({ type: ImpersonationSessionDto })
   end(@Param('sessionId', UuidPipe) sessionId: string): Promise<ImpersonationSessionDto> {
     return this.sessions.end(sessionId);
@@ -62,7 +62,7 @@ export class TenantImpersonationsController {
   ) {}
 
   @Get()
-  @ApiOp('tenantImpersonations_list', 'List impersonation sessions of platform staff in your organisation (newest first)', [400])
+  @ApiOp('tenantImpersonations_list', 'List impersonation sessions of platform staff in your organisation (newest first)', ['validation_failed', 'tenant_suspended'])
   @ApiOkResponse({ type: PageOf(TenantImpersonationDto) })
   list(@Query() query: TenantImpersonationListQueryDto) {
     return this.sessions.listForTenant(this.context.actor.tenantId!, query);

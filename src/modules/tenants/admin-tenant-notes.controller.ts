@@ -14,14 +14,14 @@ export class AdminTenantNotesController {
   constructor(private readonly notes: TenantNotesService) {}
 
   @Get()
-  @ApiOp('tenantNotes_list', 'List a tenant’s notes, pinned first, newest first', [400, 404])
+  @ApiOp('tenantNotes_list', 'List a tenant’s notes, pinned first, newest first', ['validation_failed', 'tenant_not_found'])
   @ApiOkResponse({ type: PageOf(TenantNoteDto) })
   list(@Param('tenantId', UuidPipe) tenantId: string, @Query() query: TenantNoteListQueryDto) {
     return this.notes.list(tenantId, query);
   }
 
   @Post()
-  @ApiOp('tenantNotes_create', 'Add a note to a tenant', [400, 404])
+  @ApiOp('tenantNotes_create', 'Add a note to a tenant', ['validation_failed', 'tenant_not_found'])
   @ApiCreatedResponse({ type: TenantNoteDto })
   create(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: CreateTenantNoteDto): Promise<TenantNoteDto> {
     return this.notes.create(tenantId, dto);
@@ -29,7 +29,7 @@ export class AdminTenantNotesController {
 
   @Delete(':noteId')
   @HttpCode(204)
-  @ApiOp('tenantNotes_delete', 'Delete a note (its author only)', [400, 404])
+  @ApiOp('tenantNotes_delete', 'Delete a note (its author only)', ['validation_failed', 'note_author_only', 'tenant_note_not_found'])
   @ApiNoContentResponse({ description: 'Deleted' })
   async delete(@Param('tenantId', UuidPipe) tenantId: string, @Param('noteId', UuidPipe) noteId: string): Promise<void> {
     await this.notes.delete(tenantId, noteId);

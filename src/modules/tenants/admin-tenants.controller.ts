@@ -48,21 +48,21 @@ export class AdminTenantsController {
   @Post()
   @PlatformAuth('owner', 'admin')
   @Idempotent()
-  @ApiOp('tenants_create', 'Provision a tenant: profile, quota on its plan, usage counters and first admin, in one transaction', [400, 402, 409, 422])
+  @ApiOp('tenants_create', 'Provision a tenant: profile, quota on its plan, usage counters and first admin, in one transaction', ['validation_failed', 'quota_exceeded', 'tenant_slug_taken', 'plan_unavailable'])
   @ApiCreatedResponse({ type: CreateTenantResultDto })
   create(@Body() dto: CreateTenantDto): Promise<CreateTenantResultDto> {
     return this.provisioning.create(dto);
   }
 
   @Get()
-  @ApiOp('tenants_list', 'Search, filter, sort and page tenants with plan, billing state, trial and seat usage', [400])
+  @ApiOp('tenants_list', 'Search, filter, sort and page tenants with plan, billing state, trial and seat usage', ['validation_failed'])
   @ApiOkResponse({ type: PageOf(TenantListItemDto) })
   list(@Query() query: TenantListQueryDto) {
     return this.queries.list(query);
   }
 
   @Get(':tenantId')
-  @ApiOp('tenants_get', 'Get a tenant: profile, quota, usage, admin contact, notes count and latest audit events', [400, 404])
+  @ApiOp('tenants_get', 'Get a tenant: profile, quota, usage, admin contact, notes count and latest audit events', ['validation_failed', 'tenant_not_found'])
   @ApiOkResponse({ type: TenantDetailDto, headers: ETAG_HEADER })
   async get(@Param('tenantId', UuidPipe) tenantId: string, @Res({ passthrough: true }) res: Response): Promise<TenantDetailDto> {
     const { dto, etag } = await this.queries.detail(tenantId);
@@ -73,7 +73,7 @@ export class AdminTenantsController {
   @Patch(':tenantId')
   @PlatformAuth('owner', 'admin')
   @IF_MATCH
-  @ApiOp('tenants_update', 'Change a tenant’s name, contacts, localization or tags (honours If-Match)', [400, 404, 412])
+  @ApiOp('tenants_update', 'Change a tenant’s name, contacts, localization or tags (honours If-Match)', ['validation_failed', 'tenant_not_found', 'precondition_failed'])
   @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
   async update(
     @Param('tenantId', UuidPipe) tenantId: string,
@@ -87,7 +87,7 @@ export class AdminTenantsController {
   @Post(':tenantId/suspend')
   @PlatformAuth('owner', 'admin')
   @HttpCode(200)
-  @ApiOp('tenants_suspend', 'Suspend a tenant: its users become read-only admins or are refused (403 tenant_suspended)', [400, 404, 409])
+  @ApiOp('tenants_suspend', 'Suspend a tenant: its users become read-only admins or are refused (403 tenant_suspended)', ['validation_failed', 'tenant_not_found', 'tenant_already_suspended', 'tenant_deleted'])
   @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
   async suspend(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: SuspendTenantDto, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
     return withEtag(res, await this.lifecycle.suspend(tenantId, dto.reason));
@@ -96,7 +96,7 @@ export class AdminTenantsController {
   @Post(':tenantId/activate')
   @PlatformAuth('owner', 'admin')
   @HttpCode(200)
-  @ApiOp('tenants_activate', 'Lift a tenant’s suspension', [400, 404, 409])
+  @ApiOp('tenants_activate', 'Lift a tenant’s suspension', ['validation_failed', 'tenant_not_found', 'tenant_not_suspended', 'tenant_deleted'])
   @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
   async activate(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: ActivateTenantDto, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
     return withEtag(res, await this.lifecycle.activate(tenantId, dto.reason));
@@ -105,7 +105,7 @@ export class AdminTenantsController {
   @Delete(':tenantId')
   @PlatformAuth('owner', 'admin')
   @HttpCode(202)
-  @ApiOp('tenants_delete', 'Soft-delete a tenant: sign-in refused and tokens revoked at once; data purged after the grace period', [400, 404, 409])
+  @ApiOp('tenants_delete', 'Soft-delete a tenant: sign-in refused and tokens revoked at once; data purged after the grace period', ['validation_failed', 'tenant_not_found', 'tenant_already_deleted'])
   @ApiAcceptedResponse({ type: TenantDeletionDto })
   delete(@Param('tenantId', UuidPipe) tenantId: string): Promise<TenantDeletionDto> {
     return this.lifecycle.delete(tenantId);
@@ -114,7 +114,7 @@ export class AdminTenantsController {
   @Post(':tenantId/restore')
   @PlatformAuth('owner', 'admin')
   @HttpCode(200)
-  @ApiOp('tenants_restore', 'Restore a deleted tenant within its grace period', [400, 404, 409])
+  @ApiOp('tenants_restore', 'Restore a deleted tenant within its grace period', ['validation_failed', 'tenant_not_found', 'tenant_not_deleted', 'tenant_grace_period_over'])
   @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
   async restore(@Param('tenantId', UuidPipe) tenantId: string, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
     return withEtag(res, await this.lifecycle.restore(tenantId));
@@ -122,7 +122,7 @@ export class AdminTenantsController {
 
   @Post(':tenantId/admin-password-reset')
   @PlatformAuth('owner', 'admin')
-  @ApiOp('tenants_adminPasswordReset', 'Issue a one-hour, single-use password reset token for the tenant’s first active admin', [400, 404, 409])
+  @ApiOp('tenants_adminPasswordReset', 'Issue a one-hour, single-use password reset token for the tenant’s first active admin', ['validation_failed', 'tenant_not_found', 'tenant_deleted', 'no_active_admin'])
   @ApiCreatedResponse({ type: AdminPasswordResetDto })
   adminPasswordReset(@Param('tenantId', UuidPipe) tenantId: string): Promise<AdminPasswordResetDto> {
     return this.adminReset.issue(tenantId);

@@ -28,7 +28,7 @@ export class TenantProfileController {
   ) {}
 
   @Get()
-  @ApiOp('tenantProfile_get', 'Get your organisation’s profile, plan and billing state')
+  @ApiOp('tenantProfile_get', 'Get your organisation’s profile, plan and billing state', ['tenant_suspended'])
   @ApiOkResponse({ type: TenantSelfDto, headers: ETAG_HEADER })
   async get(@Res({ passthrough: true }) res: Response): Promise<TenantSelfDto> {
     const { dto, etag } = await this.queries.self(this.context.actor.tenantId!);
@@ -39,7 +39,7 @@ export class TenantProfileController {
   @Patch('settings')
   @TenantAuth('admin')
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET /api/v1/tenant; stale → 412 precondition_failed' })
-  @ApiOp('tenantProfile_updateSettings', 'Change your organisation’s name, time zone, currency or locale (admins)', [400, 412])
+  @ApiOp('tenantProfile_updateSettings', 'Change your organisation’s name, time zone, currency or locale (admins)', ['validation_failed', 'tenant_suspended', 'precondition_failed'])
   @ApiOkResponse({ type: TenantSelfDto, headers: ETAG_HEADER })
   async updateSettings(
     @Body() dto: UpdateTenantSettingsDto,
