@@ -64,7 +64,44 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     for (const op of Object.values(item as Record<string, { tags?: string[] }>)) op?.tags?.forEach((t) => tags.add(t));
   }
   document.tags = [...tags].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
+  withoutQueryExamples(document);
   return sortKeys(document) as OpenAPIObject;
+}
+
+/** An operation as the post-processing steps of {@link buildOpenApiDocument} see it. */
+type DocOperation = {
+  parameters?: { in?: string; description?: string; example?: unknown; examples?: unknown; schema?: { example?: unknown } }[];
+};
+
+/** Every operation of the document, with its path and method. */
+function operationsOf(document: OpenAPIObject): { path: string; method: string; op: DocOperation }[] {
+  return Object.entries(document.paths).flatMap(([path, item]) =>
+    Object.entries(item as Record<string, unknown>)
+      .filter(([method]) => HTTP_METHODS.has(method))
+      .map(([method, op]) => ({ path, method, op: op as DocOperation })),
+  );
+}
+
+const HTTP_METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
+
+/**
+ * Swagger UI's "Try it out" pre-fills a query parameter with its example, so a list would open
+ * filtered (often to nothing). Query parameters therefore carry no example: one that a shared
+ * decorator added moves into the description, in words.
+ */
+function withoutQueryExamples(document: OpenAPIObject): void {
+  for (const { op } of operationsOf(document)) {
+    for (const param of op.parameters ?? []) {
+      if (param.in !== 'query') continue;
+      const example = param.example ?? param.schema?.example;
+      delete param.example;
+      delete param.examples;
+      if (param.schema) delete param.schema.example;
+      if (example !== undefined && !param.description?.includes(String(example))) {
+        param.description = `${param.description ? `${param.description.replace(/\.?$/, '.')} ` : ''}For example ${String(example)}.`;
+      }
+    }
+  }
 }
 
 /** Serves Swagger UI at /docs and the JSON document at /docs/openapi.json. */

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
 import { CursorQueryDto, IsIsoDateTimeInRange } from '../../../common/http';
+import { AUDIT_CHANNELS, AuditChannel } from '../entities/audit-log.entity';
 
 const OUTCOMES = ['success', 'failure', 'denied'] as const;
 
@@ -9,6 +10,8 @@ export class AuditLogDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'date-time' }) occurredAt: string;
   @ApiProperty({ type: String, nullable: true }) requestId: string | null;
+  @ApiProperty({ enum: AUDIT_CHANNELS, description: 'http: written by a request (its own row or one it recorded); job: by a job or event consumer' })
+  channel: AuditChannel;
   @ApiProperty({ type: String, nullable: true, enum: ['platform', 'tenant', 'partner', 'system'], description: 'null: unauthenticated caller' })
   actorType: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) actorId: string | null;
@@ -40,9 +43,10 @@ export class AuditLogQueryDto extends CursorQueryDto {
   to?: Date;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() tenantId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() actorId?: string;
-  @ApiPropertyOptional({ example: 'staff.create' }) @IsOptional() @IsString() @MaxLength(100) action?: string;
-  @ApiPropertyOptional({ example: 'iam' }) @IsOptional() @IsString() @MaxLength(50) module?: string;
-  @ApiPropertyOptional({ example: 'staff' }) @IsOptional() @IsString() @MaxLength(50) resourceType?: string;
+  @ApiPropertyOptional({ description: 'Exact action, e.g. staff.create or tenants.suspend' }) @IsOptional() @IsString() @MaxLength(100) action?: string;
+  @ApiPropertyOptional({ description: 'Module that recorded the row, e.g. iam or tenants' }) @IsOptional() @IsString() @MaxLength(50) module?: string;
+  @ApiPropertyOptional({ description: 'Kind of resource changed, e.g. staff or tenant' }) @IsOptional() @IsString() @MaxLength(50) resourceType?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(100) resourceId?: string;
   @ApiPropertyOptional({ enum: OUTCOMES }) @IsOptional() @IsIn(OUTCOMES) outcome?: string;
+  @ApiPropertyOptional({ enum: AUDIT_CHANNELS }) @IsOptional() @IsIn(AUDIT_CHANNELS) channel?: AuditChannel;
 }

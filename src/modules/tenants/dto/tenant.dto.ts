@@ -199,11 +199,11 @@ export class TenantListQueryDto extends PageQueryDto {
   @IsOptional() @IsIn(BILLING_STATUSES)
   billingStatus?: (typeof BILLING_STATUSES)[number];
 
-  @ApiPropertyOptional({ example: 'growth' })
+  @ApiPropertyOptional({ description: 'Tenants on this plan code, e.g. growth' })
   @IsOptional() @IsString() @MaxLength(63)
   planCode?: string;
 
-  @ApiPropertyOptional({ example: 'enterprise', description: 'Tenants carrying this tag' })
+  @ApiPropertyOptional({ description: 'Tenants carrying this tag, e.g. enterprise' })
   @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value)) @Matches(TAG_PATTERN, { message: 'tag must be a lowercase word' })
   tag?: string;
 
