@@ -65,7 +65,24 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   }
   document.tags = [...tags].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
   withoutQueryExamples(document);
+  withWalkExamples(document);
   return sortKeys(document) as OpenAPIObject;
+}
+
+/**
+ * Whole-body examples of request schemas whose per-property sample would not work as sent: Swagger
+ * UI would fill every optional field (a plan's limits with 0, so no tenant could hold its admin;
+ * an impersonation's optional userId with a placeholder id). They follow README's first walk.
+ */
+const WALK_EXAMPLES: Record<string, Record<string, unknown>> = {
+  CreatePlanDto: { code: 'small', name: 'Small', monthlyPriceCents: 900, annualPriceCents: 9000, currency: 'USD', limits: { members: 3 } },
+  StartImpersonationDto: { tenantId: '00000000-0000-4000-8000-000000000000', reason: 'customer asked for help', durationMinutes: 30 },
+};
+
+/** Sets the schema-level example of each schema named in {@link WALK_EXAMPLES}. */
+function withWalkExamples(document: OpenAPIObject): void {
+  const schemas = (document.components?.schemas ?? {}) as Record<string, { example?: unknown }>;
+  for (const [name, example] of Object.entries(WALK_EXAMPLES)) if (schemas[name]) schemas[name].example = example;
 }
 
 /** An operation as the post-processing steps of {@link buildOpenApiDocument} see it. */

@@ -16,12 +16,15 @@ export class StaffLoginDto {
   password: string;
 }
 
-/** Tenant user sign-in. */
+/** Tenant user sign-in (validation of email and password is the staff sign-in's; only the examples differ). */
 export class TenantLoginDto extends StaffLoginDto {
-  @ApiProperty({ example: 'acme' })
+  @ApiProperty({ example: 'acme', description: 'Slug of the tenant the user belongs to' })
   @Transform(lower) @IsString() @Matches(/^[a-z0-9-]{1,63}$/, { message: 'tenantSlug must be a tenant slug' })
   tenantSlug: string;
 }
+// A tenant user's examples for the inherited fields (their validation stays the staff sign-in's).
+ApiProperty({ type: String, example: 'admin@acme.test', description: 'A user of the tenant named by tenantSlug, e.g. the admin provisioned with tenant acme' })(TenantLoginDto.prototype, 'email');
+ApiProperty({ type: String, example: 'acme-admin-password', format: 'password' })(TenantLoginDto.prototype, 'password');
 
 /** Body of POST /auth/refresh: the last refresh token (single-use). */
 export class RefreshDto {
@@ -32,8 +35,8 @@ export class RefreshDto {
 
 /** Body of POST /auth/password; `newPassword` has at least 12 characters. */
 export class ChangePasswordDto {
-  @ApiProperty({ format: 'password' }) @IsString() @IsNotEmpty() @MaxLength(1024) currentPassword: string;
-  @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH })
+  @ApiProperty({ format: 'password', example: 'acme-admin-password' }) @IsString() @IsNotEmpty() @MaxLength(1024) currentPassword: string;
+  @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH, example: 'acme-admin-password-2' })
   @IsString() @MinLength(MIN_PASSWORD_LENGTH) @MaxLength(1024)
   newPassword: string;
 }

@@ -11,7 +11,7 @@ export class PasswordResetIssuedDto {
 /** Body of POST /auth/password/reset: a one-hour, single-use reset token and the new password (≥ 12 chars). */
 export class ResetPasswordDto {
   @ApiProperty({ description: 'The reset token (prt_…)' }) @IsString() @IsNotEmpty() @MaxLength(200) token: string;
-  @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH })
+  @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH, example: 'acme-admin-password-3' })
   @IsString() @MinLength(MIN_PASSWORD_LENGTH) @MaxLength(1024)
   newPassword: string;
 }

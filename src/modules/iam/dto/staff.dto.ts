@@ -25,7 +25,7 @@ export class CreateStaffDto {
   email: string;
   @ApiProperty({ example: 'Sam Support' }) @IsString() @MinLength(1) @MaxLength(200) fullName: string;
   @ApiProperty({ enum: STAFF_ROLES }) @IsIn(STAFF_ROLES) role: (typeof STAFF_ROLES)[number];
-  @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH }) @IsString() @MinLength(MIN_PASSWORD_LENGTH) @MaxLength(1024) password: string;
+  @ApiProperty({ format: 'password', minLength: MIN_PASSWORD_LENGTH, example: 'support-password-2026' }) @IsString() @MinLength(MIN_PASSWORD_LENGTH) @MaxLength(1024) password: string;
 }
 
 /** Body of PATCH /admin/staff/:staffId; the last active owner cannot be demoted or deactivated (409). */

@@ -39,9 +39,9 @@ export class CreateTenantUserDto {
 
   @ApiProperty({ example: 'Jane Doe' }) @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(200) fullName: string;
 
-  @ApiProperty({ enum: TENANT_ROLES, description: 'admin also takes an orgAdmins seat' }) @IsIn(TENANT_ROLES) role: TenantRole;
+  @ApiProperty({ enum: TENANT_ROLES, example: 'member', description: 'admin also takes an orgAdmins seat' }) @IsIn(TENANT_ROLES) role: TenantRole;
 
-  @ApiPropertyOptional({ format: 'password', minLength: MIN_PASSWORD_LENGTH, description: 'Omit to generate a temporary password' })
+  @ApiPropertyOptional({ format: 'password', minLength: MIN_PASSWORD_LENGTH, example: 'jane-doe-password', description: 'Omit to generate a temporary password' })
   @IsOptional() @IsString() @MinLength(MIN_PASSWORD_LENGTH) @MaxLength(1024)
   password?: string;
 }

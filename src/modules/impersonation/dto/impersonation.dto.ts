@@ -10,9 +10,9 @@ const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? 
 
 /** Body of POST /admin/impersonations: reason ≥ 10 chars, durationMinutes 1–60 (default 30); userId defaults to an active admin. */
 export class StartImpersonationDto {
-  @ApiProperty({ format: 'uuid' }) @IsUUID() tenantId: string;
+  @ApiProperty({ format: 'uuid', description: 'The tenant’s id: `tenant.id` in the answer of POST /api/v1/admin/tenants, or a row’s `id` in GET /api/v1/admin/tenants' }) @IsUUID() tenantId: string;
 
-  @ApiPropertyOptional({ format: 'uuid', description: 'Tenant user to act as; defaults to an active admin of the tenant' })
+  @ApiPropertyOptional({ format: 'uuid', description: 'Tenant user to act as, e.g. `adminContact.id` of GET /api/v1/admin/tenants/{tenantId}; omit it to act as an active admin of the tenant' })
   @IsOptional() @IsUUID()
   userId?: string;
 

@@ -40,13 +40,13 @@ export class PlanDto {
 
 /** Body of POST /admin/plans; prices in minor units of `currency` (ISO 4217); `code` is unique (409) and immutable. */
 export class CreatePlanDto {
-  @ApiProperty({ example: 'growth', description: 'Unique lowercase slug; immutable' })
+  @ApiProperty({ example: 'small', description: 'Unique lowercase slug; immutable' })
   @IsString() @Matches(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'code must be a lowercase slug (letters, digits, hyphens; 1–63 chars)' })
   code: string;
-  @ApiProperty({ example: 'Growth' }) @IsString() @MinLength(1) @MaxLength(100) name: string;
+  @ApiProperty({ example: 'Small' }) @IsString() @MinLength(1) @MaxLength(100) name: string;
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
-  @ApiProperty({ example: 4900, minimum: 0, maximum: MAX_PRICE_CENTS }) @IsInt() @Min(0) @Max(MAX_PRICE_CENTS) monthlyPriceCents: number;
-  @ApiProperty({ example: 49000, minimum: 0, maximum: MAX_PRICE_CENTS }) @IsInt() @Min(0) @Max(MAX_PRICE_CENTS) annualPriceCents: number;
+  @ApiProperty({ example: 900, minimum: 0, maximum: MAX_PRICE_CENTS }) @IsInt() @Min(0) @Max(MAX_PRICE_CENTS) monthlyPriceCents: number;
+  @ApiProperty({ example: 9000, minimum: 0, maximum: MAX_PRICE_CENTS }) @IsInt() @Min(0) @Max(MAX_PRICE_CENTS) annualPriceCents: number;
   @ApiProperty({ example: 'USD' })
   @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
   @IsCurrencyCode()

@@ -37,17 +37,18 @@ const tagList = ({ value }: { value: unknown }) =>
 
 /** The first admin of a new tenant. */
 export class TenantAdminInputDto {
-  @ApiProperty({ example: 'ada@acme.example' })
+  @ApiProperty({ example: 'admin@acme.test' })
   @Transform(lowerEmail) @IsEmail() @MaxLength(254)
   email: string;
 
-  @ApiProperty({ example: 'Ada Lovelace' })
+  @ApiProperty({ example: 'Ada Admin' })
   @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(200)
   fullName: string;
 
   @ApiPropertyOptional({
     format: 'password',
     minLength: MIN_PASSWORD_LENGTH,
+    example: 'acme-admin-password',
     description: 'Omit to have one generated: it is returned once as adminTemporaryPassword and must be changed at first sign-in',
   })
   @IsOptional() @IsString() @MinLength(MIN_PASSWORD_LENGTH) @MaxLength(1024)
@@ -92,7 +93,7 @@ export class UpdateTenantDto {
 
 /** Provisioning request: the tenant, its plan and its first admin. */
 export class CreateTenantDto {
-  @ApiProperty({ example: 'Acme Inc.' })
+  @ApiProperty({ example: 'Acme' })
   @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(200)
   name: string;
 
@@ -100,7 +101,7 @@ export class CreateTenantDto {
   @IsString() @Matches(SLUG_PATTERN, { message: 'slug must be 3–63 lowercase letters, digits or hyphens, starting and ending with a letter or digit' })
   slug: string;
 
-  @ApiProperty({ example: 'ops@acme.example' })
+  @ApiProperty({ example: 'ops@acme.test' })
   @Transform(lowerEmail) @IsEmail() @MaxLength(254)
   contactEmail: string;
 
@@ -124,7 +125,7 @@ export class CreateTenantDto {
   @IsOptional() @Transform(canonicalise(canonicalLocale)) @IsBcp47Locale()
   locale?: string;
 
-  @ApiProperty({ example: 'growth', description: 'Code of an active plan (422 plan_unavailable otherwise)' })
+  @ApiProperty({ example: 'small', description: 'Code of an active plan (422 plan_unavailable otherwise), e.g. the plan created with POST /api/v1/admin/plans' })
   @IsString() @MinLength(1) @MaxLength(63)
   planCode: string;
 
