@@ -63,6 +63,7 @@ export class AuditQueryService {
     if (query.resourceType) qb.andWhere('a.resource_type = :resourceType', { resourceType: query.resourceType });
     if (query.resourceId) qb.andWhere('a.resource_id = :resourceId', { resourceId: query.resourceId });
     if (query.outcome) qb.andWhere('a.outcome = :outcome', { outcome: query.outcome });
+    if (query.channel) qb.andWhere('a.channel = :channel', { channel: query.channel });
     if (query.cursor) {
       const { at, id } = decodeCursor(query.cursor);
       qb.andWhere(new Brackets((w) => w.where('(a.occurred_at, a.id) < (:at, :id)', { at, id })));
@@ -82,6 +83,7 @@ function toDto(a: AuditLog): AuditLogDto {
     id: a.id,
     occurredAt: a.occurredAt.toISOString(),
     requestId: a.requestId,
+    channel: a.channel,
     actorType: a.actorType,
     actorId: a.actorId,
     actorEmail: a.actorEmail,

@@ -30,7 +30,7 @@ function unroutedAction(errorCode: string | null): string {
 
 /** Columns of audit_logs in insert order (snake_case, as the naming strategy maps AuditLog). */
 const AUDIT_COLUMNS = [
-  ['id', 'id'], ['occurredAt', 'occurred_at'], ['requestId', 'request_id'], ['actorType', 'actor_type'], ['actorId', 'actor_id'],
+  ['id', 'id'], ['occurredAt', 'occurred_at'], ['requestId', 'request_id'], ['channel', 'channel'], ['actorType', 'actor_type'], ['actorId', 'actor_id'],
   ['actorEmail', 'actor_email'], ['impersonatorId', 'impersonator_id'], ['tenantId', 'tenant_id'], ['action', 'action'],
   ['module', 'module'], ['resourceType', 'resource_type'], ['resourceId', 'resource_id'], ['method', 'method'], ['path', 'path'],
   ['statusCode', 'status_code'], ['outcome', 'outcome'], ['errorCode', 'error_code'], ['ip', 'ip'], ['userAgent', 'user_agent'],
@@ -93,8 +93,8 @@ export class AuditService {
   }
 
   /**
-   * Writes a row for work that has no HTTP request (jobs, listeners), in the current transaction
-   * when there is one (so the row commits with the change), or in `manager` if given.
+   * Writes a row for work that has no HTTP request (jobs, listeners), with channel `job`, in the
+   * current transaction when there is one (so the row commits with the change), or in `manager` if given.
    */
   async recordSystem(
     entry: Pick<AuditLog, 'action' | 'module' | 'resourceType' | 'resourceId' | 'tenantId'> & { changes?: JsonObject; metadata?: JsonObject },
@@ -105,6 +105,7 @@ export class AuditService {
       id: randomUUID(),
       occurredAt: new Date(),
       requestId: this.context.requestId,
+      channel: 'job',
       actorType: actor.type,
       actorId: actor.id,
       actorEmail: actor.email,
@@ -155,6 +156,7 @@ export class AuditService {
       id: randomUUID(),
       occurredAt: new Date(),
       requestId: this.context.requestId ?? requestIdOf(req),
+      channel: 'http',
       actorType: authenticated ? actor.type : (note.actor?.type ?? null),
       actorId: authenticated ? actor.id : (note.actor?.id ?? null),
       actorEmail: authenticated ? actor.email : (note.actor?.email ?? null),

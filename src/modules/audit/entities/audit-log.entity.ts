@@ -5,9 +5,15 @@ import type { JsonObject } from '../../../database/json';
 /** Outcome of an audited request. */
 export type AuditOutcome = 'success' | 'failure' | 'denied';
 
+/** What wrote a row: an HTTP request (its own row and any it recorded), or a job or event consumer. */
+export type AuditChannel = 'http' | 'job';
+/** Every {@link AuditChannel}, for validation and the API schema. */
+export const AUDIT_CHANNELS = ['http', 'job'] as const satisfies readonly AuditChannel[];
+
 /**
- * One row per mutating request, and per login. Append-only: a trigger rejects UPDATE and
- * DELETE (migration AuditAppendOnly). Kept when a tenant is purged.
+ * One row per mutating request and per login, plus the rows a request or a job records through
+ * `AuditService.record` (one per tenant a bulk action changed, a job's correction). Append-only:
+ * a trigger rejects UPDATE and DELETE (migration AuditAppendOnly). Kept when a tenant is purged.
  */
 @TenantOwned()
 @Entity({ name: 'audit_logs' })
@@ -19,10 +25,13 @@ export type AuditOutcome = 'success' | 'failure' | 'denied';
 @Index('ix_audit_logs_resource', ['resourceType', 'resourceId', 'occurredAt'])
 @Index('ix_audit_logs_outcome', ['outcome', 'occurredAt', 'id'])
 @Index('ix_audit_logs_impersonator', ['impersonatorId', 'occurredAt'])
+@Index('ix_audit_logs_channel', ['channel', 'occurredAt', 'id'])
 export class AuditLog {
   @PrimaryColumn('uuid') id: string;
   @Column({ type: 'timestamptz' }) occurredAt: Date;
   @Column({ type: 'text', nullable: true }) requestId: string | null;
+  /** http (a request wrote it) | job (a job or event consumer did; method `JOB`). */
+  @Column({ type: 'text', default: 'http' }) channel: AuditChannel;
   /** platform | tenant | partner | system; null for an unauthenticated caller. */
   @Column({ type: 'text', nullable: true }) actorType: string | null;
   @Column({ type: 'uuid', nullable: true }) actorId: string | null;
