@@ -6,6 +6,7 @@ import { Public } from '../../common/auth';
 import { ApiProblems } from '../../common/http';
 import { AppError } from '../../common/errors';
 import { REDIS } from '../../common/redis';
+import { ShutdownState } from './shutdown-state';
 
 class HealthComponentDto {
   @ApiProperty({ enum: ['up', 'down'] }) status: 'up' | 'down';
@@ -23,7 +24,10 @@ class ReadinessDto {
   @ApiProperty({ type: 'object', additionalProperties: { $ref: '#/components/schemas/HealthComponentDto' } }) details: Record<string, HealthComponentDto>;
 }
 
-/** Liveness and readiness probes (not under /api/v1; no auth). */
+/**
+ * Liveness and readiness probes (not under /api/v1; no auth). Readiness is 503 `not_ready` when
+ * PostgreSQL or Redis fails (naming it) and, with `draining: true`, from the shutdown signal on.
+ */
 @ApiTags('health')
 @ApiExtraModels(HealthComponentDto)
 @Public()
@@ -36,6 +40,7 @@ export class HealthController {
     private readonly db: TypeOrmHealthIndicator,
     private readonly indicators: HealthIndicatorService,
     @Inject(REDIS) private readonly redis: Redis,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('live')
@@ -50,6 +55,9 @@ export class HealthController {
   @ApiOkResponse({ type: ReadinessDto })
   @ApiProblems(503)
   async ready(): Promise<ReadinessDto> {
+    // Draining: 503 at once, without probing, so the load balancer stops routing here while the
+    // requests already accepted are answered (HttpDrain).
+    if (this.shutdown.draining) throw new AppError('not_ready', 503, 'Not ready: the instance is shutting down.', { draining: true });
     try {
       return (await this.health.check([
         () => this.db.pingCheck('postgres', { timeout: 1500 }),

@@ -1,1 +1,2 @@
 export { PlatformModule } from './platform.module';
+export { ShutdownState } from './shutdown-state';

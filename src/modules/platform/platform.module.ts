@@ -1,10 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
+import { HttpDrain } from './http-drain';
+import { ShutdownState } from './shutdown-state';
 
-/** Ops context: health probes (later metrics, jobs, exports). */
+/** Ops context: health probes, graceful shutdown (later metrics, jobs, exports). */
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
   controllers: [HealthController],
+  providers: [ShutdownState, HttpDrain],
+  exports: [ShutdownState],
 })
 export class PlatformModule {}
