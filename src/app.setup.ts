@@ -1,7 +1,10 @@
 import { INestApplication, RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { ModulesContainer } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { AUTH_POLICY, AuthPolicy, IMPERSONATION_EXTENSION, IS_PUBLIC, STAFF_ROLES, TENANT_ROLES } from './common/auth';
 import { parseConfig } from './config/env';
 
 /** Base path of the versioned API (issue 2 §4). */
@@ -66,6 +69,8 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   document.tags = [...tags].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
   withoutQueryExamples(document);
   withWalkExamples(document);
+  withIntegerQuantities(document);
+  withAccessAndEffects(document, routeAccess(app));
   return sortKeys(document) as OpenAPIObject;
 }
 
@@ -85,9 +90,127 @@ function withWalkExamples(document: OpenAPIObject): void {
   for (const [name, example] of Object.entries(WALK_EXAMPLES)) if (schemas[name]) schemas[name].example = example;
 }
 
+/** Who may call a route, read from its auth decorators the way the guards read them. */
+interface RouteAccess {
+  isPublic: boolean;
+  /** `null`: any signed-in principal (`@AnyPrincipal()`); `undefined`: none declared (the guard refuses). */
+  policy: AuthPolicy | null | undefined;
+}
+
+/** Swagger's metadata key of `@ApiOperation()` (holds the operationId). */
+const API_OPERATION_METADATA = 'swagger/apiOperation';
+
+/**
+ * The access rules of every route, by operationId: `@Public()`, `@PlatformAuth()`, `@TenantAuth()`
+ * and `@AnyPrincipal()`, the handler's overriding its controller's (as the guards resolve them).
+ */
+function routeAccess(app: INestApplication): Map<string, RouteAccess> {
+  const byOperation = new Map<string, RouteAccess>();
+  for (const module of app.get(ModulesContainer).values()) {
+    for (const wrapper of module.controllers.values()) {
+      const controller = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
+      if (!controller?.prototype) continue;
+      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
+        const handler = Object.getOwnPropertyDescriptor(controller.prototype, name)?.value as object | undefined;
+        if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
+        if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+        const operationId = (Reflect.getMetadata(API_OPERATION_METADATA, handler) as { operationId?: string } | undefined)?.operationId ?? `${controller.name}_${name}`;
+        const own = <T>(key: string): T | undefined => {
+          const fromHandler = Reflect.getMetadata(key, handler) as T | undefined;
+          return fromHandler !== undefined ? fromHandler : (Reflect.getMetadata(key, controller) as T | undefined);
+        };
+        byOperation.set(operationId, { isPublic: own<boolean>(IS_PUBLIC) === true, policy: own<AuthPolicy | null>(AUTH_POLICY) });
+      }
+    }
+  }
+  return byOperation;
+}
+
+/** "a, b or c" */
+function listed(words: readonly string[]): string {
+  const quoted = words.map((w) => `\`${w}\``);
+  return quoted.length <= 1 ? quoted.join('') : `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;
+}
+
+/** The "who may call" sentence of an operation's description. */
+function whoMayCall(access: RouteAccess | undefined): string {
+  if (!access) return 'Who may call: see the security requirement.';
+  if (access.isPublic) return 'Who may call: anyone; no token is needed.';
+  const { policy } = access;
+  if (policy === null) return 'Who may call: any signed-in principal (platform staff or tenant user).';
+  if (policy === undefined) return 'Who may call: nobody (the route declares no access rule and is refused).';
+  if (policy.kind === 'platform') {
+    return policy.roles.length && policy.roles.length < STAFF_ROLES.length
+      ? `Who may call: platform staff with role ${listed(policy.roles)}.`
+      : `Who may call: any platform staff (${listed(STAFF_ROLES)}).`;
+  }
+  const roles = policy.roles.length && policy.roles.length < TENANT_ROLES.length ? `tenant users with role ${listed(policy.roles)}` : `any user of the tenant (${listed(TENANT_ROLES)})`;
+  return `Who may call: ${roles}; the tenant is always the token's.`;
+}
+
+const READ_METHODS = new Set(['get', 'head', 'options']);
+
+const SUCCESS_TEXT: Record<string, string> = { '200': 'OK', '201': 'Created', '202': 'Accepted', '204': 'No content' };
+
+/**
+ * Completes what Swagger UI shows of each operation from its route metadata: a description that
+ * says who may call it and what it changes (after any hand-written one), `security: []` on public
+ * routes and each security requirement once elsewhere, and a description on every success
+ * response (`OK: TenantDto`).
+ */
+function withAccessAndEffects(document: OpenAPIObject, access: Map<string, RouteAccess>): void {
+  for (const { method, op } of operationsOf(document)) {
+    const route = op.operationId ? access.get(op.operationId) : undefined;
+    if (route?.isPublic) op.security = [];
+    else if (op.security) op.security = [...new Map(op.security.map((s) => [JSON.stringify(s), s])).values()];
+    const effect = READ_METHODS.has(method)
+      ? `Changes nothing. Returns: ${lowerFirst(op.summary ?? 'the resource')}.`
+      : `Changes: ${lowerFirst(op.summary ?? 'the resource')}. Each call, allowed or refused, is recorded in the audit log.`;
+    const impersonation = op[IMPERSONATION_EXTENSION] === 'denied' ? ' Refused to an impersonation token (403 `impersonation_forbidden`).' : '';
+    op.description = [op.description, `${whoMayCall(route)}${impersonation}`, effect].filter(Boolean).join('\n\n');
+    for (const [status, response] of Object.entries(op.responses ?? {})) {
+      if (!/^[23]/.test(status) || response.description) continue;
+      const ref = response.content?.['application/json']?.schema?.$ref?.split('/').pop();
+      response.description = `${SUCCESS_TEXT[status] ?? status}${ref ? `: ${ref}` : ''}`;
+    }
+  }
+}
+
+/** `Search tenants` → `search tenants` (an acronym such as `ETag` keeps its case). */
+function lowerFirst(text: string): string {
+  return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
+}
+
+/** Names of quantities that are whole numbers (money in minor units, counts, page bounds). */
+const INTEGER_NAME = /(Cents|Count)$|^(limit|offset|total)$/;
+
+/**
+ * Page bounds and counts declared in shared decorators as plain numbers (`limit`, `offset`,
+ * `total`, `*Cents`, `*Count`) are integers in the contract, in schemas and in query parameters.
+ */
+function withIntegerQuantities(document: OpenAPIObject): void {
+  const toInteger = (schema: { type?: unknown } | undefined) => {
+    if (!schema) return;
+    if (schema.type === 'number') schema.type = 'integer';
+    else if (Array.isArray(schema.type)) schema.type = schema.type.map((t: unknown) => (t === 'number' ? 'integer' : t));
+  };
+  for (const schema of Object.values((document.components?.schemas ?? {}) as Record<string, { properties?: Record<string, { type?: unknown }> }>)) {
+    for (const [name, property] of Object.entries(schema.properties ?? {})) if (INTEGER_NAME.test(name)) toInteger(property);
+  }
+  for (const { op } of operationsOf(document)) {
+    for (const param of op.parameters ?? []) if (param.in === 'query' && INTEGER_NAME.test(param.name ?? '')) toInteger(param.schema as { type?: unknown });
+  }
+}
+
 /** An operation as the post-processing steps of {@link buildOpenApiDocument} see it. */
 type DocOperation = {
-  parameters?: { in?: string; description?: string; example?: unknown; examples?: unknown; schema?: { example?: unknown } }[];
+  operationId?: string;
+  summary?: string;
+  description?: string;
+  security?: Record<string, string[]>[];
+  responses?: Record<string, { description?: string; content?: Record<string, { schema?: { $ref?: string } }> }>;
+  parameters?: { name?: string; in?: string; description?: string; example?: unknown; examples?: unknown; schema?: { example?: unknown } }[];
+  [extension: `x-${string}`]: unknown;
 };
 
 /** Every operation of the document, with its path and method. */

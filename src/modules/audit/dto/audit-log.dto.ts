@@ -25,7 +25,7 @@ export class AuditLogDto {
   @ApiProperty({ type: String, nullable: true }) resourceId: string | null;
   @ApiProperty({ example: 'POST' }) method: string;
   @ApiProperty({ example: '/api/v1/admin/staff' }) path: string;
-  @ApiProperty({ example: 201 }) statusCode: number;
+  @ApiProperty({ type: 'integer', example: 201 }) statusCode: number;
   @ApiProperty({ enum: OUTCOMES }) outcome: string;
   @ApiProperty({ type: String, nullable: true }) errorCode: string | null;
   @ApiProperty({ type: String, nullable: true }) ip: string | null;

@@ -46,7 +46,7 @@ export class TokenPairDto {
   @ApiProperty() accessToken: string;
   @ApiProperty() refreshToken: string;
   @ApiProperty({ enum: ['Bearer'] }) tokenType: 'Bearer';
-  @ApiProperty({ description: 'Access token lifetime in seconds', example: 900 }) expiresIn: number;
+  @ApiProperty({ type: 'integer', description: 'Access token lifetime in seconds', example: 900 }) expiresIn: number;
 }
 
 /** Who is acting in place of the signed-in user (RFC 8693 `act`), and the session. */

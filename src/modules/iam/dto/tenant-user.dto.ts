@@ -66,9 +66,9 @@ export class TenantUserListQueryDto extends PageQueryDto {
 /** Allowance of the metric a list counts against (issue 3 §1 `meta.quota`). */
 export class ListQuotaDto {
   @ApiProperty({ example: 'members' }) metric: string;
-  @ApiProperty({ type: Number, nullable: true, example: 10, description: 'Effective limit; null = unlimited' }) limit: number | null;
-  @ApiProperty({ example: 4 }) used: number;
-  @ApiProperty({ type: Number, nullable: true, example: 6, description: 'Never negative; null = unlimited' }) remaining: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, example: 10, description: 'Effective limit; null = unlimited' }) limit: number | null;
+  @ApiProperty({ type: 'integer', example: 4 }) used: number;
+  @ApiProperty({ type: 'integer', nullable: true, example: 6, description: 'Never negative; null = unlimited' }) remaining: number | null;
 }
 
 /** `meta` of the tenant user list: offset pagination plus the members allowance. */

@@ -22,7 +22,7 @@ export class StartImpersonationDto {
 
   @ApiPropertyOptional({ maxLength: 100, example: 'SUP-1234' }) @IsOptional() @Transform(trimmed) @IsString() @MinLength(1) @MaxLength(100) ticketRef?: string;
 
-  @ApiPropertyOptional({ minimum: IMPERSONATION_MIN_MINUTES, maximum: IMPERSONATION_MAX_MINUTES, default: IMPERSONATION_DEFAULT_MINUTES })
+  @ApiPropertyOptional({ type: 'integer', minimum: IMPERSONATION_MIN_MINUTES, maximum: IMPERSONATION_MAX_MINUTES, default: IMPERSONATION_DEFAULT_MINUTES })
   @IsOptional() @IsInt() @Min(IMPERSONATION_MIN_MINUTES) @Max(IMPERSONATION_MAX_MINUTES)
   durationMinutes: number = IMPERSONATION_DEFAULT_MINUTES;
 }
@@ -54,7 +54,7 @@ export class ImpersonationSessionDto {
   @ApiProperty() targetUserEmail: string;
   @ApiProperty() reason: string;
   @ApiProperty({ type: String, nullable: true }) ticketRef: string | null;
-  @ApiProperty({ example: 30 }) durationMinutes: number;
+  @ApiProperty({ type: 'integer', example: 30 }) durationMinutes: number;
   @ApiProperty({ format: 'date-time' }) startedAt: string;
   @ApiProperty({ format: 'date-time' }) expiresAt: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Set when ended early; null when it ran out' }) endedAt: string | null;

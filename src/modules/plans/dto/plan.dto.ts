@@ -11,13 +11,13 @@ export const MAX_LIMIT = 2_147_483_647;
 
 /** Per-metric limits: integers 0…2³¹−1; null or absent = unlimited. */
 export class PlanLimitsDto {
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: MAX_LIMIT, description: 'Active tenant users' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_LIMIT, description: 'Active tenant users' })
   @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) members?: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: MAX_LIMIT, description: 'Active tenant users with role admin' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_LIMIT, description: 'Active tenant users with role admin' })
   @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) orgAdmins?: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: MAX_LIMIT }) @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) projects?: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: MAX_LIMIT }) @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) domains?: number | null;
-  @ApiPropertyOptional({ type: Number, nullable: true, minimum: 0, maximum: MAX_LIMIT, description: 'Automation runs per calendar month' })
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_LIMIT }) @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) projects?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_LIMIT }) @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) domains?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_LIMIT, description: 'Automation runs per calendar month' })
   @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) automationsPerMonth?: number | null;
 }
 
@@ -27,8 +27,8 @@ export class PlanDto {
   @ApiProperty({ example: 'growth' }) code: string;
   @ApiProperty({ example: 'Growth' }) name: string;
   @ApiProperty({ type: String, nullable: true }) description: string | null;
-  @ApiProperty({ example: 4900, description: 'Monthly price in minor units (cents)' }) monthlyPriceCents: number;
-  @ApiProperty({ example: 49000, description: 'Annual price in minor units (cents)' }) annualPriceCents: number;
+  @ApiProperty({ type: 'integer', example: 4900, description: 'Monthly price in minor units (cents)' }) monthlyPriceCents: number;
+  @ApiProperty({ type: 'integer', example: 49000, description: 'Annual price in minor units (cents)' }) annualPriceCents: number;
   @ApiProperty({ example: 'USD', description: 'ISO 4217' }) currency: string;
   @ApiProperty() isActive: boolean;
   @ApiProperty({ type: PlanLimitsDto }) limits: PlanLimitsDto;
@@ -45,8 +45,8 @@ export class CreatePlanDto {
   code: string;
   @ApiProperty({ example: 'Small' }) @IsString() @MinLength(1) @MaxLength(100) name: string;
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
-  @ApiProperty({ example: 900, minimum: 0, maximum: MAX_PRICE_CENTS }) @IsInt() @Min(0) @Max(MAX_PRICE_CENTS) monthlyPriceCents: number;
-  @ApiProperty({ example: 9000, minimum: 0, maximum: MAX_PRICE_CENTS }) @IsInt() @Min(0) @Max(MAX_PRICE_CENTS) annualPriceCents: number;
+  @ApiProperty({ type: 'integer', example: 900, minimum: 0, maximum: MAX_PRICE_CENTS }) @IsInt() @Min(0) @Max(MAX_PRICE_CENTS) monthlyPriceCents: number;
+  @ApiProperty({ type: 'integer', example: 9000, minimum: 0, maximum: MAX_PRICE_CENTS }) @IsInt() @Min(0) @Max(MAX_PRICE_CENTS) annualPriceCents: number;
   @ApiProperty({ example: 'USD' })
   @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
   @IsCurrencyCode()

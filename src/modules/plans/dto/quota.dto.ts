@@ -9,9 +9,9 @@ import { PlanLimitsDto } from './plan.dto';
 /** One metric's allowance. `limit` and `remaining` are null when unlimited. */
 export class AllowanceDto {
   @ApiProperty({ enum: USAGE_METRICS }) metric: string;
-  @ApiProperty({ type: Number, nullable: true, description: 'Effective limit (override ?? plan); null = unlimited' }) limit: number | null;
-  @ApiProperty() used: number;
-  @ApiProperty({ type: Number, nullable: true, description: 'Never negative; null = unlimited' }) remaining: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Effective limit (override ?? plan); null = unlimited' }) limit: number | null;
+  @ApiProperty({ type: 'integer' }) used: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Never negative; null = unlimited' }) remaining: number | null;
 }
 
 /** The plan a quota points at. */

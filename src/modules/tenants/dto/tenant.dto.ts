@@ -129,7 +129,7 @@ export class CreateTenantDto {
   @IsString() @MinLength(1) @MaxLength(63)
   planCode: string;
 
-  @ApiPropertyOptional({ default: 14, minimum: 0, maximum: MAX_TRIAL_DAYS, description: 'Trial length in days; 0 = no trial (billingStatus active)' })
+  @ApiPropertyOptional({ type: 'integer', default: 14, minimum: 0, maximum: MAX_TRIAL_DAYS, description: 'Trial length in days; 0 = no trial (billingStatus active)' })
   @IsOptional() @IsInt() @Min(0) @Max(MAX_TRIAL_DAYS)
   trialDays?: number;
 
@@ -161,7 +161,7 @@ export class TenantDto {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) deletedAt: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'When a deleted tenant’s data will be purged' })
   purgeAfter: string | null;
-  @ApiProperty({ example: 3, description: 'Incremented on every change; ETag = "<version>"' }) version: number;
+  @ApiProperty({ type: 'integer', example: 3, description: 'Incremented on every change; ETag = "<version>"' }) version: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -208,7 +208,7 @@ export class TenantListQueryDto extends PageQueryDto {
   @IsOptional() @Transform(({ value }) => (typeof value === 'string' ? value.trim().toLowerCase() : value)) @Matches(TAG_PATTERN, { message: 'tag must be a lowercase word' })
   tag?: string;
 
-  @ApiPropertyOptional({ minimum: 0, maximum: 365, description: 'Tenants in trial whose trial ends within this many days from now' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 0, maximum: 365, description: 'Tenants in trial whose trial ends within this many days from now' })
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(365)
   trialEndingWithinDays?: number;
 
@@ -229,9 +229,9 @@ export class PlanSummaryDto {
 
 /** Seats used against the effective members limit; percent is null when unlimited. */
 export class SeatUsageDto {
-  @ApiProperty({ example: 7 }) used: number;
-  @ApiProperty({ type: Number, nullable: true, example: 10, description: 'null = unlimited' }) limit: number | null;
-  @ApiProperty({ type: Number, nullable: true, example: 70, description: 'round(used / limit × 100); null when unlimited; may pass 100 after a limit was lowered' })
+  @ApiProperty({ type: 'integer', example: 7 }) used: number;
+  @ApiProperty({ type: 'integer', nullable: true, example: 10, description: 'null = unlimited' }) limit: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, example: 70, description: 'round(used / limit × 100); null when unlimited; may pass 100 after a limit was lowered' })
   percent: number | null;
 }
 
@@ -249,7 +249,7 @@ export class TenantListItemDto {
   @ApiProperty({ enum: BILLING_STATUSES }) billingStatus: string;
   @ApiProperty({ type: PlanSummaryDto }) plan: PlanSummaryDto;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) trialEndsAt: string | null;
-  @ApiProperty({ type: Number, nullable: true, description: 'Whole days left in the trial, rounded up, never negative; null without a trial' })
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Whole days left in the trial, rounded up, never negative; null without a trial' })
   trialDaysRemaining: number | null;
   @ApiProperty({ type: [String] }) tags: string[];
   @ApiProperty({ type: TenantListUsageDto }) usage: TenantListUsageDto;
@@ -261,18 +261,18 @@ export class TenantQuotaSummaryDto {
   @ApiProperty({ type: PlanSummaryDto }) plan: PlanSummaryDto;
   @ApiProperty({ enum: BILLING_STATUSES }) billingStatus: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) trialEndsAt: string | null;
-  @ApiProperty({ type: Number, nullable: true }) trialDaysRemaining: number | null;
+  @ApiProperty({ type: 'integer', nullable: true }) trialDaysRemaining: number | null;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) currentPeriodEndsAt: string | null;
   @ApiProperty({ type: [AllowanceDto] }) allowances: AllowanceDto[];
 }
 
 /** Live usage counters. */
 export class TenantUsageSummaryDto {
-  @ApiProperty() members: number;
-  @ApiProperty() orgAdmins: number;
-  @ApiProperty() projects: number;
-  @ApiProperty() domains: number;
-  @ApiProperty() automationsPerMonth: number;
+  @ApiProperty({ type: 'integer' }) members: number;
+  @ApiProperty({ type: 'integer' }) orgAdmins: number;
+  @ApiProperty({ type: 'integer' }) projects: number;
+  @ApiProperty({ type: 'integer' }) domains: number;
+  @ApiProperty({ type: 'integer' }) automationsPerMonth: number;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastCalculatedAt: string | null;
 }
 
@@ -288,7 +288,7 @@ export class TenantDetailDto extends TenantDto {
   @ApiProperty({ type: TenantQuotaSummaryDto }) quota: TenantQuotaSummaryDto;
   @ApiProperty({ type: TenantUsageSummaryDto }) usage: TenantUsageSummaryDto;
   @ApiProperty({ type: TenantAdminContactDto, nullable: true }) adminContact: TenantAdminContactDto | null;
-  @ApiProperty() notesCount: number;
+  @ApiProperty({ type: 'integer' }) notesCount: number;
   @ApiProperty({ type: [AuditLogDto], description: 'The 10 latest audit rows of this tenant, newest first' }) recentAuditEvents: AuditLogDto[];
 }
 

@@ -4,11 +4,11 @@ import { IsIsoDayInRange } from '../../../common/http';
 /** Live counters of a tenant. */
 export class UsageDto {
   @ApiProperty({ format: 'uuid' }) tenantId: string;
-  @ApiProperty({ description: 'Active tenant users' }) members: number;
-  @ApiProperty({ description: 'Active tenant users with role admin' }) orgAdmins: number;
-  @ApiProperty() projects: number;
-  @ApiProperty() domains: number;
-  @ApiProperty({ description: 'Automation runs in the current calendar month (UTC)' }) automationsPerMonth: number;
+  @ApiProperty({ type: 'integer', description: 'Active tenant users' }) members: number;
+  @ApiProperty({ type: 'integer', description: 'Active tenant users with role admin' }) orgAdmins: number;
+  @ApiProperty({ type: 'integer' }) projects: number;
+  @ApiProperty({ type: 'integer' }) domains: number;
+  @ApiProperty({ type: 'integer', description: 'Automation runs in the current calendar month (UTC)' }) automationsPerMonth: number;
   @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Last recount from the source tables' })
   lastCalculatedAt: string | null;
 }
@@ -16,11 +16,11 @@ export class UsageDto {
 /** One daily snapshot. */
 export class UsageHistoryPointDto {
   @ApiProperty({ example: '2026-11-29', description: 'UTC day' }) day: string;
-  @ApiProperty() members: number;
-  @ApiProperty() orgAdmins: number;
-  @ApiProperty() projects: number;
-  @ApiProperty() domains: number;
-  @ApiProperty() automationsPerMonth: number;
+  @ApiProperty({ type: 'integer' }) members: number;
+  @ApiProperty({ type: 'integer' }) orgAdmins: number;
+  @ApiProperty({ type: 'integer' }) projects: number;
+  @ApiProperty({ type: 'integer' }) domains: number;
+  @ApiProperty({ type: 'integer' }) automationsPerMonth: number;
 }
 
 /** The UTC day range a history answer covers (inclusive). */
