@@ -32,19 +32,42 @@ export function configureApp(app: INestApplication, trustProxy: string = parseCo
 
 /** Descriptions of the Swagger tags (one per resource family). */
 const TAG_DESCRIPTIONS: Record<string, string> = {
-  audit: 'Audit trail of every change',
+  audit: 'Audit trail of every change, across tenants',
   auth: 'Sign-in, token refresh, sign-out, current principal',
   health: 'Liveness and readiness probes',
   impersonation: 'Time-limited "login as" sessions of staff in a tenant user’s place',
   plans: 'Plan catalog: prices, limits, features',
+  problems: 'The error codes a problem+json `type` resolves to',
   quotas: 'Per-tenant plan, limit overrides, billing state and allowances',
   staff: 'Platform staff management (owners)',
+  'tenant-audit': 'The signed-in tenant’s own audit trail',
+  'tenant-impersonations': 'Staff sessions that acted in the signed-in tenant, as its admins see them',
   'tenant-notes': 'Staff notes on a tenant',
   'tenant-profile': 'The signed-in tenant’s profile and settings',
+  'tenant-quota': 'The signed-in tenant’s plan, billing state and allowances',
+  'tenant-usage': 'The signed-in tenant’s usage counters',
   'tenant-users': 'Tenant user management by the tenant’s admins',
   tenants: 'Tenant provisioning, list, detail and lifecycle',
   usage: 'Usage counters, recalculation and daily history',
 };
+
+/**
+ * Tag of a tenant-side operation whose controller shares its tag with the staff side, so that
+ * staff and tenant operations never share a tag (and so a tag group).
+ */
+const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impersonation: 'tenant-impersonations', quotas: 'tenant-quota', usage: 'tenant-usage' };
+
+/**
+ * Tag groups (`x-tagGroups`, shown by Redoc-style viewers) and the order of tags within them, as
+ * README's first walk goes: sign in, plans, tenants, the tenant's users and settings,
+ * impersonation, audit. A tag not listed joins the group of its operations' side.
+ */
+const TAG_GROUPS: { name: string; tags: string[] }[] = [
+  { name: 'Authentication', tags: ['auth'] },
+  { name: 'Platform administration', tags: ['plans', 'tenants', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
+  { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit'] },
+  { name: 'Operations', tags: ['health', 'problems'] },
+];
 
 /** Builds the OpenAPI 3.1 document from the controllers (the contract frontend teams receive). */
 export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
@@ -62,11 +85,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(app, config, {
     operationIdFactory: (controllerKey, methodKey) => `${controllerKey}_${methodKey}`,
   });
-  const tags = new Set<string>();
-  for (const item of Object.values(document.paths)) {
-    for (const op of Object.values(item as Record<string, { tags?: string[] }>)) op?.tags?.forEach((t) => tags.add(t));
-  }
-  document.tags = [...tags].sort().map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
+  withTagGroups(document);
   withoutQueryExamples(document);
   withWalkExamples(document);
   withIntegerQuantities(document);
@@ -202,9 +221,31 @@ function withIntegerQuantities(document: OpenAPIObject): void {
   }
 }
 
+/**
+ * Gives tenant-side operations their own tags ({@link TENANT_SIDE_TAGS}), then lists the tags and
+ * their `x-tagGroups` in {@link TAG_GROUPS} order.
+ */
+function withTagGroups(document: OpenAPIObject): void {
+  const sideOf = new Map<string, string>();
+  for (const { path, op } of operationsOf(document)) {
+    const tenantSide = path.startsWith(`/${API_PREFIX}/tenant`);
+    op.tags = op.tags?.map((tag) => (tenantSide && !tag.startsWith('tenant-') ? (TENANT_SIDE_TAGS[tag] ?? `tenant-${tag}`) : tag));
+    const side = tenantSide ? 'Tenant self-service' : path.startsWith(`/${API_PREFIX}/admin`) ? 'Platform administration' : 'Operations';
+    for (const tag of op.tags ?? []) if (!sideOf.has(tag)) sideOf.set(tag, side);
+  }
+  const groups = TAG_GROUPS.map((g) => ({ name: g.name, tags: g.tags.filter((t) => sideOf.has(t)) }));
+  const placed = new Set(groups.flatMap((g) => g.tags));
+  for (const [tag, side] of [...sideOf].sort(([a], [b]) => a.localeCompare(b))) {
+    if (!placed.has(tag)) groups.find((g) => g.name === side)!.tags.push(tag);
+  }
+  document.tags = groups.flatMap((g) => g.tags).map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
+  (document as OpenAPIObject & { 'x-tagGroups'?: unknown })['x-tagGroups'] = groups.filter((g) => g.tags.length);
+}
+
 /** An operation as the post-processing steps of {@link buildOpenApiDocument} see it. */
 type DocOperation = {
   operationId?: string;
+  tags?: string[];
   summary?: string;
   description?: string;
   security?: Record<string, string[]>[];

@@ -15,7 +15,11 @@ type Operation = {
   parameters?: Parameter[];
   responses: Record<string, { description?: string }>;
 };
-const spec = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'openapi.json'), 'utf8')) as { paths: Record<string, Record<string, Operation>> };
+const spec = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'openapi.json'), 'utf8')) as {
+  paths: Record<string, Record<string, Operation & { tags?: string[] }>>;
+  tags: { name: string }[];
+  'x-tagGroups': { name: string; tags: string[] }[];
+};
 const operations = Object.entries(spec.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ path, method, op })));
 
 describe('openapi.json as Swagger UI shows it', () => {
@@ -58,5 +62,19 @@ describe('openapi.json as Swagger UI shows it', () => {
   it('describes every success response', () => {
     const bare = operations.flatMap(({ method, path, op }) => Object.entries(op.responses).filter(([status, r]) => /^[23]/.test(status) && !r.description).map(([status]) => `${method} ${path} ${status}`));
     expect(bare).toEqual([]);
+  });
+
+  it('puts every tag in one tag group, staff and tenant operations in different groups', () => {
+    const groups = spec['x-tagGroups'];
+    const groupOf = new Map(groups.flatMap((g) => g.tags.map((t) => [t, g.name] as const)));
+    expect(groups.flatMap((g) => g.tags).sort()).toEqual(spec.tags.map((t) => t.name).sort());
+    expect(groups.flatMap((g) => g.tags)).toEqual(spec.tags.map((t) => t.name));
+    const sides = new Map<string, Set<string>>();
+    for (const { path, op } of operations) {
+      const side = path.startsWith('/api/v1/admin/') ? 'admin' : path.startsWith('/api/v1/tenant') ? 'tenant' : 'other';
+      for (const tag of op.tags ?? []) sides.set(groupOf.get(tag)!, (sides.get(groupOf.get(tag)!) ?? new Set()).add(side));
+    }
+    expect([...sides.values()].filter((s) => s.has('admin') && s.has('tenant')).length).toBe(0);
+    expect(groups.map((g) => g.name)).toEqual(['Authentication', 'Platform administration', 'Tenant self-service', 'Operations']);
   });
 });
