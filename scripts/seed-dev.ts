@@ -67,7 +67,8 @@ interface SampleTenant {
 const TENANTS: SampleTenant[] = [
   {
     name: 'Acme Corporation',
-    slug: 'acme',
+    // Not `acme`: README's first walk provisions that slug itself.
+    slug: 'acme-demo',
     planCode: 'growth',
     trialDays: 14,
     tags: ['us', 'prospect'],
@@ -186,7 +187,7 @@ async function main(): Promise<void> {
 
     log('');
     log(`Sign in as a tenant user: POST /api/v1/auth/login { tenantSlug, email, password: "${DEV_PASSWORD}" }`);
-    log(`  e.g. tenantSlug "acme", email "admin@acme.example" (admins are admin@<slug>.example).`);
+    log(`  e.g. tenantSlug "acme-demo", email "admin@acme-demo.example" (admins are admin@<slug>.example).`);
     log(`Platform owner: ${config.bootstrapOwner?.email ?? '(BOOTSTRAP_OWNER_EMAIL)'} via POST /api/v1/admin/auth/login.`);
   } finally {
     await app.close();
