@@ -1,13 +1,18 @@
 import 'reflect-metadata';
 import { loadConfigOrExit } from './config/env';
 
-/** Entry point: validates config first (one-line exit on error), then boots Nest. */
+/**
+ * Entry point: validates config (one-line exit on error), checks PostgreSQL and Redis within a
+ * bounded time (one line naming DATABASE_URL or REDIS_URL, exit 1), applies migrations, then boots
+ * Nest. In development it ends with a short human summary on the console.
+ */
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
-  if (config.nodeEnv !== 'production') {
-    const { ensureDatabase } = await import('./database/ensure-database');
-    await ensureDatabase(config.databaseUrl);
-  }
+  const { preflight, staffCount } = await import('./database/preflight');
+  const report = await preflight(config);
+  // Migrations ran in the preflight, without the request-path statement timeout; Nest must not
+  // run them again under it.
+  process.env.MIGRATIONS_RUN = 'false';
   const { NestFactory } = await import('@nestjs/core');
   const { Logger } = await import('nestjs-pino');
   const { AppModule } = await import('./app.module');
@@ -38,9 +43,23 @@ async function main(): Promise<void> {
   app.enableShutdownHooks([], { useProcessExit: true });
   await app.listen(config.port);
   logger.log(`control plane listening on :${config.port} (docs at /docs)`);
+  if (config.nodeEnv === 'development') {
+    const staffNow = await staffCount(app);
+    const base = `http://localhost:${config.port}`;
+    const lines = [
+      'Control plane is up (development)',
+      `  database    ${report.database.name} on ${report.database.address} (${report.database.created ? 'created' : 'found'})`,
+      `  migrations  ${report.migrations ? `${report.migrations.applied} applied, ${report.migrations.total} in total` : 'not run (MIGRATIONS_RUN=false)'}`,
+      `  owner       ${config.bootstrapOwner ? `${config.bootstrapOwner.email} ${report.staffBefore === 0 || (report.staffBefore === null && staffNow > 0) ? 'created' : 'already present (staff exists)'}` : 'none configured'}`,
+      `  redis       ${report.redis.address}`,
+      `  listening   ${base}`,
+      `  docs        ${base}/docs`,
+    ];
+    process.stdout.write(`\n${lines.join('\n')}\n\n`);
+  }
 }
 
 main().catch((err: Error) => {
-  process.stderr.write(`Failed to start: ${err.message}\n`);
+  process.stderr.write(`Failed to start: ${err.message.split('\n')[0]}\n`);
   process.exit(1);
 });

@@ -84,6 +84,19 @@ describe('configuration is validated at boot (bad env exits naming the variable)
     expectConfigExit(await runMain({ REDIS_URL: 'http://127.0.0.1:6379' }), 'REDIS_URL', /redis/);
   });
 
+  it('an unreachable Redis ends boot within the bound with one line naming REDIS_URL and its address', async () => {
+    const started = Date.now();
+    const exit = await runMain({ REDIS_URL: 'redis://127.0.0.1:1/1' });
+    expectConfigExit(exit, 'REDIS_URL', /Redis at REDIS_URL \(127\.0\.0\.1:1\) is unreachable: .*ECONNREFUSED/);
+    // Well inside runMain's 30 s kill: it gave up by itself (the bound is 5 s per dependency).
+    expect(Date.now() - started).toBeLessThan(25_000);
+  });
+
+  it('an unreachable PostgreSQL says so, naming DATABASE_URL and host:port', async () => {
+    const exit = await runMain({ DATABASE_URL: 'postgres://postgres@127.0.0.1:1/control_plane_test' });
+    expectConfigExit(exit, 'DATABASE_URL', /PostgreSQL at DATABASE_URL \(127\.0\.0\.1:1\) is unreachable: .*ECONNREFUSED/);
+  });
+
   it('BOOTSTRAP_OWNER_PASSWORD shorter than 12 characters', async () => {
     expectConfigExit(await runMain({ BOOTSTRAP_OWNER_PASSWORD: 'short' }), 'BOOTSTRAP_OWNER_PASSWORD', /12/);
   });
