@@ -15,7 +15,7 @@ import { AuthenticationGuard, AuthModule, PolicyGuard } from './common/auth';
 import { ContextModule, requestIdOf, RequestStore } from './common/context';
 import { ProblemFilter, validationExceptionFactory } from './common/errors';
 import { EventsModule } from './common/events';
-import { RejectNulCharactersPipe } from './common/http';
+import { RejectNulCharactersPipe, TransactionInterceptor } from './common/http';
 import { REDIS, RedisModule } from './common/redis';
 import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { buildDataSourceOptions } from './database/typeorm-options';
@@ -112,8 +112,9 @@ export const INFRASTRUCTURE_IMPORTS = [
 /**
  * Composes the bounded contexts and registers the global pipeline, in this order (CONVENTIONS §4):
  * authentication → policy (kind/role, impersonation) → suspension → ValidationPipe → quota
- * pre-check → handler,
- * wrapped by the AuditInterceptor; errors leave through the ProblemFilter.
+ * pre-check → handler, wrapped by the TransactionInterceptor (outermost: one transaction per
+ * mutating request) and, inside it, the AuditInterceptor (its success row, before commit);
+ * errors leave through the ProblemFilter (failure rows, after rollback). docs/adr/0015.
  */
 @Module({
   imports: [
@@ -142,6 +143,9 @@ export const INFRASTRUCTURE_IMPORTS = [
     },
     // After validation: a malformed body is a 400 even when the tenant is over quota (ADR 0012).
     { provide: APP_PIPE, useExisting: QuotaPrecheckPipe },
+    // Interceptors nest in registration order: the transaction first (outermost), then the audit
+    // row recorded into it, so the change and its row commit together (docs/adr/0015).
+    { provide: APP_INTERCEPTOR, useClass: TransactionInterceptor },
     { provide: APP_INTERCEPTOR, useExisting: AuditInterceptor },
     { provide: APP_FILTER, useClass: ProblemFilter },
   ],

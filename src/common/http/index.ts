@@ -8,3 +8,4 @@ export * from './uuid.pipe';
 export * from './search';
 export * from './body-shape-limits';
 export * from './nul-characters.pipe';
+export * from './transaction.interceptor';

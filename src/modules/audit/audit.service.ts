@@ -6,13 +6,11 @@ import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext, requestIdOf, RouteRef } from '../../common/context';
+import { UnitOfWork } from '../../common/events';
 import type { JsonObject } from '../../database/json';
-import { AUDIT_RESOURCE, AuditResourceMeta, OPERATION_ID, SKIP_AUDIT, successStatusOf } from '../../common/http';
+import { AUDIT_RESOURCE, AuditResourceMeta, MUTATING_METHODS, OPERATION_ID, SKIP_AUDIT, successStatusOf } from '../../common/http';
 import { AuditLog, AuditOutcome } from './entities/audit-log.entity';
 import { redactSecrets } from './redact';
-
-/** HTTP methods that change state and are therefore audited (requirement: issue 2 §6). */
-export const MUTATING_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** Outcome of a response status: 401/402/403/429 are access decisions (`denied`). */
 export function outcomeOf(status: number): AuditOutcome {
@@ -68,6 +66,7 @@ export class AuditService {
     private readonly reflector: Reflector,
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly dataSource: DataSource,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /** Whether the route opted out with `@SkipAudit(reason)`. */
@@ -75,11 +74,15 @@ export class AuditService {
     return !!route && !!this.reflector.getAllAndOverride<string>(SKIP_AUDIT, [route.handler, route.controller as never]);
   }
 
-  /** Inserts the success row inside the current transaction. */
+  /**
+   * Inserts the request's success row inside the current transaction. The request counts as
+   * audited only once that transaction has committed: if the commit fails, the row is rolled
+   * back with the change and the problem filter records the failure instead.
+   */
   async recordSuccess(req: Request, route: RouteRef, result: unknown): Promise<void> {
     const row = this.buildRow(req, route, successStatusOf(route.handler, req.method), null, result);
     await insertAuditRow(this.txHost.tx, row);
-    this.markWritten();
+    await this.uow.afterCommit(async () => this.markWritten());
   }
 
   /** Inserts a failure/denied row outside any transaction (after the rollback). */
@@ -125,12 +128,6 @@ export class AuditService {
       changes: entry.changes ?? null,
       metadata: entry.metadata ?? null,
     });
-  }
-
-  /** The success row of this request was rolled back (e.g. a failed commit): a failure row is due instead. */
-  discardSuccess(): void {
-    const state = this.context.state;
-    if (state) state.auditWritten = false;
   }
 
   private markWritten(): void {
