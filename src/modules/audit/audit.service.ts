@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -8,7 +8,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext, requestIdOf, RouteRef } from '../../common/context';
 import { UnitOfWork } from '../../common/events';
 import type { JsonObject } from '../../database/json';
-import { AUDIT_RESOURCE, AuditResourceMeta, MUTATING_METHODS, OPERATION_ID, SKIP_AUDIT, successStatusOf } from '../../common/http';
+import { AUDIT_ACTION, AUDIT_RESOURCE, AuditResourceMeta, MUTATING_METHODS, OPERATION_ID, SKIP_AUDIT, successStatusOf } from '../../common/http';
 import { AuditLog, AuditOutcome } from './entities/audit-log.entity';
 import { redactSecrets } from './redact';
 
@@ -48,7 +48,10 @@ async function insertAuditRow(manager: EntityManager, row: Omit<AuditLog, 'creat
   await manager.query(INSERT_AUDIT_SQL, values);
 }
 
-/** `staff_create` → `staff.create`: the audit action is the operationId, dotted. */
+/**
+ * `staff_create` → `staff.create`: the action a route had before it declared one with
+ * `@Audited`, and the fallback of a mutating route that still declares none.
+ */
 export function actionOf(operationId: string): string {
   return operationId.replace(/_/g, '.');
 }
@@ -56,11 +59,13 @@ export function actionOf(operationId: string): string {
 /**
  * Writes audit rows: a success in the request's transaction (no change without its row), a
  * failure after the rollback, outside it. Rows are built from the request context (actor,
- * impersonator, request id), route metadata (operationId, `@AuditResource`) and notes that
+ * impersonator, request id), route metadata (`@Audited` action, `@AuditResource`) and notes that
  * services add through {@link RequestContext.noteAudit}.
  */
 @Injectable()
 export class AuditService {
+  private readonly logger = new Logger(AuditService.name);
+
   constructor(
     private readonly context: RequestContext,
     private readonly reflector: Reflector,
@@ -135,12 +140,28 @@ export class AuditService {
     if (state) state.auditWritten = true;
   }
 
+  /**
+   * The action a route declared with `@Audited`. A mutating route without it (and without
+   * `@SkipAudit`) is still audited, under the action derived from its operationId — so no change
+   * goes unrecorded — and every such row is logged as an error: that action is not stable, it
+   * changes when the operation is renamed (docs/adr/0015).
+   */
+  private declaredAction(route: RouteRef, meta: AuditResourceMeta | undefined): string {
+    const declared = this.reflector.get<string | undefined>(AUDIT_ACTION, route.handler);
+    if (declared) return declared;
+    const operationId = Reflect.getMetadata(OPERATION_ID, route.handler) as string | undefined;
+    const fallback = operationId ? actionOf(operationId) : `${meta?.resourceType ?? 'route'}.${route.handler.name}`;
+    const where = `${(route.controller as { name?: string }).name ?? 'controller'}.${route.handler.name}`;
+    this.logger.error(`${where} declares neither @Audited(action) nor @SkipAudit(reason); its audit row was written with the unstable fallback action '${fallback}'`);
+    return fallback;
+  }
+
   private buildRow(req: Request, route: RouteRef | null, statusCode: number, errorCode: string | null, result: unknown): Omit<AuditLog, 'createdAt' | 'updatedAt'> {
     const note = this.context.auditNote;
     const actor = this.context.actor;
     const authenticated = actor.type !== 'system';
     const meta = route ? this.reflector.getAllAndOverride<AuditResourceMeta | undefined>(AUDIT_RESOURCE, [route.handler, route.controller as never]) : undefined;
-    const operationId = route ? (Reflect.getMetadata(OPERATION_ID, route.handler) as string | undefined) : undefined;
+    const declared = route ? this.declaredAction(route, meta) : undefined;
     const params = (req.params ?? {}) as Record<string, string>;
     const idParam = Object.keys(params).filter((k) => /Id$/.test(k)).pop();
     const resultObj = (result && typeof result === 'object' ? result : {}) as Record<string, unknown>;
@@ -159,7 +180,7 @@ export class AuditService {
       actorEmail: authenticated ? actor.email : (note.actor?.email ?? null),
       impersonatorId: actor.impersonatorId,
       tenantId: note.tenantId ?? actor.tenantId ?? note.actor?.tenantId ?? params.tenantId ?? (typeof resultObj.tenantId === 'string' ? resultObj.tenantId : null),
-      action: note.action ?? (operationId ? actionOf(operationId) : route ? `${meta?.resourceType ?? 'route'}.${route.handler.name}` : unroutedAction(errorCode)),
+      action: note.action ?? declared ?? unroutedAction(errorCode),
       module: meta?.module ?? null,
       resourceType: note.resourceType ?? meta?.resourceType ?? null,
       resourceId: note.resourceId ?? (idParam ? params[idParam] : undefined) ?? (typeof resultObj.id === 'string' ? resultObj.id : null),

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common
 import { ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { AnyPrincipal, ImpersonationPolicy, Public } from '../../common/auth';
-import { ApiOp, AuditResource } from '../../common/http';
+import { ApiOp, Audited, AuditResource } from '../../common/http';
 import { AuthService } from './auth.service';
 import { ChangePasswordDto, MeDto, RefreshDto, StaffLoginDto, TenantLoginDto, TokenPairDto } from './dto/auth.dto';
 
@@ -15,6 +15,7 @@ export class AdminAuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('login')
+  @Audited('auth.loginStaff')
   @Public()
   @HttpCode(200)
   @ApiOp('auth_loginStaff', 'Sign in as platform staff', ['validation_failed', 'invalid_credentials', 'rate_limited'])
@@ -38,6 +39,7 @@ export class AuthController {
   constructor(private readonly auth: AuthService) {}
 
   @Post('login')
+  @Audited('auth.loginTenantUser')
   @Public()
   @HttpCode(200)
   @ApiOp('auth_loginTenantUser', 'Sign in as a tenant user', ['validation_failed', 'invalid_credentials', 'rate_limited'])
@@ -47,6 +49,7 @@ export class AuthController {
   }
 
   @Post('refresh')
+  @Audited('auth.refresh')
   @Public()
   @HttpCode(200)
   @ApiOp('auth_refresh', 'Rotate a refresh token into a new token pair', ['validation_failed', 'invalid_refresh_token', 'refresh_token_reused', 'refresh_token_superseded', 'account_inactive', 'rate_limited'])
@@ -56,6 +59,7 @@ export class AuthController {
   }
 
   @Post('logout')
+  @Audited('auth.logout')
   @AnyPrincipal()
   @ImpersonationPolicy('allowed')
   @HttpCode(204)
@@ -74,6 +78,7 @@ export class AuthController {
   }
 
   @Post('password')
+  @Audited('auth.changePassword')
   @AnyPrincipal()
   @ImpersonationPolicy('denied')
   @HttpCode(204)

@@ -2,7 +2,7 @@ import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
 import { Public } from '../../common/auth';
-import { ApiOp, AuditResource } from '../../common/http';
+import { ApiOp, Audited, AuditResource } from '../../common/http';
 import { ResetPasswordDto } from './dto/password-reset.dto';
 import { PasswordResets } from './password-resets.service';
 
@@ -15,6 +15,7 @@ export class PasswordResetController {
   constructor(private readonly resets: PasswordResets) {}
 
   @Post('reset')
+  @Audited('auth.resetPassword')
   @Public()
   @HttpCode(204)
   @ApiOp(

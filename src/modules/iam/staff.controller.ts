@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth } from '../../common/auth';
-import { ApiOp, AuditResource, PageOf, UuidPipe } from '../../common/http';
+import { ApiOp, Audited, AuditResource, PageOf, UuidPipe } from '../../common/http';
 import { CreateStaffDto, StaffDto, StaffListQueryDto, UpdateStaffDto } from './dto/staff.dto';
 import { StaffService } from './staff.service';
 
@@ -21,6 +21,7 @@ export class StaffController {
   }
 
   @Post()
+  @Audited('staff.create')
   @ApiOp('staff_create', 'Create a staff member', ['validation_failed', 'staff_email_taken'])
   @ApiCreatedResponse({ type: StaffDto })
   create(@Body() dto: CreateStaffDto): Promise<StaffDto> {
@@ -35,6 +36,7 @@ export class StaffController {
   }
 
   @Patch(':staffId')
+  @Audited('staff.update')
   @ApiOp('staff_update', 'Change a staff member’s name, role or active flag', ['validation_failed', 'staff_member_not_found', 'last_owner'])
   @ApiOkResponse({ type: StaffDto })
   update(@Param('staffId', UuidPipe) staffId: string, @Body() dto: UpdateStaffDto): Promise<StaffDto> {

@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { ImpersonationPolicy, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
-import { ApiOp, AuditResource, UuidPipe } from '../../common/http';
+import { ApiOp, Audited, AuditResource, UuidPipe } from '../../common/http';
 import { EnforceQuota } from '../plans';
 import { PasswordResetIssuedDto } from './dto/password-reset.dto';
 import {
@@ -48,6 +48,7 @@ export class TenantUsersController {
   }
 
   @Post()
+  @Audited('tenantUsers.create')
   @EnforceQuota('members')
   @ApiOp('tenantUsers_create', 'Add a user (takes a members seat, and an orgAdmins seat for role admin)', ['validation_failed', 'quota_exceeded', 'tenant_suspended', 'user_email_taken'])
   @ApiCreatedResponse({ type: CreatedTenantUserDto })
@@ -64,6 +65,7 @@ export class TenantUsersController {
   }
 
   @Patch(':userId')
+  @Audited('tenantUsers.update')
   @ApiOp('tenantUsers_update', 'Change a user’s name or role (to admin takes an orgAdmins seat; the last admin cannot be demoted)', ['validation_failed', 'quota_exceeded', 'tenant_suspended', 'user_not_found', 'last_admin'])
   @ApiOkResponse({ type: TenantUserDto })
   update(@Param('userId', UuidPipe) userId: string, @Body() dto: UpdateTenantUserDto): Promise<TenantUserDto> {
@@ -71,6 +73,7 @@ export class TenantUsersController {
   }
 
   @Post(':userId/deactivate')
+  @Audited('tenantUsers.deactivate')
   @HttpCode(200)
   @ApiOp(
     'tenantUsers_deactivate',
@@ -84,6 +87,7 @@ export class TenantUsersController {
   }
 
   @Post(':userId/activate')
+  @Audited('tenantUsers.activate')
   @HttpCode(200)
   @ApiOp('tenantUsers_activate', 'Re-activate a user (takes its seats again; 402 when none is left)', ['validation_failed', 'quota_exceeded', 'tenant_suspended', 'user_not_found'], IDEMPOTENT_STATE_NOTE)
   @ApiOkResponse({ type: TenantUserDto })
@@ -92,6 +96,7 @@ export class TenantUsersController {
   }
 
   @Post(':userId/password-reset')
+  @Audited('tenantUsers.issuePasswordReset')
   @ImpersonationPolicy('denied')
   @ApiOp(
     'tenantUsers_issuePasswordReset',

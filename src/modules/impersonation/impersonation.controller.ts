@@ -2,7 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/com
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
-import { ApiOp, AuditResource, PageOf, UuidPipe } from '../../common/http';
+import { ApiOp, Audited, AuditResource, PageOf, UuidPipe } from '../../common/http';
 import {
   ImpersonationListQueryDto,
   ImpersonationSessionDto,
@@ -22,6 +22,7 @@ export class AdminImpersonationsController {
   constructor(private readonly sessions: ImpersonationService) {}
 
   @Post()
+  @Audited('impersonations.start')
   @ApiOp(
     'impersonations_start',
     'Start impersonating a tenant user (time-limited token, no refresh)',
@@ -42,6 +43,7 @@ export class AdminImpersonationsController {
   }
 
   @Post(':sessionId/end')
+  @Audited('impersonations.end')
   @HttpCode(200)
   @ApiOp('impersonations_end', 'End a session now (its token stops working at once)', ['validation_failed', 'impersonation_session_not_found', 'impersonation_not_active'], '409 `impersonation_not_active` when already ended or expired.')
   @ApiOkResponse({ type: ImpersonationSessionDto })

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth } from '../../common/auth';
-import { ApiOp, AuditResource, PageOf, UuidPipe } from '../../common/http';
+import { ApiOp, Audited, AuditResource, PageOf, UuidPipe } from '../../common/http';
 import { CreatePlanDto, PlanDto, PlanListQueryDto, UpdatePlanDto } from './dto/plan.dto';
 import { PlansService } from './plans.service';
 
@@ -14,6 +14,7 @@ export class PlansController {
   constructor(private readonly plans: PlansService) {}
 
   @Post()
+  @Audited('plans.create')
   @PlatformAuth('owner', 'admin')
   @ApiOp('plans_create', 'Add a plan to the catalog', ['validation_failed', 'plan_code_taken'])
   @ApiCreatedResponse({ type: PlanDto })
@@ -36,6 +37,7 @@ export class PlansController {
   }
 
   @Patch(':planId')
+  @Audited('plans.update')
   @PlatformAuth('owner', 'admin')
   @ApiOp('plans_update', 'Change a plan (code is immutable; deactivating keeps existing tenants)', ['validation_failed', 'plan_not_found'])
   @ApiOkResponse({ type: PlanDto })

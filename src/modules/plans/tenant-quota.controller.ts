@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Patch } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
-import { ApiOp, AuditResource, UuidPipe } from '../../common/http';
+import { ApiOp, Audited, AuditResource, UuidPipe } from '../../common/http';
 import { TenantAllowancesDto, TenantQuotaDto, UpdateTenantQuotaDto } from './dto/quota.dto';
 import { TenantQuotaService } from './tenant-quota.service';
 
@@ -22,6 +22,7 @@ export class AdminTenantQuotaController {
   }
 
   @Patch()
+  @Audited('tenantQuota.update')
   @PlatformAuth('owner', 'admin')
   @ApiOp('tenantQuota_update', 'Change a tenant’s plan, limit overrides, features or billing state', ['validation_failed', 'tenant_not_found', 'plan_unavailable'])
   @ApiOkResponse({ type: TenantQuotaDto })

@@ -1,7 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth } from '../../common/auth';
-import { ApiOp, AuditResource, PageOf, UuidPipe } from '../../common/http';
+import { ApiOp, Audited, AuditResource, PageOf, UuidPipe } from '../../common/http';
 import { CreateTenantNoteDto, TenantNoteDto, TenantNoteListQueryDto } from './dto/tenant-note.dto';
 import { TenantNotesService } from './tenant-notes.service';
 
@@ -21,6 +21,7 @@ export class AdminTenantNotesController {
   }
 
   @Post()
+  @Audited('tenantNotes.create')
   @ApiOp('tenantNotes_create', 'Add a note to a tenant', ['validation_failed', 'tenant_not_found'])
   @ApiCreatedResponse({ type: TenantNoteDto })
   create(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: CreateTenantNoteDto): Promise<TenantNoteDto> {
@@ -28,6 +29,7 @@ export class AdminTenantNotesController {
   }
 
   @Delete(':noteId')
+  @Audited('tenantNotes.delete')
   @HttpCode(204)
   @ApiOp('tenantNotes_delete', 'Delete a note (its author only)', ['validation_failed', 'note_author_only', 'tenant_note_not_found'])
   @ApiNoContentResponse({ description: 'Deleted' })

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PlatformAuth } from '../../common/auth';
-import { ApiOp, AuditResource, Idempotent, PageOf, UuidPipe } from '../../common/http';
+import { ApiOp, Audited, AuditResource, Idempotent, PageOf, UuidPipe } from '../../common/http';
 import {
   ActivateTenantDto,
   AdminPasswordResetDto,
@@ -46,6 +46,7 @@ export class AdminTenantsController {
   ) {}
 
   @Post()
+  @Audited('tenants.create')
   @PlatformAuth('owner', 'admin')
   @Idempotent()
   @ApiOp('tenants_create', 'Provision a tenant: profile, quota on its plan, usage counters and first admin, in one transaction', ['validation_failed', 'quota_exceeded', 'tenant_slug_taken', 'plan_unavailable'])
@@ -71,6 +72,7 @@ export class AdminTenantsController {
   }
 
   @Patch(':tenantId')
+  @Audited('tenants.update')
   @PlatformAuth('owner', 'admin')
   @IF_MATCH
   @ApiOp('tenants_update', 'Change a tenant’s name, contacts, localization or tags (honours If-Match)', ['validation_failed', 'tenant_not_found', 'precondition_failed'])
@@ -85,6 +87,7 @@ export class AdminTenantsController {
   }
 
   @Post(':tenantId/suspend')
+  @Audited('tenants.suspend')
   @PlatformAuth('owner', 'admin')
   @HttpCode(200)
   @ApiOp('tenants_suspend', 'Suspend a tenant: its users become read-only admins or are refused (403 tenant_suspended)', ['validation_failed', 'tenant_not_found', 'tenant_already_suspended', 'tenant_deleted'])
@@ -94,6 +97,7 @@ export class AdminTenantsController {
   }
 
   @Post(':tenantId/activate')
+  @Audited('tenants.activate')
   @PlatformAuth('owner', 'admin')
   @HttpCode(200)
   @ApiOp('tenants_activate', 'Lift a tenant’s suspension', ['validation_failed', 'tenant_not_found', 'tenant_not_suspended', 'tenant_deleted'])
@@ -103,6 +107,7 @@ export class AdminTenantsController {
   }
 
   @Delete(':tenantId')
+  @Audited('tenants.delete')
   @PlatformAuth('owner', 'admin')
   @HttpCode(202)
   @ApiOp('tenants_delete', 'Soft-delete a tenant: sign-in refused and tokens revoked at once; data purged after the grace period', ['validation_failed', 'tenant_not_found', 'tenant_already_deleted'])
@@ -112,6 +117,7 @@ export class AdminTenantsController {
   }
 
   @Post(':tenantId/restore')
+  @Audited('tenants.restore')
   @PlatformAuth('owner', 'admin')
   @HttpCode(200)
   @ApiOp('tenants_restore', 'Restore a deleted tenant within its grace period', ['validation_failed', 'tenant_not_found', 'tenant_not_deleted', 'tenant_grace_period_over'])
@@ -121,6 +127,7 @@ export class AdminTenantsController {
   }
 
   @Post(':tenantId/admin-password-reset')
+  @Audited('tenants.adminPasswordReset')
   @PlatformAuth('owner', 'admin')
   @ApiOp('tenants_adminPasswordReset', 'Issue a one-hour, single-use password reset token for the tenant’s first active admin', ['validation_failed', 'tenant_not_found', 'tenant_deleted', 'no_active_admin'])
   @ApiCreatedResponse({ type: AdminPasswordResetDto })

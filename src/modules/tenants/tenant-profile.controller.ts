@@ -3,7 +3,7 @@ import { ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ImpersonationPolicy, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
-import { ApiOp, AuditResource } from '../../common/http';
+import { ApiOp, Audited, AuditResource } from '../../common/http';
 import { TenantSelfDto, UpdateTenantSettingsDto } from './dto/tenant-self.dto';
 import { TenantProfileService } from './tenant-profile.service';
 import { TenantQueries } from './tenant-queries.service';
@@ -37,6 +37,7 @@ export class TenantProfileController {
   }
 
   @Patch('settings')
+  @Audited('tenantProfile.updateSettings')
   @TenantAuth('admin')
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET /api/v1/tenant; stale → 412 precondition_failed' })
   @ApiOp('tenantProfile_updateSettings', 'Change your organisation’s name, time zone, currency or locale (admins)', ['validation_failed', 'tenant_suspended', 'precondition_failed'])

@@ -2,7 +2,7 @@ import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
-import { ApiOp, AuditResource, UuidPipe } from '../../common/http';
+import { ApiOp, Audited, AuditResource, UuidPipe } from '../../common/http';
 import { RecalculationJobDto, UsageDto, UsageHistoryDto, UsageHistoryQueryDto } from './dto/usage.dto';
 import { UsageService } from './usage.service';
 
@@ -29,6 +29,7 @@ export class AdminUsageController {
   }
 
   @Post('recalculate')
+  @Audited('usage.recalculate')
   @PlatformAuth('owner', 'admin', 'support')
   @HttpCode(202)
   @ApiOp('usage_recalculate', 'Recount a tenant’s usage from the source tables and correct drift (async)', ['validation_failed', 'tenant_not_found'])
