@@ -4,12 +4,13 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
 import type { Request } from 'express';
+import { CLS_REQ, ClsService } from 'nestjs-cls';
 import { DataSource, EntityManager } from 'typeorm';
 import { RequestContext, requestIdOf, RouteRef } from '../../common/context';
 import { UnitOfWork } from '../../common/events';
 import type { JsonObject } from '../../database/json';
 import { AUDIT_ACTION, AUDIT_RESOURCE, AuditResourceMeta, MUTATING_METHODS, OPERATION_ID, SKIP_AUDIT, successStatusOf } from '../../common/http';
-import { AuditLog, AuditOutcome } from './entities/audit-log.entity';
+import { AuditChannel, AuditLog, AuditOutcome } from './entities/audit-log.entity';
 import { redactSecrets } from './redact';
 
 /** Outcome of a response status: 401/402/403/429 are access decisions (`denied`). */
@@ -56,11 +57,23 @@ export function actionOf(operationId: string): string {
   return operationId.replace(/_/g, '.');
 }
 
+/** A row to record besides the request's own (see {@link AuditService.record}). */
+export type AuditEntry = Pick<AuditLog, 'action' | 'module' | 'resourceType' | 'resourceId' | 'tenantId'> & {
+  /** `http`: written on behalf of the current HTTP request; `job`: by a job or event consumer. */
+  channel: AuditChannel;
+  changes?: JsonObject;
+  metadata?: JsonObject;
+};
+
+type AuditRowValues = Omit<AuditLog, 'createdAt' | 'updatedAt'>;
+
 /**
- * Writes audit rows: a success in the request's transaction (no change without its row), a
- * failure after the rollback, outside it. Rows are built from the request context (actor,
- * impersonator, request id), route metadata (`@Audited` action, `@AuditResource`) and notes that
- * services add through {@link RequestContext.noteAudit}.
+ * Writes audit rows (docs/adr/0015). A mutating request's own row: its success inside the
+ * request's transaction, before commit (no change without its row), its failure after the
+ * rollback, outside it. Rows are built from the request context (actor, impersonator, request
+ * id), route metadata (`@Audited` action, `@AuditResource`) and notes that services add through
+ * {@link RequestContext.noteAudit}. Further rows, of a request or of a job, go through
+ * {@link record}.
  */
 @Injectable()
 export class AuditService {
@@ -72,6 +85,7 @@ export class AuditService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
+    private readonly cls: ClsService,
   ) {}
 
   /** Whether the route opted out with `@SkipAudit(reason)`. */
@@ -101,15 +115,51 @@ export class AuditService {
   }
 
   /**
-   * Writes a row for work that has no HTTP request (jobs, listeners), with channel `job`, in the
-   * current transaction when there is one (so the row commits with the change), or in `manager` if given.
+   * Records one row besides a request's own: call it once per row, e.g. once per tenant a bulk
+   * action changed (the request's own row is still written by the interceptor), or from a job.
+   * The row goes into `manager` if given, else the current transaction when one runs, so it
+   * commits or rolls back with the change it describes; outside a transaction it is written at
+   * once. `channel: 'http'` rows carry the request's id, actor, method, path, success status, IP
+   * and user agent; `channel: 'job'` rows carry the context's request id and actor (the system
+   * actor in a job) with method `JOB`. The outcome is `success`: a failed request rolls its rows
+   * back. `changes` and `metadata` are stored as given, so they must hold no secret.
+   * @throws Error for `channel: 'http'` outside an HTTP request.
    */
-  async recordSystem(
-    entry: Pick<AuditLog, 'action' | 'module' | 'resourceType' | 'resourceId' | 'tenantId'> & { changes?: JsonObject; metadata?: JsonObject },
-    manager?: EntityManager,
-  ): Promise<void> {
+  async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
+    const row = entry.channel === 'http' ? this.requestRow(entry) : this.jobRow(entry);
+    await insertAuditRow(manager ?? this.txHost.tx, row);
+  }
+
+  private requestRow(entry: AuditEntry): AuditRowValues {
+    const req = this.cls.isActive() ? this.cls.get<Request | undefined>(CLS_REQ) : undefined;
+    if (!req || !this.context.state) throw new Error(`audit row '${entry.action}' has channel http but no HTTP request is running; record it with channel job`);
+    const route = this.context.route;
+    return {
+      id: randomUUID(),
+      occurredAt: new Date(),
+      requestId: this.context.requestId ?? requestIdOf(req),
+      channel: 'http',
+      ...this.actorColumns(),
+      tenantId: entry.tenantId,
+      action: entry.action,
+      module: entry.module,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId,
+      method: req.method,
+      path: (req.originalUrl ?? req.url).split('?')[0],
+      statusCode: route ? successStatusOf(route.handler, req.method) : 200,
+      outcome: 'success',
+      errorCode: null,
+      ip: this.context.ip ?? req.ip ?? null,
+      userAgent: this.context.userAgent ?? req.headers['user-agent'] ?? null,
+      changes: entry.changes ?? null,
+      metadata: entry.metadata ?? null,
+    };
+  }
+
+  private jobRow(entry: AuditEntry): AuditRowValues {
     const actor = this.context.actor;
-    await insertAuditRow(manager ?? this.txHost.tx, {
+    return {
       id: randomUUID(),
       occurredAt: new Date(),
       requestId: this.context.requestId,
@@ -132,12 +182,25 @@ export class AuditService {
       userAgent: null,
       changes: entry.changes ?? null,
       metadata: entry.metadata ?? null,
-    });
+    };
   }
 
   private markWritten(): void {
     const state = this.context.state;
     if (state) state.auditWritten = true;
+  }
+
+  /** Who acted: the token's principal, else what a service noted (the email of a sign-in attempt). */
+  private actorColumns(): Pick<AuditLog, 'actorType' | 'actorId' | 'actorEmail' | 'impersonatorId'> {
+    const note = this.context.auditNote;
+    const actor = this.context.actor;
+    const authenticated = actor.type !== 'system';
+    return {
+      actorType: authenticated ? actor.type : (note.actor?.type ?? null),
+      actorId: authenticated ? actor.id : (note.actor?.id ?? null),
+      actorEmail: authenticated ? actor.email : (note.actor?.email ?? null),
+      impersonatorId: actor.impersonatorId,
+    };
   }
 
   /**
@@ -156,10 +219,9 @@ export class AuditService {
     return fallback;
   }
 
-  private buildRow(req: Request, route: RouteRef | null, statusCode: number, errorCode: string | null, result: unknown): Omit<AuditLog, 'createdAt' | 'updatedAt'> {
+  private buildRow(req: Request, route: RouteRef | null, statusCode: number, errorCode: string | null, result: unknown): AuditRowValues {
     const note = this.context.auditNote;
     const actor = this.context.actor;
-    const authenticated = actor.type !== 'system';
     const meta = route ? this.reflector.getAllAndOverride<AuditResourceMeta | undefined>(AUDIT_RESOURCE, [route.handler, route.controller as never]) : undefined;
     const declared = route ? this.declaredAction(route, meta) : undefined;
     const params = (req.params ?? {}) as Record<string, string>;
@@ -175,10 +237,7 @@ export class AuditService {
       occurredAt: new Date(),
       requestId: this.context.requestId ?? requestIdOf(req),
       channel: 'http',
-      actorType: authenticated ? actor.type : (note.actor?.type ?? null),
-      actorId: authenticated ? actor.id : (note.actor?.id ?? null),
-      actorEmail: authenticated ? actor.email : (note.actor?.email ?? null),
-      impersonatorId: actor.impersonatorId,
+      ...this.actorColumns(),
       tenantId: note.tenantId ?? actor.tenantId ?? note.actor?.tenantId ?? params.tenantId ?? (typeof resultObj.tenantId === 'string' ? resultObj.tenantId : null),
       action: note.action ?? declared ?? unroutedAction(errorCode),
       module: meta?.module ?? null,

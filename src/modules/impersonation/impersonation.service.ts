@@ -180,7 +180,8 @@ export class ImpersonationService {
         .getMany();
       for (const session of active) {
         const after = await this.endSession(session, reason, null);
-        await this.audit.recordSystem({
+        await this.audit.record({
+          channel: 'job',
           action: 'impersonations.end',
           module: 'impersonation',
           resourceType: 'impersonation_session',

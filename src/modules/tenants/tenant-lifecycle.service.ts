@@ -110,8 +110,8 @@ export class TenantLifecycleService {
       await this.events.publish(
         new TenantPurgedEvent(tenantId, { tenantId, slug, deletedAt: new Date(deletedAt).toISOString(), purgedAt: new Date().toISOString() }),
       );
-      await this.audit.recordSystem(
-        { action: 'tenants.purge', module: 'tenants', resourceType: 'tenant', resourceId: tenantId, tenantId, metadata: { slug, deletedRows } },
+      await this.audit.record(
+        { channel: 'job', action: 'tenants.purge', module: 'tenants', resourceType: 'tenant', resourceId: tenantId, tenantId, metadata: { slug, deletedRows } },
         tx,
       );
       return true;

@@ -50,8 +50,8 @@ export class UsageRecalculationService {
       );
       if (Object.keys(drift).length) {
         this.logger.warn(`usage drift corrected for tenant ${tenantId}: ${JSON.stringify(drift)}`);
-        await this.audit.recordSystem(
-          { action: 'usage.drift_corrected', module: 'usage', resourceType: 'tenant_usage', resourceId: tenantId, tenantId, changes: { drift } },
+        await this.audit.record(
+          { channel: 'job', action: 'usage.drift_corrected', module: 'usage', resourceType: 'tenant_usage', resourceId: tenantId, tenantId, changes: { drift } },
           tx,
         );
         await this.events.publish(
