@@ -53,7 +53,7 @@ export class HealthController {
   @Get('ready')
   @ApiOperation({ operationId: 'health_ready', summary: 'Readiness: PostgreSQL and Redis answer; 503 names the failing component' })
   @ApiOkResponse({ type: ReadinessDto })
-  @ApiProblems(503)
+  @ApiProblems('not_ready')
   async ready(): Promise<ReadinessDto> {
     // Draining: 503 at once, without probing, so the load balancer stops routing here while the
     // requests already accepted are answered (HttpDrain).

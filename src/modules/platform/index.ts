@@ -1,2 +1,3 @@
+export { PLATFORM_ERRORS } from './errors';
 export { PlatformModule } from './platform.module';
 export { ShutdownState } from './shutdown-state';
