@@ -3,9 +3,10 @@ import { defineErrors } from './error-catalog';
 /**
  * Catalog fragment of the mechanisms in common/ (docs/adr/0014-error-code-catalog.md): request
  * validation and shape limits, authentication and authorization, idempotency keys, If-Match, the
- * problem filter's own codes for framework, body-parser and database failures, and
- * `tenant_not_found` — the one resource every context addresses by id (a tenant path parameter
- * appears in plans, usage, impersonation and tenants; contexts below tenants cannot import it).
+ * problem filter's own codes for framework, body-parser and database failures, and the two codes
+ * about the tenant itself that routes of every context answer: `tenant_not_found` (a tenant path
+ * parameter appears in plans, usage, impersonation and tenants) and `tenant_suspended` (the
+ * suspension policy on every tenant route). Contexts below tenants and plans cannot import them.
  * Statuses follow CONVENTIONS §5.
  */
 export const COMMON_ERRORS = defineErrors('common', {
@@ -80,6 +81,12 @@ export const COMMON_ERRORS = defineErrors('common', {
     title: 'Not allowed during impersonation',
     description: 'The route is denied to impersonation tokens (credentials, password resets, payment details and other actions staff may not take in a user’s place). Ask the user to do it.',
     example: { detail: 'This action is not allowed during impersonation.' },
+  },
+  tenant_suspended: {
+    status: 403,
+    title: 'Tenant suspended',
+    description: 'The tenant is suspended: its admins may only read, its other users are refused, on every tenant route, until staff reactivate it.',
+    example: { detail: 'Your organisation is suspended: it is read-only until it is reactivated.' },
   },
   not_found: {
     status: 404,

@@ -55,6 +55,15 @@ describe('error catalog', () => {
     expect(defaults.map((e) => e.code)).toEqual(expect.arrayContaining(['validation_failed', 'unauthorized', 'forbidden', 'quota_exceeded', 'internal_error']));
   });
 
+  it.each(readdirSync(MODULES))('the %s context loads first on its own: every code its routes document is registered by then', (ctx) => {
+    // Route decorators read the catalog when their class is defined; whichever context an entry
+    // point imports first, the codes its controllers name must already be there.
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- a fresh module registry per context
+      expect(() => require(join(MODULES, ctx, 'index.ts'))).not.toThrow();
+    });
+  });
+
   it('refuses a malformed fragment at load time', () => {
     expect(() => defineErrors('test', { Bad_Code: { status: 400, title: 't', description: 'd' } })).toThrow(/snake_case/);
     expect(() => defineErrors('test', { test_ok_status: { status: 200, title: 't', description: 'd' } })).toThrow(/400–599/);

@@ -1,6 +1,6 @@
 import { defineErrors } from '../../common/errors';
 
-/** Error codes of plans, quotas and the suspension policy (docs/adr/0014-error-code-catalog.md). */
+/** Error codes of plans and quotas (docs/adr/0014-error-code-catalog.md). */
 export const PLANS_ERRORS = defineErrors('plans', {
   quota_exceeded: {
     status: 402,
@@ -9,12 +9,6 @@ export const PLANS_ERRORS = defineErrors('plans', {
     title: 'Quota exceeded',
     description: 'Creating one more metered resource would pass the tenant’s effective limit of `metric` (`limit`, with `used` in use). Upgrade the plan, raise the override, or free one up.',
     example: { detail: 'Your plan allows 5 members; 5 are in use. Upgrade the plan or free one up.', metric: 'members', limit: 5, used: 5 },
-  },
-  tenant_suspended: {
-    status: 403,
-    title: 'Tenant suspended',
-    description: 'The tenant is suspended: its admins may only read, its other users are refused, until staff reactivate it.',
-    example: { detail: 'Your organisation is suspended: it is read-only until it is reactivated.' },
   },
   plan_not_found: {
     status: 404,
