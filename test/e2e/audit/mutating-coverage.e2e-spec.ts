@@ -1,12 +1,12 @@
-import { Logger, RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { Logger } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 // The app first: it loads every context's error codes before any controller that documents them.
 import { auditRowsFor, createTestApp, loginStaff, rawFetch, requestId, TestApp, unique } from '../../support/app';
 import { AUDIT_ACTION, OPERATION_ID, SKIP_AUDIT } from '../../../src/common/http';
+import { discoveredRoutes } from '../../support/routes';
 
 interface Operation {
   method: string;
@@ -25,7 +25,6 @@ interface MutatingRoute {
 }
 
 const MUTATING = ['post', 'put', 'patch', 'delete'];
-const MUTATING_METHODS = [RequestMethod.POST, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE, RequestMethod.ALL];
 const SPEC = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, { operationId?: string }>>;
 };
@@ -37,30 +36,19 @@ const OPERATIONS: Operation[] = Object.entries(SPEC.paths).flatMap(([path, item]
     .map(([method, op]) => ({ method: method.toUpperCase(), path, operationId: op.operationId ?? '(none)' })),
 );
 
-/** Every mutating handler Nest discovered (controllers of test modules included). */
+/** Every mutating handler Nest discovered, with its audit metadata. */
 function mutatingRoutes(t: TestApp): MutatingRoute[] {
-  const discovery = new DiscoveryService(t.app.get(ModulesContainer));
-  const scanner = new MetadataScanner();
   const reflector = new Reflector();
-  const routes: MutatingRoute[] = [];
-  for (const wrapper of discovery.getControllers()) {
-    const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
-    if (!controller) continue;
-    for (const name of scanner.getAllMethodNames(controller.prototype)) {
-      const handler = (controller.prototype as Record<string, unknown>)[name] as object;
-      if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-      if (!MUTATING_METHODS.includes(Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod)) continue;
-      routes.push({
-        where: `${controller.name}.${name}`,
-        controller,
-        handler,
-        operationId: Reflect.getMetadata(OPERATION_ID, handler) as string | undefined,
-        action: Reflect.getMetadata(AUDIT_ACTION, handler) as string | undefined,
-        skip: reflector.getAllAndOverride<string | undefined>(SKIP_AUDIT, [handler as never, controller]),
-      });
-    }
-  }
-  return routes;
+  return discoveredRoutes(t)
+    .filter((r) => r.mutating)
+    .map(({ controller, name, handler }) => ({
+      where: `${controller.name}.${name}`,
+      controller,
+      handler,
+      operationId: Reflect.getMetadata(OPERATION_ID, handler) as string | undefined,
+      action: Reflect.getMetadata(AUDIT_ACTION, handler) as string | undefined,
+      skip: reflector.getAllAndOverride<string | undefined>(SKIP_AUDIT, [handler as never, controller]),
+    }));
 }
 
 /** Routes that declare neither a stable audit action nor an opt-out (the runtime audits them under a fallback and logs an error). */

@@ -1,6 +1,6 @@
 import { RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { DiscoveryService, MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { PATH_METADATA } from '@nestjs/common/constants';
+import { DiscoveryService, ModulesContainer, Reflector } from '@nestjs/core';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +17,7 @@ import { API_PREFIX } from '../../../src/app.setup';
 import { OPERATION_ID } from '../../../src/common/http';
 import { createTestApp, expectProblem, loginStaff, rawFetch, requestId, TestApp } from '../../support/app';
 import { addUser, provisionSignedInTenant, TenantFixture } from '../../support/fixtures';
+import { discoveredRoutes } from '../../support/routes';
 
 /** Who can reach a route with a token: nobody needs one (public), staff only, tenant users only, or any principal. */
 type Reach = 'public' | 'platform' | 'tenant' | 'any' | 'undeclared';
@@ -32,7 +33,6 @@ interface Route {
   mutating: boolean;
 }
 
-const MUTATING = new Set([RequestMethod.POST, RequestMethod.PUT, RequestMethod.PATCH, RequestMethod.DELETE, RequestMethod.ALL]);
 const SPEC = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, Record<string, unknown> & { operationId?: string }>>;
 };
@@ -42,41 +42,30 @@ const first = (value: unknown): string => (Array.isArray(value) ? String(value[0
 
 /** Every route of the running app, read from Nest's discovery with the metadata the PolicyGuard reads. */
 function routesOf(t: TestApp): Route[] {
-  const discovery = new DiscoveryService(t.app.get(ModulesContainer));
-  const scanner = new MetadataScanner();
   const reflector = new Reflector();
-  const routes: Route[] = [];
-  for (const wrapper of discovery.getControllers()) {
-    const controller = wrapper.metatype as (new (...args: never[]) => object) | null;
-    if (!controller) continue;
-    for (const name of scanner.getAllMethodNames(controller.prototype)) {
-      const handler = (controller.prototype as Record<string, unknown>)[name] as object;
-      if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
-      const targets = [handler as never, controller];
-      const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod;
-      const auth = reflector.getAllAndOverride<AuthPolicy | null | undefined>(AUTH_POLICY, targets);
-      const reach: Reach = reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)
-        ? 'public'
-        : auth === undefined
-          ? 'undeclared'
-          : auth === null
-            ? 'any'
-            : auth.kind;
-      const path = `/${[API_PREFIX, first(Reflect.getMetadata(PATH_METADATA, controller)), first(Reflect.getMetadata(PATH_METADATA, handler))].join('/')}`
-        .replace(/\/+/g, '/')
-        .replace(/(.)\/$/, '$1');
-      routes.push({
-        where: `${controller.name}.${name} (${RequestMethod[method]} ${path})`,
-        method: RequestMethod[method],
-        path,
-        operationId: Reflect.getMetadata(OPERATION_ID, handler) as string | undefined,
-        reach,
-        policy: reflector.getAllAndOverride<ImpersonationPolicyValue | undefined>(IMPERSONATION_POLICY, targets),
-        mutating: MUTATING.has(method),
-      });
-    }
-  }
-  return routes;
+  return discoveredRoutes(t).map(({ controller, name, handler, method, mutating }) => {
+    const targets = [handler as never, controller];
+    const auth = reflector.getAllAndOverride<AuthPolicy | null | undefined>(AUTH_POLICY, targets);
+    const reach: Reach = reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)
+      ? 'public'
+      : auth === undefined
+        ? 'undeclared'
+        : auth === null
+          ? 'any'
+          : auth.kind;
+    const path = `/${[API_PREFIX, first(Reflect.getMetadata(PATH_METADATA, controller)), first(Reflect.getMetadata(PATH_METADATA, handler))].join('/')}`
+      .replace(/\/+/g, '/')
+      .replace(/(.)\/$/, '$1');
+    return {
+      where: `${controller.name}.${name} (${RequestMethod[method]} ${path})`,
+      method: RequestMethod[method],
+      path,
+      operationId: Reflect.getMetadata(OPERATION_ID, handler) as string | undefined,
+      reach,
+      policy: reflector.getAllAndOverride<ImpersonationPolicyValue | undefined>(IMPERSONATION_POLICY, targets),
+      mutating,
+    };
+  });
 }
 
 /** A route an impersonation token gets past the kind check on: tenant-user or any-principal routes. */
