@@ -2,24 +2,16 @@ import { ApiProperty, ApiPropertyOptional, OmitType, PartialType } from '@nestjs
 import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsBooleanMap, IsCurrencyCode, PageQueryDto } from '../../../common/http';
+import { MetricLimitFields } from '../metric-fields';
 
 /** Largest price in minor units: exact as a JS number (2^53 − 1) and within PostgreSQL bigint. */
 export const MAX_PRICE_CENTS = Number.MAX_SAFE_INTEGER;
 
-/** Largest limit a metric can have (PostgreSQL int; counters are int). */
-export const MAX_LIMIT = 2_147_483_647;
-
-/** Per-metric limits: integers 0…2³¹−1; null or absent = unlimited. */
-export class PlanLimitsDto {
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_LIMIT, description: 'Active tenant users' })
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) members?: number | null;
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_LIMIT, description: 'Active tenant users with role admin' })
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) orgAdmins?: number | null;
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_LIMIT }) @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) projects?: number | null;
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_LIMIT }) @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) domains?: number | null;
-  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_LIMIT, description: 'Automation runs per calendar month' })
-  @IsOptional() @IsInt() @Min(0) @Max(MAX_LIMIT) automationsPerMonth?: number | null;
-}
+/**
+ * Per-metric limits, one optional property per registry metric (src/modules/plans/metrics.ts):
+ * integers 0…2³¹−1; null or absent = unlimited; a key outside the registry is a 400 naming it.
+ */
+export class PlanLimitsDto extends MetricLimitFields() {}
 
 /** A plan of the catalog. Prices in minor units of `currency`. */
 export class PlanDto {

@@ -1,12 +1,14 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { bigintNumber } from '../../../database/transformers';
+import type { MetricCode } from '../metrics';
 
-import { UsageMetric } from '../../usage';
+/** A metric a plan can limit: a code of the metric registry (src/modules/plans/metrics.ts). */
+export type QuotaMetric = MetricCode;
 
-/** Metered metrics a plan can limit (issue 3 §1): the usage context's metrics. */
-export type QuotaMetric = UsageMetric;
-
-/** Per-metric limits; a null or absent metric is unlimited. */
+/**
+ * Per-metric limits, keyed by registry code; a null or absent metric is unlimited. Stored as jsonb,
+ * so a key of a metric that left the registry may linger in old rows: read through `pickMetrics`.
+ */
 export type PlanLimits = Partial<Record<QuotaMetric, number | null>>;
 
 /** A plan of the catalog. `code` is a unique, immutable lowercase slug. Prices in minor units. */
