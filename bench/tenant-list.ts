@@ -48,7 +48,13 @@ async function seed(): Promise<void> {
             CASE WHEN row_number() OVER () % 4 = 0 THEN now() + ((row_number() OVER () % 30) || ' days')::interval END
      FROM tenants t JOIN plans p ON p.code = (ARRAY['starter','growth','enterprise'])[1 + (abs(hashtext(t.slug)) % 3)]`,
   );
-  await ds.query(`INSERT INTO tenant_usage (tenant_id, member_count, org_admin_count) SELECT id, 1 + abs(hashtext(slug)) % 20, 1 FROM tenants`);
+  await ds.query(`INSERT INTO tenant_usage (tenant_id, last_calculated_at) SELECT id, now() FROM tenants`);
+  // Level counters at the fixed period start (COUNT_PERIOD_START), as provisioning creates them.
+  await ds.query(
+    `INSERT INTO usage_counters (tenant_id, metric, period_start, value)
+     SELECT id, m.metric, DATE '1970-01-01', CASE m.metric WHEN 'members' THEN 1 + abs(hashtext(slug)) % 20 WHEN 'orgAdmins' THEN 1 ELSE 0 END
+     FROM tenants CROSS JOIN (VALUES ('members'), ('orgAdmins'), ('projects'), ('domains')) AS m(metric)`,
+  );
   await ds.query('ANALYZE');
   await ds.destroy();
 }

@@ -8,6 +8,7 @@
 import 'reflect-metadata';
 import type { TransactionHost as TxHost } from '@nestjs-cls/transactional';
 import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { METRIC_CODES, type MetricCode } from '../src/modules/plans/metrics';
 
 const DEV_PASSWORD = 'dev-password-change-me';
 
@@ -17,9 +18,13 @@ interface SamplePlan {
   description: string;
   monthlyPriceCents: number;
   annualPriceCents: number;
-  limits: Record<string, number | null>;
+  /** A limit for every metric of the registry (the compiler asks for a new metric's value); null = unlimited. */
+  limits: Record<MetricCode, number | null>;
   features: Record<string, boolean>;
 }
+
+/** Every registry metric unlimited. */
+const UNLIMITED = Object.fromEntries(METRIC_CODES.map((code) => [code, null])) as Record<MetricCode, null>;
 
 const PLANS: SamplePlan[] = [
   {
@@ -46,7 +51,7 @@ const PLANS: SamplePlan[] = [
     description: 'Unlimited seats, SSO and priority support',
     monthlyPriceCents: 49900,
     annualPriceCents: 499000,
-    limits: { members: null, orgAdmins: null, projects: null, domains: null, automationsPerMonth: null },
+    limits: UNLIMITED,
     features: { billing: true, webhooks: true, sso: true, audit_export: true },
   },
 ];

@@ -3,7 +3,7 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { randomUUID } from 'node:crypto';
 import { UnitOfWork } from '../../src/common/events';
 import { TenantUserAccounts } from '../../src/modules/iam';
-import { PlanLimits, QuotaService } from '../../src/modules/plans';
+import { COUNT_PERIOD_START, PlanLimits, QuotaService } from '../../src/modules/plans';
 import { UsageCounters } from '../../src/modules/usage';
 import type { components } from './openapi';
 import { TestApp, unique } from './app';
@@ -201,13 +201,14 @@ export async function outboxEvents(t: TestApp, tenantId: string, eventName?: str
   );
 }
 
-/** The tenant's live seat counters. */
+/** The tenant's live seat counters (levels: the counter rows at the fixed period start). */
 export async function usageOf(t: TestApp, tenantId: string): Promise<{ members: number; orgAdmins: number }> {
-  const [row]: { members: number; orgAdmins: number }[] = await t.db.query(
-    `SELECT member_count AS members, org_admin_count AS "orgAdmins" FROM tenant_usage WHERE tenant_id = $1`,
-    [tenantId],
+  const rows: { metric: string; value: string }[] = await t.db.query(
+    `SELECT metric, value FROM usage_counters WHERE tenant_id = $1 AND metric IN ('members', 'orgAdmins') AND period_start = $2`,
+    [tenantId, COUNT_PERIOD_START],
   );
-  return row;
+  const value = (metric: string) => Number(rows.find((r) => r.metric === metric)?.value ?? 0);
+  return { members: value('members'), orgAdmins: value('orgAdmins') };
 }
 
 /** Counts the tenant's active users (and active admins) from the source table. */

@@ -20,6 +20,7 @@ import { PasswordResets } from './password-resets.service';
 import { StaffController } from './staff.controller';
 import { StaffService } from './staff.service';
 import { TenantUserAccounts } from './tenant-user-accounts.service';
+import { TenantUserSeatsUsageSource } from './tenant-user-seats.usage-source';
 import { TenantUsersController } from './tenant-users.controller';
 import { TenantUsersService } from './tenant-users.service';
 import { TokenService } from './token.service';
@@ -41,6 +42,7 @@ import { TokenService } from './token.service';
     SyncAccessWhenUserStatusChangesListener,
     RevokeStaffTokensWhenStaffChangesListener,
     IamDataEraser,
+    TenantUserSeatsUsageSource,
   ],
   exports: [TokenService, PasswordHasher, TenantUserAccounts, PasswordResets],
 })

@@ -1,6 +1,27 @@
 export { PLANS_ERRORS } from './errors';
+export {
+  COUNT_PERIOD_START,
+  CountMetricCode,
+  isMetricCode,
+  METRIC_CODES,
+  METRIC_OWNERS,
+  MetricCode,
+  MetricDefinition,
+  metricDefinition,
+  MetricKind,
+  MetricOwner,
+  MetricPeriod,
+  MetricReset,
+  METRICS,
+  metricsOwnedBy,
+  MetricsOwnedBy,
+  periodOf,
+  pickMetrics,
+} from './metrics';
+export { describeMetric, MAX_LIMIT, MetricLimitFields, MetricValueFields } from './metric-fields';
+export { UsageLedger } from './usage-ledger';
 export { PlansModule } from './plans.module';
-export { QuotaService, Allowance, effectiveLimit, effectiveLimitSql, toAllowance } from './quota.service';
+export { QuotaService, Allowance, effectiveLimit, effectiveLimits, effectiveLimitSql, toAllowance } from './quota.service';
 export { QuotaGuard } from './quota.guard';
 export { EnforceQuota, QuotaPrecheckPipe } from './quota-precheck.pipe';
 export { QuotaExceededError } from './quota.errors';

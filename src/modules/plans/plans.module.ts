@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { UsageModule } from '../usage';
 import { Plan } from './entities/plan.entity';
 import { TenantQuota } from './entities/tenant-quota.entity';
 import { MirrorBillingSuspensionListener } from './listeners/mirror-billing-suspension.listener';
@@ -13,9 +12,12 @@ import { QuotaService } from './quota.service';
 import { AdminTenantQuotaController, TenantAllowancesController } from './tenant-quota.controller';
 import { TenantQuotaService } from './tenant-quota.service';
 
-/** Plans context: plan catalog, per-tenant quotas and their enforcement. */
+/**
+ * Plans context: the metric registry, plan catalog, per-tenant quotas and their enforcement. The
+ * usage counters come through the UsageLedger port (usage-ledger.ts), which the usage context provides globally.
+ */
 @Module({
-  imports: [TypeOrmModule.forFeature([Plan, TenantQuota]), UsageModule],
+  imports: [TypeOrmModule.forFeature([Plan, TenantQuota])],
   controllers: [PlansController, AdminTenantQuotaController, TenantAllowancesController],
   providers: [QuotaService, QuotaGuard, QuotaPrecheckPipe, PlansService, TenantQuotaService, MirrorBillingSuspensionListener, PlansDataEraser],
   exports: [QuotaService, QuotaGuard, QuotaPrecheckPipe],

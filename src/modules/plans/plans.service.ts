@@ -7,8 +7,9 @@ import { EventBus } from '../../common/events';
 import { CreatePlanDto, PlanDto, PlanListQueryDto, UpdatePlanDto } from './dto/plan.dto';
 import { Plan, PlanLimits } from './entities/plan.entity';
 import { PlanCreatedEvent, PlanUpdatedEvent } from './events/plan.events';
+import { pickMetrics } from './metrics';
 
-/** Maps a plan to its public shape. */
+/** Maps a plan to its public shape; `limits` holds registry metrics only (a retired metric's key is not served). */
 export function toPlanDto(p: Plan): PlanDto {
   return {
     id: p.id,
@@ -19,7 +20,7 @@ export function toPlanDto(p: Plan): PlanDto {
     annualPriceCents: p.annualPriceCents,
     currency: p.currency,
     isActive: p.isActive,
-    limits: p.limits,
+    limits: pickMetrics(p.limits),
     features: p.features,
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),

@@ -2,23 +2,35 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundError, UnprocessableError } from '../../common/errors';
-import { USAGE_METRICS, UsageCounters } from '../usage';
 import { Plan, PlanLimits, QuotaMetric } from './entities/plan.entity';
 import { BillingStatus, TenantQuota } from './entities/tenant-quota.entity';
+import { METRIC_CODES, metricDefinition, periodOf } from './metrics';
 import { QuotaExceededError } from './quota.errors';
+import { UsageLedger } from './usage-ledger';
 
-/** One metric's allowance: effective limit (null = unlimited), usage and what is left. */
+/**
+ * One metric's allowance: effective limit (null = unlimited), usage and what is left. A metric
+ * that resets (monthly) also carries its current period: `periodStart` (inclusive) and
+ * `periodEnd` (exclusive), ISO 8601 UTC instants; a level (seats, projects) has none.
+ */
 export interface Allowance {
   metric: QuotaMetric;
   limit: number | null;
   used: number;
   remaining: number | null;
+  periodStart?: string;
+  periodEnd?: string;
 }
 
 /** Effective limit of a metric: the tenant's override when the key is present, else the plan's (issue 3 §1). */
 export function effectiveLimit(plan: PlanLimits, overrides: PlanLimits, metric: QuotaMetric): number | null {
   if (Object.prototype.hasOwnProperty.call(overrides, metric)) return overrides[metric] ?? null;
   return plan[metric] ?? null;
+}
+
+/** Effective limit of every registry metric (override ?? plan), in registry order. */
+export function effectiveLimits(plan: PlanLimits, overrides: PlanLimits): Record<QuotaMetric, number | null> {
+  return Object.fromEntries(METRIC_CODES.map((m) => [m, effectiveLimit(plan, overrides, m)])) as Record<QuotaMetric, number | null>;
 }
 
 /**
@@ -37,7 +49,7 @@ export function effectiveLimitSql(metric: QuotaMetric, quota = 'q', plan = 'p'):
 export class QuotaService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly usage: UsageCounters,
+    private readonly usage: UsageLedger,
   ) {}
 
   /**
@@ -62,13 +74,13 @@ export class QuotaService {
       [tenantId],
     );
     if (!row.length) throw new NotFoundError('Tenant', tenantId);
-    return Object.fromEntries(USAGE_METRICS.map((m) => [m, effectiveLimit(row[0].limits, row[0].limit_overrides, m)])) as Record<QuotaMetric, number | null>;
+    return effectiveLimits(row[0].limits, row[0].limit_overrides);
   }
 
-  /** Allowance of every metric. */
-  async allowances(tenantId: string): Promise<Allowance[]> {
-    const [limits, used] = [await this.limits(tenantId), await this.usage.get(tenantId)];
-    return USAGE_METRICS.map((metric) => toAllowance(metric, limits[metric], used[metric]));
+  /** Allowance of every registry metric, in its period containing `at` (default now). */
+  async allowances(tenantId: string, at = new Date()): Promise<Allowance[]> {
+    const [limits, used] = [await this.limits(tenantId), await this.usage.current(tenantId, at)];
+    return METRIC_CODES.map((metric) => toAllowance(metric, limits[metric], used[metric], at));
   }
 
   /** Allowance of one metric (for `meta.quota` of list endpoints). */
@@ -77,23 +89,33 @@ export class QuotaService {
   }
 
   /**
-   * Reserves `amount` of a metric atomically (one conditional UPDATE in the caller's
-   * transaction): N concurrent reservations with k left succeed exactly k times.
-   * @throws QuotaExceededError (402) | NotFoundError
+   * Reserves `amount` of a metric in its current period, atomically (one conditional upsert in
+   * the caller's transaction): N concurrent reservations with k left succeed exactly k times.
+   * @throws QuotaExceededError (402 `quota_exceeded` { metric, limit, used }) | NotFoundError
    */
   async reserve(tenantId: string, metric: QuotaMetric, amount = 1): Promise<void> {
+    const at = new Date();
     const limit = (await this.limits(tenantId))[metric];
-    const { ok, used } = await this.usage.tryIncrement(tenantId, metric, amount, limit);
+    const { ok, used } = await this.usage.tryAdd(tenantId, metric, amount, limit, at);
     if (!ok) throw new QuotaExceededError(metric, limit ?? 0, used);
   }
 
-  /** Gives back `amount` of a metric (resource deleted or deactivated). */
+  /** Gives back `amount` of a metric in its current period (resource deleted or deactivated). */
   async release(tenantId: string, metric: QuotaMetric, amount = 1): Promise<void> {
-    await this.usage.decrement(tenantId, metric, amount);
+    await this.usage.subtract(tenantId, metric, amount, new Date());
   }
 }
 
-/** Builds an {@link Allowance}; `remaining` is never negative (a lowered limit may be passed). */
-export function toAllowance(metric: QuotaMetric, limit: number | null, used: number): Allowance {
-  return { metric, limit, used, remaining: limit === null ? null : Math.max(0, limit - used) };
+/**
+ * Builds an {@link Allowance}; `remaining` is never negative (a lowered limit may be passed). A
+ * metric that resets gets the period containing `at` (the period its `used` was read in).
+ */
+export function toAllowance(metric: QuotaMetric, limit: number | null, used: number, at = new Date()): Allowance {
+  const allowance: Allowance = { metric, limit, used, remaining: limit === null ? null : Math.max(0, limit - used) };
+  if (metricDefinition(metric).reset !== 'never') {
+    const period = periodOf(metric, at);
+    allowance.periodStart = `${period.start}T00:00:00.000Z`;
+    allowance.periodEnd = `${period.end}T00:00:00.000Z`;
+  }
+  return allowance;
 }

@@ -4,19 +4,20 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { RequestContext } from '../../common/context';
 import { NotFoundError, UnprocessableError } from '../../common/errors';
 import { EventBus } from '../../common/events';
-import { USAGE_METRICS, UsageCounters } from '../usage';
 import { TenantAllowancesDto, TenantQuotaDto, UpdateTenantQuotaDto } from './dto/quota.dto';
 import { Plan, PlanLimits } from './entities/plan.entity';
 import { TenantQuota } from './entities/tenant-quota.entity';
 import { QuotaUpdatedEvent } from './events/plan.events';
-import { effectiveLimit, toAllowance } from './quota.service';
+import { METRIC_CODES, pickMetrics } from './metrics';
+import { effectiveLimits, toAllowance } from './quota.service';
+import { UsageLedger } from './usage-ledger';
 
 /** Reads and changes one tenant's quota (staff), and shows a tenant its allowances. */
 @Injectable()
 export class TenantQuotaService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly usage: UsageCounters,
+    private readonly usage: UsageLedger,
     private readonly events: EventBus,
     private readonly context: RequestContext,
   ) {}
@@ -87,15 +88,16 @@ export class TenantQuotaService {
   }
 
   private async toDto(quota: TenantQuota, plan: Plan): Promise<TenantQuotaDto> {
-    const used = await this.usage.get(quota.tenantId);
-    const effectiveLimits = Object.fromEntries(USAGE_METRICS.map((m) => [m, effectiveLimit(plan.limits, quota.limitOverrides, m)]));
-    const allowances = USAGE_METRICS.map((m) => toAllowance(m, effectiveLimits[m], used[m]));
+    const at = new Date();
+    const used = await this.usage.current(quota.tenantId, at);
+    const limits = effectiveLimits(plan.limits, quota.limitOverrides);
+    const allowances = METRIC_CODES.map((m) => toAllowance(m, limits[m], used[m], at));
     return {
       tenantId: quota.tenantId,
       plan: { id: plan.id, code: plan.code, name: plan.name },
-      limitOverrides: quota.limitOverrides,
+      limitOverrides: pickMetrics(quota.limitOverrides),
       featureOverrides: quota.featureOverrides,
-      effectiveLimits,
+      effectiveLimits: limits,
       features: { ...plan.features, ...quota.featureOverrides },
       billingStatus: quota.billingStatus,
       trialEndsAt: quota.trialEndsAt?.toISOString() ?? null,

@@ -6,7 +6,7 @@ import { containsPattern } from '../../common/http';
 import { AuditQueryService } from '../audit';
 import { TenantUserAccounts } from '../iam';
 import { effectiveLimitSql, QuotaService } from '../plans';
-import { UsageCounters } from '../usage';
+import { countMetricJoinSql, UsageCounters } from '../usage';
 import { TenantDetailDto, TenantListItemDto, TenantListQueryDto, TenantQuotaSummaryDto } from './dto/tenant.dto';
 import { TenantSelfDto } from './dto/tenant-self.dto';
 import { Tenant } from './entities/tenant.entity';
@@ -24,7 +24,8 @@ interface ListRow {
   trial_ends_at: Date | null;
   plan_code: string;
   plan_name: string;
-  member_count: number | null;
+  /** bigint, as a string. */
+  member_count: string | null;
   members_limit: number | null;
 }
 
@@ -42,16 +43,19 @@ interface QuotaRow {
  * of every tenant (bench/README.md). trial_ends_at is nullable: no-trial tenants sort last.
  */
 const SORT_COLUMNS = { name: 't.name', createdAt: 't.created_at', trialEndsAt: 'q.trial_ends_at' } as const;
+/** The same keys as columns of the selected page (the outer query re-sorts its 20–100 rows). */
+const PAGE_SORT_COLUMNS: Record<keyof typeof SORT_COLUMNS, string> = { name: 'page.name', createdAt: 'page.created_at', trialEndsAt: 'page.trial_ends_at' };
 const NULLS: Record<keyof typeof SORT_COLUMNS, string> = { name: '', createdAt: '', trialEndsAt: ' NULLS LAST' };
 
 
 /**
  * Read model of the tenants context: the admin list, the detail page and the tenant's own view.
  *
- * The list is a read-model query that joins other contexts' tables (tenant_quotas and plans of
- * the plans context, tenant_usage of the usage context) read-only, so a page costs one query
- * for its rows plus one count instead of N facade calls; writes to those tables still go only
- * through their contexts' facades (docs/adr/0004). Filters and sorts are backed by indexes (tenants.name,
+ * The list is a read-model query that joins other contexts' tables read-only, through SQL
+ * fragments their owners export and test as a contract — `effectiveLimitSql` (plans: tenant_quotas,
+ * plans) and `countMetricJoinSql` (usage: usage_counters) — so a page costs one query for its rows
+ * plus one count instead of N facade calls; writes to those tables still go only through their
+ * contexts' facades (docs/adr/0004). Filters and sorts are backed by indexes (tenants.name,
  * created_at, status, GIN on tags; tenant_quotas.billing_status, trial_ends_at, plan_id).
  */
 @Injectable()
@@ -93,15 +97,19 @@ export class TenantQueries {
     const limit = param(query.limit);
     const offset = param(query.offset);
     const tx = this.txHost.tx;
+    // The page is chosen first and the member counters are looked up for its rows only (one
+    // primary-key probe each), so a deep offset does not join every tenant's counter.
     const [rows, [{ total }]] = await Promise.all([
       tx.query(
-        `SELECT t.id, t.name, t.slug, t.status, t.tags, t.created_at, q.billing_status, q.trial_ends_at,
-                p.code AS plan_code, p.name AS plan_name, u.member_count,
-                ${effectiveLimitSql('members')} AS members_limit
-         ${joins} LEFT JOIN tenant_usage u ON u.tenant_id = t.id
-         ${filter}
-         ORDER BY ${SORT_COLUMNS[query.sort]} ${direction}${NULLS[query.sort]}, t.id ${direction}
-         LIMIT ${limit} OFFSET ${offset}`,
+        `SELECT page.*, u.value AS member_count
+         FROM (SELECT t.id, t.name, t.slug, t.status, t.tags, t.created_at, q.billing_status, q.trial_ends_at,
+                      p.code AS plan_code, p.name AS plan_name, ${effectiveLimitSql('members')} AS members_limit
+               ${joins}
+               ${filter}
+               ORDER BY ${SORT_COLUMNS[query.sort]} ${direction}${NULLS[query.sort]}, t.id ${direction}
+               LIMIT ${limit} OFFSET ${offset}) page
+         ${countMetricJoinSql('members', 'page.id', 'u')}
+         ORDER BY ${PAGE_SORT_COLUMNS[query.sort]} ${direction}${NULLS[query.sort]}, page.id ${direction}`,
         params,
       ) as Promise<ListRow[]>,
       tx.query(`SELECT count(*)::int AS total ${countFrom} ${filter}`, filterParams) as Promise<{ total: number }[]>,
@@ -109,7 +117,7 @@ export class TenantQueries {
     const now = Date.now();
     return {
       data: rows.map((r) => {
-        const used = r.member_count ?? 0;
+        const used = Number(r.member_count ?? 0);
         return {
           id: r.id,
           name: r.name,
@@ -149,14 +157,7 @@ export class TenantQueries {
       dto: {
         ...toTenantDto(tenant),
         quota,
-        usage: {
-          members: usage.members,
-          orgAdmins: usage.orgAdmins,
-          projects: usage.projects,
-          domains: usage.domains,
-          automationsPerMonth: usage.automationsPerMonth,
-          lastCalculatedAt: iso(usage.lastCalculatedAt),
-        },
+        usage: { ...usage.values, lastCalculatedAt: iso(usage.lastCalculatedAt) },
         adminContact: admin ? { id: admin.id, email: admin.email, fullName: admin.fullName } : null,
         notesCount,
         recentAuditEvents,

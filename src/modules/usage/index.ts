@@ -1,4 +1,5 @@
-export { USAGE_METRICS, UsageMetric, UsageSnapshot, METRIC_COLUMN } from './usage-metrics';
-export { UsageCounters } from './usage-counters.service';
+export { UsageCounters, UsageValues, countMetricJoinSql } from './usage-counters.service';
+export { UsageSource, UsageSourceMeta, ReportsUsage } from './usage-source';
+export { UsageSources } from './usage-sources';
 export { UsageModule } from './usage.module';
-export { UsageRecalculationService } from './usage-recalculation.service';
+export { UsageDrift, UsageRecalculationService } from './usage-recalculation.service';

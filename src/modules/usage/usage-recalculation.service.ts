@@ -3,18 +3,20 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { EventBus, UnitOfWork } from '../../common/events';
 import { AuditService } from '../audit';
+import { MetricCode, periodOf } from '../plans';
 import { UsageDriftCorrectedEvent } from './events/usage.events';
+import { currentPeriods } from './usage-counters.service';
+import { UsageSources } from './usage-sources';
 
-/** Counters a recount can derive from source tables today (projects/domains/automations have none yet). */
-interface Recount {
-  member_count: number;
-  org_admin_count: number;
-}
+/** Corrections of one recount by metric code: `{ members: { before: 7, after: 2 } }`. */
+export type UsageDrift = Partial<Record<MetricCode, { before: number; after: number }>>;
 
 /**
- * Recounts usage counters from their source tables and corrects drift (issue 3 §4). The usage
- * row is locked for the recount, so it cannot interleave with a seat reservation. A correction
- * writes an audit row (action usage.drift_corrected), an event and a log line.
+ * Recounts usage counters from their owners' sources of truth and corrects drift (issue 3 §4).
+ * Each metric's true value comes from the `UsageSource` of the context that owns it (iam for
+ * seats); the recount no longer reads other contexts' tables. The tenant's usage account and the
+ * counters it corrects are locked first, so the recount cannot interleave with a reservation.
+ * A correction writes an audit row (action usage.drift_corrected), an event and a log line.
  */
 @Injectable()
 export class UsageRecalculationService {
@@ -25,30 +27,55 @@ export class UsageRecalculationService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly audit: AuditService,
     private readonly events: EventBus,
+    private readonly sources: UsageSources,
   ) {}
 
-  /** Recounts one tenant; returns the corrections made (empty when there was no drift or no row). */
-  async recalculate(tenantId: string): Promise<Record<string, { before: number; after: number }>> {
+  /**
+   * Recounts one tenant in its own transaction: every metric some source reports, in its period
+   * containing `at` (default now). Returns the corrections made (empty without drift or without
+   * a usage account).
+   */
+  async recalculate(tenantId: string, at = new Date()): Promise<UsageDrift> {
     return this.uow.run(async () => {
       const tx = this.txHost.tx;
-      const current: Recount[] = await tx.query(`SELECT member_count, org_admin_count FROM tenant_usage WHERE tenant_id = $1 FOR UPDATE`, [tenantId]);
-      if (!current.length) return {};
-      // Read-only look at iam's table: the source of truth of seats (docs/adr/0004).
-      const [actual]: Recount[] = await tx.query(
-        `SELECT count(*) FILTER (WHERE is_active)::int AS member_count,
-                count(*) FILTER (WHERE is_active AND role = 'admin')::int AS org_admin_count
-         FROM tenant_users WHERE tenant_id = $1`,
-        [tenantId],
-      );
-      const drift: Record<string, { before: number; after: number }> = {};
-      for (const key of ['member_count', 'org_admin_count'] as const) {
-        if (current[0][key] !== actual[key]) drift[key] = { before: current[0][key], after: actual[key] };
-      }
+      const account: unknown[] = await tx.query(`SELECT tenant_id FROM tenant_usage WHERE tenant_id = $1 FOR UPDATE`, [tenantId]);
+      if (!account.length) return {};
+      const metrics = this.sources.metrics();
+      const periodStarts = metrics.map((m) => periodOf(m, at).start);
+      // Every counter exists before it is locked: an insert racing with this one (a first
+      // reservation in a new month) is waited for here instead of slipping past the lock.
       await tx.query(
-        `UPDATE tenant_usage SET member_count = $2, org_admin_count = $3, last_calculated_at = now(), updated_at = now() WHERE tenant_id = $1`,
-        [tenantId, actual.member_count, actual.org_admin_count],
+        `INSERT INTO usage_counters (tenant_id, metric, period_start, value)
+         SELECT $1, m, p, 0 FROM unnest($2::text[], $3::date[]) AS x(m, p)
+         ON CONFLICT (tenant_id, metric, period_start) DO NOTHING`,
+        [tenantId, metrics, periodStarts],
       );
-      if (Object.keys(drift).length) {
+      const counted: { metric: MetricCode; value: string }[] = await tx.query(
+        `SELECT metric, value FROM usage_counters
+          WHERE tenant_id = $1 AND (metric, period_start) IN (SELECT * FROM unnest($2::text[], $3::date[]))
+          ORDER BY metric FOR UPDATE`,
+        [tenantId, metrics, periodStarts],
+      );
+      // Measured after the counters are locked: a reservation that committed before is seen,
+      // one still running waits for this transaction and then counts on the corrected value.
+      const actual = await this.sources.measure(tenantId, at);
+      const drift: UsageDrift = {};
+      for (const { metric, value } of counted) {
+        const before = Number(value);
+        const after = actual[metric];
+        if (after !== undefined && after !== before) drift[metric] = { before, after };
+      }
+      const drifted = Object.keys(drift) as MetricCode[];
+      if (drifted.length) {
+        await tx.query(
+          `UPDATE usage_counters c SET value = x.v, updated_at = now()
+             FROM unnest($2::text[], $3::date[], $4::bigint[]) AS x(m, p, v)
+            WHERE c.tenant_id = $1 AND c.metric = x.m AND c.period_start = x.p`,
+          [tenantId, drifted, drifted.map((m) => periodOf(m, at).start), drifted.map((m) => drift[m]!.after)],
+        );
+      }
+      await tx.query(`UPDATE tenant_usage SET last_calculated_at = now(), updated_at = now() WHERE tenant_id = $1`, [tenantId]);
+      if (drifted.length) {
         this.logger.warn(`usage drift corrected for tenant ${tenantId}: ${JSON.stringify(drift)}`);
         await this.audit.record(
           { channel: 'job', action: 'usage.drift_corrected', module: 'usage', resourceType: 'tenant_usage', resourceId: tenantId, tenantId, changes: { drift } },
@@ -56,8 +83,8 @@ export class UsageRecalculationService {
         );
         await this.events.publish(
           new UsageDriftCorrectedEvent(tenantId, {
-            before: Object.fromEntries(Object.entries(drift).map(([k, v]) => [k, v.before])),
-            after: Object.fromEntries(Object.entries(drift).map(([k, v]) => [k, v.after])),
+            before: Object.fromEntries(drifted.map((m) => [m, drift[m]!.before])),
+            after: Object.fromEntries(drifted.map((m) => [m, drift[m]!.after])),
           }),
         );
       }
@@ -65,7 +92,7 @@ export class UsageRecalculationService {
     });
   }
 
-  /** Tenant ids with a usage row, in pages (nightly recount of everyone). */
+  /** Tenant ids with a usage account, in pages (nightly recount of everyone). */
   async tenantIds(afterId: string | null, limit: number): Promise<string[]> {
     const rows: { tenant_id: string }[] = await this.txHost.tx.query(
       `SELECT tenant_id FROM tenant_usage WHERE ($1::uuid IS NULL OR tenant_id > $1) ORDER BY tenant_id LIMIT $2`,
@@ -74,16 +101,22 @@ export class UsageRecalculationService {
     return rows.map((r) => r.tenant_id);
   }
 
-  /** Writes today's (UTC) snapshot of every tenant's counters in one statement; returns the row count. */
+  /**
+   * Writes the snapshot of UTC day `day` (default today) of every tenant's counters in one
+   * statement — each metric in its period containing that day — and returns the row count.
+   */
   async snapshotAll(day = new Date().toISOString().slice(0, 10)): Promise<number> {
+    const { metrics, periodStarts } = currentPeriods(new Date(`${day}T00:00:00.000Z`));
     const rows: unknown[] = await this.txHost.tx.query(
-      `INSERT INTO tenant_usage_snapshots (tenant_id, day, member_count, org_admin_count, project_count, domain_count, automation_runs_this_month)
-       SELECT tenant_id, $1::date, member_count, org_admin_count, project_count, domain_count, automation_runs_this_month FROM tenant_usage
-       ON CONFLICT (tenant_id, day) DO UPDATE SET member_count = EXCLUDED.member_count, org_admin_count = EXCLUDED.org_admin_count,
-         project_count = EXCLUDED.project_count, domain_count = EXCLUDED.domain_count,
-         automation_runs_this_month = EXCLUDED.automation_runs_this_month, updated_at = now()
+      `INSERT INTO tenant_usage_snapshots (tenant_id, day, counters)
+       SELECT u.tenant_id, $1::date, COALESCE(jsonb_object_agg(c.metric, c.value) FILTER (WHERE c.metric IS NOT NULL), '{}'::jsonb)
+         FROM tenant_usage u
+         LEFT JOIN usage_counters c ON c.tenant_id = u.tenant_id
+          AND (c.metric, c.period_start) IN (SELECT * FROM unnest($2::text[], $3::date[]))
+        GROUP BY u.tenant_id
+       ON CONFLICT (tenant_id, day) DO UPDATE SET counters = EXCLUDED.counters, updated_at = now()
        RETURNING tenant_id`,
-      [day],
+      [day, metrics, periodStarts],
     );
     return rows.length;
   }

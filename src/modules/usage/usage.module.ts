@@ -1,21 +1,40 @@
 import { BullModule } from '@nestjs/bull';
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AuditModule } from '../audit';
+import { UsageLedger } from '../plans';
 import { TenantUsageSnapshot } from './entities/tenant-usage-snapshot.entity';
 import { TenantUsage } from './entities/tenant-usage.entity';
+import { UsageCounter } from './entities/usage-counter.entity';
 import { EnqueueRecalculationListener, USAGE_QUEUE, UsageProcessor } from './jobs/usage.processor';
 import { AdminUsageController, TenantUsageController } from './usage.controller';
 import { UsageCounters } from './usage-counters.service';
 import { UsageDataEraser } from './usage-data.eraser';
 import { UsageRecalculationService } from './usage-recalculation.service';
 import { UsageService } from './usage.service';
+import { UsageSources } from './usage-sources';
 
-/** Usage context: live counters, daily snapshots, recalculation. */
+/**
+ * Usage context: counters per tenant, metric and period, daily snapshots, the recount through
+ * the owners' `@ReportsUsage` sources. `@Global()` only to provide the plans context's
+ * {@link UsageLedger} port (usage reads the plans metric registry, so plans cannot import usage;
+ * docs/adr/0016-usage-metric-registry.md).
+ */
+@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([TenantUsage, TenantUsageSnapshot]), BullModule.registerQueue({ name: USAGE_QUEUE }), AuditModule],
+  imports: [TypeOrmModule.forFeature([TenantUsage, UsageCounter, TenantUsageSnapshot]), BullModule.registerQueue({ name: USAGE_QUEUE }), AuditModule, DiscoveryModule],
   controllers: [AdminUsageController, TenantUsageController],
-  providers: [UsageCounters, UsageService, UsageRecalculationService, UsageProcessor, EnqueueRecalculationListener, UsageDataEraser],
-  exports: [UsageCounters],
+  providers: [
+    UsageCounters,
+    { provide: UsageLedger, useExisting: UsageCounters },
+    UsageService,
+    UsageSources,
+    UsageRecalculationService,
+    UsageProcessor,
+    EnqueueRecalculationListener,
+    UsageDataEraser,
+  ],
+  exports: [UsageCounters, UsageLedger],
 })
 export class UsageModule {}

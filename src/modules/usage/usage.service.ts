@@ -8,7 +8,7 @@ import { EventBus } from '../../common/events';
 import { RecalculationJobDto, UsageDto, UsageHistoryDto, UsageHistoryQueryDto } from './dto/usage.dto';
 import { TenantUsageSnapshot } from './entities/tenant-usage-snapshot.entity';
 import { UsageRecalculationRequestedEvent } from './events/usage.events';
-import { UsageCounters } from './usage-counters.service';
+import { toUsageValues, UsageCounters } from './usage-counters.service';
 
 const DAY_MS = 86_400_000;
 /** Longest history range one request may ask for, in days. */
@@ -24,18 +24,10 @@ export class UsageService {
     private readonly context: RequestContext,
   ) {}
 
-  /** @throws NotFoundError when the tenant has no usage row. */
+  /** Every metric in its current period, in one query. @throws NotFoundError when the tenant has no usage account. */
   async current(tenantId: string): Promise<UsageDto> {
     const u = await this.counters.get(tenantId);
-    return {
-      tenantId,
-      members: u.members,
-      orgAdmins: u.orgAdmins,
-      projects: u.projects,
-      domains: u.domains,
-      automationsPerMonth: u.automationsPerMonth,
-      lastCalculatedAt: u.lastCalculatedAt?.toISOString() ?? null,
-    };
+    return { tenantId, ...u.values, lastCalculatedAt: u.lastCalculatedAt?.toISOString() ?? null };
   }
 
   /** Daily snapshots between two UTC days (inclusive). @throws ValidationError on a bad range. */
@@ -53,7 +45,7 @@ export class UsageService {
     if (days >= MAX_HISTORY_DAYS) throw new ValidationError([{ field: 'from', message: `the range may span at most ${MAX_HISTORY_DAYS} days` }]);
     const rows = await this.txHost.tx.getRepository(TenantUsageSnapshot).find({ where: { tenantId, day: Between(from, to) }, order: { day: 'ASC' } });
     return {
-      data: rows.map((r) => ({ day: r.day, members: r.memberCount, orgAdmins: r.orgAdminCount, projects: r.projectCount, domains: r.domainCount, automationsPerMonth: r.automationRunsThisMonth })),
+      data: rows.map((r) => ({ day: r.day, ...toUsageValues(Object.entries(r.counters).map(([metric, value]) => ({ metric, value }))) })),
       meta: { from, to },
     };
   }

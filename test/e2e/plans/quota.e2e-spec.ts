@@ -2,7 +2,7 @@ import { OutboxRelay, UnitOfWork } from '../../../src/common/events';
 import { TenantUserAccounts } from '../../../src/modules/iam';
 import { QuotaService } from '../../../src/modules/plans';
 import { createTestApp, loginStaff, TestApp, unique } from '../../support/app';
-import { addUser, insertPlan, provisionTenant, signInToken } from '../../support/fixtures';
+import { addUser, insertPlan, provisionTenant, signInToken, usageOf } from '../../support/fixtures';
 
 describe('tenant quotas', () => {
   let t: TestApp;
@@ -41,8 +41,7 @@ describe('tenant quotas', () => {
     await addUser(t, tenant, 'member');
     const res = await t.as(owner).PATCH('/api/v1/admin/tenants/{tenantId}/quota', { params: { path: { tenantId: tenant.id } }, body: { limitOverrides: { members: 2 } } });
     expect(res.data!.overLimit).toEqual([{ metric: 'members', limit: 2, used: 3, remaining: 0 }]);
-    const [usage] = await t.db.query(`SELECT member_count FROM tenant_usage WHERE tenant_id = $1`, [tenant.id]);
-    expect(usage.member_count).toBe(3);
+    expect((await usageOf(t, tenant.id)).members).toBe(3);
     await expect(
       t.app.get(UnitOfWork).run(() => t.app.get(TenantUserAccounts).create(tenant.id, { email: `${unique('x')}@example.com`, fullName: 'X', role: 'member', password: 'tenant-user-password-1' })),
     ).rejects.toMatchObject({ status: 402, code: 'quota_exceeded', extra: { metric: 'members', limit: 2, used: 3 } });
@@ -57,8 +56,8 @@ describe('tenant quotas', () => {
     const results = await Promise.allSettled(Array.from({ length: 10 }, () => uow.run(() => quotas.reserve(tenant.id, 'projects'))));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(4);
     expect(results.filter((r) => r.status === 'rejected').every((r) => (r as PromiseRejectedResult).reason.code === 'quota_exceeded')).toBe(true);
-    const [usage] = await t.db.query(`SELECT project_count FROM tenant_usage WHERE tenant_id = $1`, [tenant.id]);
-    expect(usage.project_count).toBe(4);
+    const [usage] = await t.db.query(`SELECT value::int FROM usage_counters WHERE tenant_id = $1 AND metric = 'projects' AND period_start = '1970-01-01'`, [tenant.id]);
+    expect(usage.value).toBe(4);
   });
 
   it('rejects bad input with 400 naming the field and unknown tenants with 404', async () => {

@@ -3,7 +3,7 @@ import type { Queue } from 'bull';
 import { UnitOfWork } from '../../../src/common/events';
 import { UsageRecalculationService } from '../../../src/modules/usage';
 import { createTestApp, loginStaff, TestApp } from '../../support/app';
-import { addUser, insertPlan, provisionTenant, signInToken } from '../../support/fixtures';
+import { addUser, insertPlan, outboxEvents, provisionTenant, signInToken, usageOf } from '../../support/fixtures';
 
 /** Polls `probe` until it returns a truthy value (bounded; no timing assertion). */
 async function eventually<T>(probe: () => Promise<T>, attempts = 100): Promise<T> {
@@ -25,6 +25,10 @@ describe('usage counters', () => {
   });
   afterAll(() => t.close());
 
+  /** Sets a level's counter directly (drift injected behind the services' back). */
+  const setLevel = (tenantId: string, metric: string, value: number) =>
+    t.db.query(`UPDATE usage_counters SET value = $3 WHERE tenant_id = $1 AND metric = $2 AND period_start = '1970-01-01'`, [tenantId, metric, value]);
+
   it('shows current counters to staff and to tenant admins only', async () => {
     const tenant = await provisionTenant(t, (await insertPlan(t, { limits: { members: 10 } })).code);
     const member = await addUser(t, tenant, 'member');
@@ -39,7 +43,8 @@ describe('usage counters', () => {
   it('recalculation corrects injected drift, audits it and logs the job id', async () => {
     const tenant = await provisionTenant(t, (await insertPlan(t, { limits: { members: 10 } })).code);
     await addUser(t, tenant, 'member');
-    await t.db.query(`UPDATE tenant_usage SET member_count = 7, org_admin_count = 0 WHERE tenant_id = $1`, [tenant.id]);
+    await setLevel(tenant.id, 'members', 7);
+    await setLevel(tenant.id, 'orgAdmins', 0);
 
     const res = await t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/usage/recalculate', { params: { path: { tenantId: tenant.id } } });
     expect(res.response.status).toBe(202);
@@ -48,11 +53,13 @@ describe('usage counters', () => {
     const job = await eventually(() => queue.getJob(jobId));
     await job!.finished();
 
-    const [usage] = await t.db.query(`SELECT member_count, org_admin_count, last_calculated_at FROM tenant_usage WHERE tenant_id = $1`, [tenant.id]);
-    expect(usage).toMatchObject({ member_count: 2, org_admin_count: 1 });
+    expect(await usageOf(t, tenant.id)).toEqual({ members: 2, orgAdmins: 1 });
     const audit = await t.db.query(`SELECT actor_type, changes FROM audit_logs WHERE tenant_id = $1 AND action = 'usage.drift_corrected'`, [tenant.id]);
     expect(audit).toHaveLength(1);
-    expect(audit[0].changes).toEqual({ drift: { member_count: { before: 7, after: 2 }, org_admin_count: { before: 0, after: 1 } } });
+    // Keyed by metric code (the registry's), not by a storage column.
+    expect(audit[0].changes).toEqual({ drift: { members: { before: 7, after: 2 }, orgAdmins: { before: 0, after: 1 } } });
+    const [drifted] = await outboxEvents(t, tenant.id, 'usage.drift_corrected');
+    expect(drifted.payload).toMatchObject({ before: { members: 7, orgAdmins: 0 }, after: { members: 2, orgAdmins: 1 } });
     const requested = await t.db.query(`SELECT metadata FROM audit_logs WHERE tenant_id = $1 AND action = 'usage.recalculate'`, [tenant.id]);
     expect(requested[0].metadata).toEqual({ jobId });
 
@@ -72,7 +79,7 @@ describe('usage counters', () => {
     const svc = t.app.get(UsageRecalculationService);
     const uow = t.app.get(UnitOfWork);
     await uow.run(() => svc.snapshotAll('2026-01-01'));
-    await t.db.query(`UPDATE tenant_usage SET project_count = 5 WHERE tenant_id = $1`, [tenant.id]);
+    await setLevel(tenant.id, 'projects', 5);
     await uow.run(() => svc.snapshotAll('2026-01-02'));
     await uow.run(() => svc.snapshotAll('2026-01-02'));
 

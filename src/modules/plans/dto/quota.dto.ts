@@ -2,16 +2,24 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { IsBooleanMap, IsIsoDateTimeInRange } from '../../../common/http';
-import { USAGE_METRICS } from '../../usage';
 import { BILLING_STATUSES } from '../entities/tenant-quota.entity';
+import { METRIC_CODES } from '../metrics';
 import { PlanLimitsDto } from './plan.dto';
 
-/** One metric's allowance. `limit` and `remaining` are null when unlimited. */
+/**
+ * One metric's allowance. `limit` and `remaining` are null when unlimited. A metric that resets
+ * (monthly, in UTC) also shows the period `used` counts: `periodStart` inclusive, `periodEnd`
+ * exclusive; a level (seats, projects) has neither.
+ */
 export class AllowanceDto {
-  @ApiProperty({ enum: USAGE_METRICS }) metric: string;
+  @ApiProperty({ enum: METRIC_CODES, description: 'A metric of the registry' }) metric: string;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Effective limit (override ?? plan); null = unlimited' }) limit: number | null;
-  @ApiProperty({ type: 'integer' }) used: number;
+  @ApiProperty({ type: 'integer', description: 'Used in the current period (for a level: in use now)' }) used: number;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Never negative; null = unlimited' }) remaining: number | null;
+  @ApiPropertyOptional({ format: 'date-time', example: '2026-12-01T00:00:00.000Z', description: 'Start of the current period (inclusive); only on metrics that reset' })
+  periodStart?: string;
+  @ApiPropertyOptional({ format: 'date-time', example: '2027-01-01T00:00:00.000Z', description: 'End of the current period (exclusive: the next one starts then); only on metrics that reset' })
+  periodEnd?: string;
 }
 
 /** The plan a quota points at. */

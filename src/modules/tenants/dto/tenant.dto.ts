@@ -18,7 +18,7 @@ import {
 import { IsCurrencyCode, PageQueryDto } from '../../../common/http';
 import { AuditLogDto } from '../../audit';
 import { MIN_PASSWORD_LENGTH } from '../../iam';
-import { AllowanceDto, BILLING_STATUSES } from '../../plans';
+import { AllowanceDto, BILLING_STATUSES, MetricValueFields } from '../../plans';
 import { canonicalise, canonicalLocale, canonicalTimeZone, IsBcp47Locale, IsIanaTimeZone, OptionalNotNull } from './field-rules';
 
 /** Tenant slug: lowercase letters, digits and hyphens, 3–63 chars, starting and ending with a letter or digit. */
@@ -266,13 +266,8 @@ export class TenantQuotaSummaryDto {
   @ApiProperty({ type: [AllowanceDto] }) allowances: AllowanceDto[];
 }
 
-/** Live usage counters. */
-export class TenantUsageSummaryDto {
-  @ApiProperty({ type: 'integer' }) members: number;
-  @ApiProperty({ type: 'integer' }) orgAdmins: number;
-  @ApiProperty({ type: 'integer' }) projects: number;
-  @ApiProperty({ type: 'integer' }) domains: number;
-  @ApiProperty({ type: 'integer' }) automationsPerMonth: number;
+/** Live usage counters: one property per registry metric (a monthly total: the current calendar month, UTC). */
+export class TenantUsageSummaryDto extends MetricValueFields() {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) lastCalculatedAt: string | null;
 }
 

@@ -1,26 +1,20 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsIsoDayInRange } from '../../../common/http';
+import { MetricValueFields } from '../../plans';
 
-/** Live counters of a tenant. */
-export class UsageDto {
+/**
+ * Live counters of a tenant: one property per registry metric (a level as it is now, a monthly
+ * total for the current calendar month in UTC), plus the last recount.
+ */
+export class UsageDto extends MetricValueFields() {
   @ApiProperty({ format: 'uuid' }) tenantId: string;
-  @ApiProperty({ type: 'integer', description: 'Active tenant users' }) members: number;
-  @ApiProperty({ type: 'integer', description: 'Active tenant users with role admin' }) orgAdmins: number;
-  @ApiProperty({ type: 'integer' }) projects: number;
-  @ApiProperty({ type: 'integer' }) domains: number;
-  @ApiProperty({ type: 'integer', description: 'Automation runs in the current calendar month (UTC)' }) automationsPerMonth: number;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Last recount from the source tables' })
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Last recount from the owners’ sources of truth' })
   lastCalculatedAt: string | null;
 }
 
-/** One daily snapshot. */
-export class UsageHistoryPointDto {
+/** One daily snapshot: one property per registry metric (a monthly total: that day's month so far). */
+export class UsageHistoryPointDto extends MetricValueFields() {
   @ApiProperty({ example: '2026-11-29', description: 'UTC day' }) day: string;
-  @ApiProperty({ type: 'integer' }) members: number;
-  @ApiProperty({ type: 'integer' }) orgAdmins: number;
-  @ApiProperty({ type: 'integer' }) projects: number;
-  @ApiProperty({ type: 'integer' }) domains: number;
-  @ApiProperty({ type: 'integer' }) automationsPerMonth: number;
 }
 
 /** The UTC day range a history answer covers (inclusive). */

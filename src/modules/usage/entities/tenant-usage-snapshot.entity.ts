@@ -1,7 +1,11 @@
 import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 import { TenantOwned } from '../../../database/tenant-scoped.repository';
 
-/** Daily copy of a tenant's counters, for charts. One row per tenant and UTC day. */
+/**
+ * Daily copy of a tenant's counters, for charts. One row per tenant and UTC day; `counters` maps
+ * each registry metric to its value that day (a monthly metric: its total in that day's month).
+ * A metric absent from an old row (added to the registry later) reads as 0.
+ */
 @TenantOwned()
 @Entity({ name: 'tenant_usage_snapshots' })
 @Index('ux_tenant_usage_snapshots_day', ['tenantId', 'day'], { unique: true })
@@ -10,11 +14,8 @@ export class TenantUsageSnapshot {
   @Column({ type: 'uuid' }) tenantId: string;
   /** UTC calendar day, YYYY-MM-DD. */
   @Column({ type: 'date' }) day: string;
-  @Column({ type: 'int' }) memberCount: number;
-  @Column({ type: 'int' }) orgAdminCount: number;
-  @Column({ type: 'int' }) projectCount: number;
-  @Column({ type: 'int' }) domainCount: number;
-  @Column({ type: 'int' }) automationRunsThisMonth: number;
+  /** Metric code → value. */
+  @Column({ type: 'jsonb', default: () => `'{}'` }) counters: Record<string, number>;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -1,18 +1,16 @@
 import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { TenantOwned } from '../../../database/tenant-scoped.repository';
 
-/** Live usage counters of one tenant (seed 003). Member and admin counts stay exact through seat reservation. */
+/**
+ * A tenant's usage account: exists from provisioning to purge, so it says which tenants are
+ * metered (a 404 otherwise) and when their counters were last recounted. The counters themselves
+ * are {@link UsageCounter} rows. The recount locks this row, so two recounts of one tenant never
+ * interleave.
+ */
 @TenantOwned()
 @Entity({ name: 'tenant_usage' })
 export class TenantUsage {
   @PrimaryColumn('uuid') tenantId: string;
-  /** Active tenant users. */
-  @Column({ type: 'int', default: 0 }) memberCount: number;
-  /** Active tenant users with role admin. */
-  @Column({ type: 'int', default: 0 }) orgAdminCount: number;
-  @Column({ type: 'int', default: 0 }) projectCount: number;
-  @Column({ type: 'int', default: 0 }) domainCount: number;
-  @Column({ type: 'int', default: 0 }) automationRunsThisMonth: number;
   @Column({ type: 'timestamptz', nullable: true }) lastCalculatedAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;

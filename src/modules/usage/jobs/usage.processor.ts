@@ -4,7 +4,7 @@ import type { Job, Queue } from 'bull';
 import { EnvelopeOf, OnEvent, UnitOfWork } from '../../../common/events';
 import { UsageRecalculationRequestedEvent } from '../events';
 import { scheduleRepeatable } from '../../../common/jobs';
-import { UsageRecalculationService } from '../usage-recalculation.service';
+import { UsageDrift, UsageRecalculationService } from '../usage-recalculation.service';
 
 /** Bull queue of the usage context. */
 export const USAGE_QUEUE = 'usage';
@@ -44,7 +44,7 @@ export class UsageProcessor implements OnApplicationBootstrap {
   }
 
   @Process('recalculate')
-  async recalculate(job: Job<{ tenantId: string }>): Promise<Record<string, { before: number; after: number }>> {
+  async recalculate(job: Job<{ tenantId: string }>): Promise<UsageDrift> {
     return this.recalculation.recalculate(job.data.tenantId);
   }
 
