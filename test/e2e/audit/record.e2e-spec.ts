@@ -115,9 +115,9 @@ describe('AuditService.record: several rows per request, rows of jobs, the chann
 
   describe('from a job', () => {
     it('the usage recount job records its drift correction with channel job, method JOB and the system actor', async () => {
-      await t.db.query(`UPDATE tenant_usage SET member_count = member_count + 7 WHERE tenant_id = $1`, [tenant.id]);
+      await t.db.query(`UPDATE usage_counters SET value = value + 7 WHERE tenant_id = $1 AND metric = 'members' AND period_start = '1970-01-01'`, [tenant.id]);
       const drift = await t.app.get(UsageRecalculationService).recalculate(tenant.id);
-      expect(drift.member_count).toEqual({ before: expect.any(Number), after: expect.any(Number) });
+      expect(drift.members).toEqual({ before: expect.any(Number), after: expect.any(Number) });
       const rows: Record<string, unknown>[] = await t.db.query(
         `SELECT channel, method, path, status_code, actor_type, actor_id, request_id, outcome, changes FROM audit_logs WHERE tenant_id = $1 AND action = 'usage.drift_corrected'`,
         [tenant.id],

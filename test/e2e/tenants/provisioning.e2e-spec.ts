@@ -3,7 +3,7 @@ import type { Queue } from 'bull';
 import { createHash, randomUUID } from 'node:crypto';
 import { IDEMPOTENCY_QUEUE, IdempotencyCleanupProcessor } from '../../../src/common/http/idempotency-cleanup.processor';
 import { auditRowsFor, createStaff, createTestApp, expectProblem, loginStaff, rawFetch, requestId, TestApp, unique } from '../../support/app';
-import { insertPlan, outboxEvents, provisionTenantViaApi, signIn, STANDARD_PLAN_LIMITS, tenantBody, TestPlan } from '../../support/fixtures';
+import { insertPlan, outboxEvents, provisionTenantViaApi, signIn, STANDARD_PLAN_LIMITS, tenantBody, TestPlan, usageOf } from '../../support/fixtures';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -64,8 +64,7 @@ describe('tenant provisioning (POST /api/v1/admin/tenants)', () => {
     const trialDays = (quota.trial_ends_at.getTime() - Date.now()) / 86_400_000;
     expect(trialDays).toBeGreaterThan(29.9);
     expect(trialDays).toBeLessThanOrEqual(30);
-    const [usage] = await t.db.query(`SELECT member_count, org_admin_count FROM tenant_usage WHERE tenant_id = $1`, [tenantId]);
-    expect(usage).toEqual({ member_count: 1, org_admin_count: 1 });
+    expect(await usageOf(t, tenantId)).toEqual({ members: 1, orgAdmins: 1 });
     const users = await t.db.query(`SELECT id, email, role, is_active, must_change_password FROM tenant_users WHERE tenant_id = $1`, [tenantId]);
     expect(users).toEqual([{ id: data!.admin.id, email: body.admin.email, role: 'admin', is_active: true, must_change_password: false }]);
 
