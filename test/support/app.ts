@@ -1,4 +1,4 @@
-import { INestApplication } from '@nestjs/common';
+import { INestApplication, Type } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import createClient, { Client } from 'openapi-fetch';
@@ -21,14 +21,15 @@ export interface TestApp {
 
 /**
  * Boots the real AppModule against the test PostgreSQL and Redis (no mocks). `env` overrides
- * environment variables while the app is built (configuration is read then), and is restored after.
+ * environment variables while the app is built (configuration is read then), and is restored after;
+ * `imports` adds test-only modules (e.g. consumers of test events).
  */
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, imports: Type[] = []): Promise<TestApp> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   let app: INestApplication;
   try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule] }).compile();
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule, ...imports] }).compile();
     app = moduleRef.createNestApplication({ logger: false });
     configureApp(app);
     app.enableShutdownHooks();

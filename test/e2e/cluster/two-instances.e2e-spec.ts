@@ -1,8 +1,8 @@
 import { getQueueToken } from '@nestjs/bull';
 import type { Queue } from 'bull';
 import { OutboxRelay } from '../../../src/common/events';
-import { loginStaff, OWNER, TestApp, unique } from '../../support/app';
-import { callsOf, createAppWith, envelopeOf, insertUndispatched, pauseScheduledRelay, ProbeEvent, ProbeModule } from '../events/probe';
+import { createTestApp, loginStaff, OWNER, TestApp, unique } from '../../support/app';
+import { callsOf, envelopeOf, insertUndispatched, pauseScheduledRelay, ProbeEvent, ProbeModule } from '../events/probe';
 
 /** CONVENTIONS §9: several instances on one PostgreSQL and one Redis behave like one. */
 describe('two instances behind a load balancer', () => {
@@ -11,7 +11,7 @@ describe('two instances behind a load balancer', () => {
 
   beforeAll(async () => {
     // Both instances run the same consumers, as a deployment does.
-    [a, b] = await Promise.all([createAppWith([ProbeModule]), createAppWith([ProbeModule])]);
+    [a, b] = await Promise.all([createTestApp({}, [ProbeModule]), createTestApp({}, [ProbeModule])]);
   });
   afterAll(async () => {
     await Promise.all([a.close(), b.close()]);

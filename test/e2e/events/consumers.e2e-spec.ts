@@ -4,8 +4,8 @@ import { AppModule } from '../../../src/app.module';
 import { EnvelopeOf, EventBus, OnEvent, OutboxRelay, UnitOfWork } from '../../../src/common/events';
 import { OutboxDispatcher } from '../../../src/common/events/outbox-dispatcher';
 import { TenantSuspendedEvent } from '../../../src/modules/tenants/events';
-import { TestApp } from '../../support/app';
-import { callsOf, createAppWith, deliveriesOf, effectMarker, makeDue, outboxRow, pauseScheduledRelay, ProbeConsumers, ProbeEvent, ProbeModule, processedBy } from './probe';
+import { createTestApp, TestApp } from '../../support/app';
+import { callsOf, deliveriesOf, effectMarker, makeDue, outboxRow, pauseScheduledRelay, ProbeConsumers, ProbeEvent, ProbeModule, processedBy } from './probe';
 
 const STEADY = 'test.probe-steady';
 const FLAKY = 'test.probe-flaky';
@@ -16,7 +16,7 @@ describe('event consumers', () => {
   let relay: OutboxRelay;
 
   beforeAll(async () => {
-    t = await createAppWith([ProbeModule]);
+    t = await createTestApp({}, [ProbeModule]);
     await pauseScheduledRelay(t);
     relay = t.app.get(OutboxRelay);
   });

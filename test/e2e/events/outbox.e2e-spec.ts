@@ -1,13 +1,13 @@
 import { OutboxRelay } from '../../../src/common/events';
-import { createStaff, loginStaff, TestApp } from '../../support/app';
-import { callsOf, createAppWith, envelopeOf, insertUndispatched, outboxRow, pauseScheduledRelay, ProbeEvent, ProbeModule, processedBy } from './probe';
+import { createStaff, createTestApp, loginStaff, TestApp } from '../../support/app';
+import { callsOf, envelopeOf, insertUndispatched, outboxRow, pauseScheduledRelay, ProbeEvent, ProbeModule, processedBy } from './probe';
 
 describe('transactional outbox and relay', () => {
   let t: TestApp;
   let relay: OutboxRelay;
 
   beforeAll(async () => {
-    t = await createAppWith([ProbeModule]);
+    t = await createTestApp({}, [ProbeModule]);
     await pauseScheduledRelay(t);
     relay = t.app.get(OutboxRelay);
   });

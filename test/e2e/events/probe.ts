@@ -1,17 +1,11 @@
 import { getQueueToken } from '@nestjs/bull';
-import { Injectable, Module, Type } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
+import { Injectable, Module } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
-import createClient from 'openapi-fetch';
-import { DataSource } from 'typeorm';
-import { AppModule } from '../../../src/app.module';
-import { configureApp } from '../../../src/app.setup';
 import { DomainEvent, DomainEventEnvelope, EnvelopeOf, OnEvent } from '../../../src/common/events';
 import { TestApp } from '../../support/app';
-import type { paths } from '../../support/openapi';
 
 /**
  * Test-only event consumed by {@link ProbeConsumers}. `flakyFailures`: how many times
@@ -62,27 +56,6 @@ export class ProbeConsumers {
 /** Registers {@link ProbeConsumers}. */
 @Module({ providers: [ProbeConsumers] })
 export class ProbeModule {}
-
-/**
- * Boots the real AppModule plus test-only modules (consumers of test events) against the test
- * PostgreSQL and Redis, listening on an ephemeral port — createTestApp with extra imports.
- */
-export async function createAppWith(imports: Type[]): Promise<TestApp> {
-  const moduleRef = await Test.createTestingModule({ imports: [AppModule, ...imports] }).compile();
-  const app = moduleRef.createNestApplication({ logger: false });
-  configureApp(app);
-  app.enableShutdownHooks();
-  await app.listen(0, '127.0.0.1');
-  const baseUrl = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
-  return {
-    app,
-    baseUrl,
-    db: app.get(DataSource),
-    api: createClient<paths>({ baseUrl }),
-    as: (token: string) => createClient<paths>({ baseUrl, headers: { Authorization: `Bearer ${token}` } }),
-    close: () => app.close(),
-  };
-}
 
 /**
  * Stops this instance's Bull worker from taking the scheduled relay job (a local pause), so the
