@@ -1,8 +1,9 @@
 import type { INestApplication } from '@nestjs/common';
 import Redis from 'ioredis';
-import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import type { AppConfig } from '../config';
+import { isDependencyFailure } from '../common/errors/dependency-failure';
+import { ensureDatabase } from './ensure-database';
 import { buildDataSourceOptions, ENTITY_GLOB } from './typeorm-options';
 
 /** How long boot waits for PostgreSQL or Redis before it gives up, in ms. */
@@ -45,23 +46,12 @@ export async function preflight(config: Pick<AppConfig, 'databaseUrl' | 'redisUr
     new BootDependencyError(`PostgreSQL at DATABASE_URL (${dbAddress}) is unreachable: ${reasonOf(err)}`);
 
   let created = false;
-  if (config.nodeEnv !== 'production' && name) {
-    const admin = new URL(config.databaseUrl);
-    admin.pathname = '/postgres';
-    const client = new Client({ connectionString: admin.toString(), connectionTimeoutMillis: BOOT_DEPENDENCY_TIMEOUT_MS });
+  if (config.nodeEnv !== 'production') {
     try {
-      await client.connect();
+      created = await ensureDatabase(config.databaseUrl, BOOT_DEPENDENCY_TIMEOUT_MS);
     } catch (err) {
-      throw unreachable(err);
-    }
-    try {
-      const { rowCount } = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
-      if (!rowCount) {
-        await client.query(`CREATE DATABASE "${name.replace(/"/g, '""')}"`);
-        created = true;
-      }
-    } finally {
-      await client.end();
+      // Only a failed connection is "unreachable"; anything else (a refused CREATE DATABASE) as it is.
+      throw isDependencyFailure(err) ? unreachable(err) : err;
     }
   }
 

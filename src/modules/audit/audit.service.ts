@@ -135,23 +135,15 @@ export class AuditService {
     if (!req || !this.context.state) throw new Error(`audit row '${entry.action}' has channel http but no HTTP request is running; record it with channel job`);
     const route = this.context.route;
     return {
-      id: randomUUID(),
-      occurredAt: new Date(),
-      requestId: this.context.requestId ?? requestIdOf(req),
-      channel: 'http',
-      ...this.actorColumns(),
+      ...this.requestColumns(req),
       tenantId: entry.tenantId,
       action: entry.action,
       module: entry.module,
       resourceType: entry.resourceType,
       resourceId: entry.resourceId,
-      method: req.method,
-      path: (req.originalUrl ?? req.url).split('?')[0],
       statusCode: route ? successStatusOf(route.handler, req.method) : 200,
       outcome: 'success',
       errorCode: null,
-      ip: this.context.ip ?? req.ip ?? null,
-      userAgent: this.context.userAgent ?? req.headers['user-agent'] ?? null,
       changes: entry.changes ?? null,
       metadata: entry.metadata ?? null,
     };
@@ -188,6 +180,21 @@ export class AuditService {
   private markWritten(): void {
     const state = this.context.state;
     if (state) state.auditWritten = true;
+  }
+
+  /** The columns every row of an HTTP request shares: id, time, request id, channel, actor, method, path, client. */
+  private requestColumns(req: Request): Pick<AuditRowValues, 'id' | 'occurredAt' | 'requestId' | 'channel' | 'actorType' | 'actorId' | 'actorEmail' | 'impersonatorId' | 'method' | 'path' | 'ip' | 'userAgent'> {
+    return {
+      id: randomUUID(),
+      occurredAt: new Date(),
+      requestId: this.context.requestId ?? requestIdOf(req),
+      channel: 'http',
+      ...this.actorColumns(),
+      method: req.method,
+      path: (req.originalUrl ?? req.url).split('?')[0],
+      ip: this.context.ip ?? req.ip ?? null,
+      userAgent: this.context.userAgent ?? req.headers['user-agent'] ?? null,
+    };
   }
 
   /** Who acted: the token's principal, else what a service noted (the email of a sign-in attempt). */
@@ -233,23 +240,15 @@ export class AuditService {
         ? (redactSecrets({ request: body, before: note.before, after: note.after }) as Record<string, unknown>)
         : null;
     return {
-      id: randomUUID(),
-      occurredAt: new Date(),
-      requestId: this.context.requestId ?? requestIdOf(req),
-      channel: 'http',
-      ...this.actorColumns(),
+      ...this.requestColumns(req),
       tenantId: note.tenantId ?? actor.tenantId ?? note.actor?.tenantId ?? params.tenantId ?? (typeof resultObj.tenantId === 'string' ? resultObj.tenantId : null),
       action: note.action ?? declared ?? unroutedAction(errorCode),
       module: meta?.module ?? null,
       resourceType: note.resourceType ?? meta?.resourceType ?? null,
       resourceId: note.resourceId ?? (idParam ? params[idParam] : undefined) ?? (typeof resultObj.id === 'string' ? resultObj.id : null),
-      method: req.method,
-      path: (req.originalUrl ?? req.url).split('?')[0],
       statusCode,
       outcome: outcomeOf(statusCode),
       errorCode,
-      ip: this.context.ip ?? req.ip ?? null,
-      userAgent: this.context.userAgent ?? req.headers['user-agent'] ?? null,
       changes,
       metadata: note.metadata ?? null,
     };
