@@ -10,12 +10,12 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import type { Request, Response } from 'express';
 import Redis from 'ioredis';
 import { ClsModule } from 'nestjs-cls';
-import { LoggerModule } from 'nestjs-pino';
 import { AuthenticationGuard, AuthModule, PolicyGuard } from './common/auth';
 import { ContextModule, requestIdOf, RequestStore } from './common/context';
 import { ProblemFilter, validationExceptionFactory } from './common/errors';
 import { EventsModule } from './common/events';
 import { RejectNulCharactersPipe, TransactionInterceptor } from './common/http';
+import { LoggingModule } from './common/logging';
 import { REDIS, RedisModule } from './common/redis';
 import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { buildDataSourceOptions } from './database/typeorm-options';
@@ -27,21 +27,6 @@ import { PlatformModule } from './modules/platform';
 import { TenantsModule } from './modules/tenants';
 import { UsageModule } from './modules/usage';
 
-/** Paths redacted from every log line (issue 2 §4). */
-const LOG_REDACT = [
-  'req.headers.authorization',
-  'req.headers.cookie',
-  'req.headers["x-api-key"]',
-  'res.headers["set-cookie"]',
-  '*.password',
-  '*.newPassword',
-  '*.currentPassword',
-  '*.refreshToken',
-  '*.accessToken',
-  '*.token',
-  '*.secret',
-];
-
 /**
  * Infrastructure every context relies on: config, logging, CLS + transactions, PostgreSQL,
  * Redis, Bull, rate limiting, the event bus, auth mechanism. No global guard, pipe, interceptor
@@ -49,19 +34,7 @@ const LOG_REDACT = [
  */
 export const INFRASTRUCTURE_IMPORTS = [
   ConfigModule,
-  LoggerModule.forRootAsync({
-    inject: [APP_CONFIG],
-    useFactory: (config: AppConfig) => ({
-      pinoHttp: {
-        level: config.logLevel,
-        genReqId: (req, res) => requestIdOf(req, res),
-        customProps: (req) => ({ requestId: (req as { id?: string }).id }),
-        redact: { paths: LOG_REDACT, censor: '[REDACTED]' },
-        autoLogging: { ignore: (req) => (req.url ?? '').startsWith('/health') },
-        quietReqLogger: true,
-      },
-    }),
-  }),
+  LoggingModule,
   ClsModule.forRoot({
     global: true,
     middleware: {

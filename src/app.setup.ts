@@ -6,6 +6,8 @@ import { DocumentBuilder, OpenAPIObject, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
 import { AUTH_POLICY, AuthPolicy, IMPERSONATION_EXTENSION, IS_PUBLIC, STAFF_ROLES, TENANT_ROLES } from './common/auth';
 import { parseConfig } from './config/env';
+import type { Logger } from 'pino';
+import { requestLogMiddleware, ROOT_LOGGER } from './common/logging';
 
 /** Base path of the versioned API (issue 2 §4). */
 export const API_PREFIX = 'api/v1';
@@ -16,6 +18,8 @@ export const API_PREFIX = 'api/v1';
  */
 export function configureApp(app: INestApplication, trustProxy: string = parseConfig().trustProxy): void {
   const express = app as NestExpressApplication;
+  const accessLog = requestLogMiddleware(app.get<Logger>(ROOT_LOGGER));
+  if (accessLog) express.use(accessLog);
   express.use(helmet());
   express.set('trust proxy', trustProxy === 'false' ? false : trustProxy);
   express.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });

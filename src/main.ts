@@ -14,13 +14,13 @@ async function main(): Promise<void> {
   // run them again under it.
   process.env.MIGRATIONS_RUN = 'false';
   const { NestFactory } = await import('@nestjs/core');
-  const { Logger } = await import('nestjs-pino');
+  const { AppLogger } = await import('./common/logging');
   const { AppModule } = await import('./app.module');
   const { buildOpenApiDocument, configureApp, setupSwagger } = await import('./app.setup');
   const { ShutdownState } = await import('./modules/platform');
 
   const app = await NestFactory.create(AppModule, { bufferLogs: true });
-  const logger = app.get(Logger);
+  const logger = app.get(AppLogger);
   app.useLogger(logger);
   configureApp(app);
   setupSwagger(app, buildOpenApiDocument(app));

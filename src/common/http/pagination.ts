@@ -53,3 +53,31 @@ export function decodeCursor(cursor: string): KeysetPosition {
     throw new ValidationError([{ field: 'cursor', message: 'cursor is malformed; pass meta.nextCursor unchanged' }]);
   }
 }
+
+/** `meta` of an offset page: `total` rows matching the filters, and the page's bounds. */
+export interface PageMeta {
+  total: number;
+  limit: number;
+  offset: number;
+}
+
+/**
+ * The one envelope of offset-paginated lists (CONVENTIONS §5): `{ data, meta: { total, limit, offset } }`;
+ * `Extra` adds list-specific members to `meta` (the users list's `quota`). Its OpenAPI twin is
+ * `PageOf(Item)`; the Spectral rule `list-envelope` holds every list operation to it.
+ */
+export interface Page<T, Extra extends object = object> {
+  data: T[];
+  meta: PageMeta & Extra;
+}
+
+/** The envelope of keyset-paginated lists: `{ data, meta: { nextCursor, limit } }` (`CursorPageOf(Item)`). */
+export interface CursorPage<T> {
+  data: T[];
+  meta: { nextCursor: string | null; limit: number };
+}
+
+/** An offset page of `data` out of `total` rows for the bounds of `query`. */
+export function toPage<T>(data: T[], total: number, query: Pick<PageQueryDto, 'limit' | 'offset'>): Page<T> {
+  return { data, meta: { total, limit: query.limit, offset: query.offset } };
+}

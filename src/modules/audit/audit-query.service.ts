@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Brackets, SelectQueryBuilder } from 'typeorm';
-import { decodeCursor, encodeCursor } from '../../common/http';
+import { decodeCursor, encodeCursor, CursorPage } from '../../common/http';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import { AuditLogDto, AuditLogQueryDto } from './dto/audit-log.dto';
 import { AuditLog } from './entities/audit-log.entity';
@@ -11,10 +11,7 @@ import { AuditLog } from './entities/audit-log.entity';
 export type TenantAuditLogQuery = Omit<AuditLogQueryDto, 'tenantId'>;
 
 /** A cursor page of audit rows: `meta.nextCursor` is null on the last page. */
-export interface AuditLogPage {
-  data: AuditLogDto[];
-  meta: { nextCursor: string | null; limit: number };
-}
+export type AuditLogPage = CursorPage<AuditLogDto>;
 
 /**
  * Audit log reads: filtered, newest first, keyset-paginated on (occurredAt, id). Two entry points

@@ -14,7 +14,7 @@ export class AdminAuditController {
   constructor(private readonly query: AuditQueryService) {}
 
   @Get()
-  @ApiOp('auditLogs_list', 'List audit log entries (newest first, cursor-paginated)', [400])
+  @ApiOp('adminAuditLogs_list', 'List audit log entries (newest first, cursor-paginated)', [400])
   @ApiOkResponse({ type: CursorPageOf(AuditLogDto) })
   list(@Query() query: AuditLogQueryDto) {
     return this.query.listAll(query);

@@ -18,7 +18,7 @@ export class AdminAuthController {
   @Audited('auth.loginStaff')
   @Public()
   @HttpCode(200)
-  @ApiOp('auth_loginStaff', 'Sign in as platform staff', ['validation_failed', 'invalid_credentials', 'rate_limited'])
+  @ApiOp('adminAuth_login', 'Sign in as platform staff', ['validation_failed', 'invalid_credentials', 'rate_limited'])
   @ApiOkResponse({ type: TokenPairDto })
   login(@Body() dto: StaffLoginDto): Promise<TokenPairDto> {
     return this.auth.loginStaff(dto);
@@ -42,7 +42,7 @@ export class AuthController {
   @Audited('auth.loginTenantUser')
   @Public()
   @HttpCode(200)
-  @ApiOp('auth_loginTenantUser', 'Sign in as a tenant user', ['validation_failed', 'invalid_credentials', 'rate_limited'])
+  @ApiOp('auth_login', 'Sign in as a tenant user', ['validation_failed', 'invalid_credentials', 'rate_limited'])
   @ApiOkResponse({ type: TokenPairDto })
   login(@Body() dto: TenantLoginDto): Promise<TokenPairDto> {
     return this.auth.loginTenantUser(dto);

@@ -14,7 +14,7 @@ export class StaffController {
   constructor(private readonly staff: StaffService) {}
 
   @Get()
-  @ApiOp('staff_list', 'List platform staff', ['validation_failed'])
+  @ApiOp('adminStaff_list', 'List platform staff', ['validation_failed'])
   @ApiOkResponse({ type: PageOf(StaffDto) })
   list(@Query() query: StaffListQueryDto) {
     return this.staff.list(query);
@@ -22,14 +22,14 @@ export class StaffController {
 
   @Post()
   @Audited('staff.create')
-  @ApiOp('staff_create', 'Create a staff member', ['validation_failed', 'staff_email_taken'])
+  @ApiOp('adminStaff_create', 'Create a staff member', ['validation_failed', 'staff_email_taken'])
   @ApiCreatedResponse({ type: StaffDto })
   create(@Body() dto: CreateStaffDto): Promise<StaffDto> {
     return this.staff.create(dto);
   }
 
   @Get(':staffId')
-  @ApiOp('staff_get', 'Get a staff member', ['validation_failed', 'staff_member_not_found'])
+  @ApiOp('adminStaff_get', 'Get a staff member', ['validation_failed', 'staff_member_not_found'])
   @ApiOkResponse({ type: StaffDto })
   get(@Param('staffId', UuidPipe) staffId: string): Promise<StaffDto> {
     return this.staff.get(staffId);
@@ -37,7 +37,7 @@ export class StaffController {
 
   @Patch(':staffId')
   @Audited('staff.update')
-  @ApiOp('staff_update', 'Change a staff member’s name, role or active flag', ['validation_failed', 'staff_member_not_found', 'last_owner'])
+  @ApiOp('adminStaff_update', 'Change a staff member’s name, role or active flag', ['validation_failed', 'staff_member_not_found', 'last_owner'])
   @ApiOkResponse({ type: StaffDto })
   update(@Param('staffId', UuidPipe) staffId: string, @Body() dto: UpdateStaffDto): Promise<StaffDto> {
     return this.staff.update(staffId, dto);

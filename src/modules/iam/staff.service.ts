@@ -9,6 +9,7 @@ import { StaffMember } from './entities/staff-member.entity';
 import { StaffCreatedEvent, StaffUpdatedEvent } from './events/staff.events';
 import { PasswordHasher } from './password-hasher';
 import { TokenService } from './token.service';
+import { Page, toPage } from '../../common/http';
 
 /** Maps a staff entity to its public shape (no password material). */
 export function toStaffDto(s: StaffMember): StaffDto {
@@ -39,9 +40,9 @@ export class StaffService {
     return this.txHost.tx.getRepository(StaffMember);
   }
 
-  async list(query: StaffListQueryDto): Promise<{ data: StaffDto[]; meta: { total: number; limit: number; offset: number } }> {
+  async list(query: StaffListQueryDto): Promise<Page<StaffDto>> {
     const [rows, total] = await this.repo.findAndCount({ order: { createdAt: 'ASC', id: 'ASC' }, take: query.limit, skip: query.offset });
-    return { data: rows.map(toStaffDto), meta: { total, limit: query.limit, offset: query.offset } };
+    return toPage(rows.map(toStaffDto), total, query);
   }
 
   /** @throws NotFoundError */

@@ -24,7 +24,7 @@ export class AdminImpersonationsController {
   @Post()
   @Audited('impersonations.start')
   @ApiOp(
-    'impersonations_start',
+    'adminImpersonations_start',
     'Start impersonating a tenant user (time-limited token, no refresh)',
     ['validation_failed', 'tenant_not_found', 'user_not_found', 'tenant_not_active', 'no_active_admin'],
     'userId defaults to an active admin of the tenant. The tenant must be active (409 `tenant_not_active`) and the user active ' +
@@ -36,7 +36,7 @@ export class AdminImpersonationsController {
   }
 
   @Get()
-  @ApiOp('impersonations_list', 'List impersonation sessions (newest first)', ['validation_failed'])
+  @ApiOp('adminImpersonations_list', 'List impersonation sessions (newest first)', ['validation_failed'])
   @ApiOkResponse({ type: PageOf(ImpersonationSessionDto) })
   list(@Query() query: ImpersonationListQueryDto) {
     return this.sessions.list(query);
@@ -45,7 +45,7 @@ export class AdminImpersonationsController {
   @Post(':sessionId/end')
   @Audited('impersonations.end')
   @HttpCode(200)
-  @ApiOp('impersonations_end', 'End a session now (its token stops working at once)', ['validation_failed', 'impersonation_session_not_found', 'impersonation_not_active'], '409 `impersonation_not_active` when already ended or expired.')
+  @ApiOp('adminImpersonations_end', 'End a session now (its token stops working at once)', ['validation_failed', 'impersonation_session_not_found', 'impersonation_not_active'], '409 `impersonation_not_active` when already ended or expired.')
   @ApiOkResponse({ type: ImpersonationSessionDto })
   end(@Param('sessionId', UuidPipe) sessionId: string): Promise<ImpersonationSessionDto> {
     return this.sessions.end(sessionId);

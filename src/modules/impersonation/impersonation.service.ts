@@ -13,6 +13,7 @@ import { AuditService } from '../audit';
 import {
   ImpersonationListQueryDto,
   ImpersonationSessionDto,
+  ImpersonationStatus,
   StartedImpersonationDto,
   StartImpersonationDto,
   TenantImpersonationDto,
@@ -20,11 +21,15 @@ import {
 } from './dto/impersonation.dto';
 import { ImpersonationEndReason, ImpersonationSession } from './entities/impersonation-session.entity';
 import { ImpersonationEndedEvent, ImpersonationStartedEvent } from './events/impersonation.events';
-
-type Page<T> = { data: T[]; meta: { total: number; limit: number; offset: number } };
+import { Page, toPage } from '../../common/http';
 
 function isActive(s: ImpersonationSession, now = Date.now()): boolean {
   return !s.endedAt && s.expiresAt.getTime() > now;
+}
+
+/** `ended` when ended early, `expired` once `expiresAt` has passed, else `active`. */
+function statusOf(s: ImpersonationSession, now = Date.now()): ImpersonationStatus {
+  return s.endedAt ? 'ended' : s.expiresAt.getTime() > now ? 'active' : 'expired';
 }
 
 /** Maps a session to the staff view. */
@@ -44,7 +49,7 @@ export function toSessionDto(s: ImpersonationSession): ImpersonationSessionDto {
     endedAt: s.endedAt?.toISOString() ?? null,
     endedBy: s.endedBy,
     endReason: s.endReason,
-    active: isActive(s),
+    status: statusOf(s),
   };
 }
 
@@ -213,15 +218,16 @@ export class ImpersonationService {
     return toSessionDto(after);
   }
 
-  /** All sessions, newest first; `active` = neither ended nor expired. */
+  /** All sessions, newest first, filtered by tenant, staff member and status. */
   async list(query: ImpersonationListQueryDto): Promise<Page<ImpersonationSessionDto>> {
     const qb = this.repo.createQueryBuilder('s');
     if (query.tenantId) qb.andWhere('s.tenant_id = :tenantId', { tenantId: query.tenantId });
     if (query.staffId) qb.andWhere('s.staff_id = :staffId', { staffId: query.staffId });
-    if (query.active === true) qb.andWhere('s.ended_at IS NULL AND s.expires_at > now()');
-    if (query.active === false) qb.andWhere('(s.ended_at IS NOT NULL OR s.expires_at <= now())');
+    if (query.status === 'active') qb.andWhere('s.ended_at IS NULL AND s.expires_at > now()');
+    if (query.status === 'ended') qb.andWhere('s.ended_at IS NOT NULL');
+    if (query.status === 'expired') qb.andWhere('s.ended_at IS NULL AND s.expires_at <= now()');
     const [rows, total] = await qb.orderBy('s.startedAt', 'DESC').addOrderBy('s.id', 'DESC').take(query.limit).skip(query.offset).getManyAndCount();
-    return { data: rows.map(toSessionDto), meta: { total, limit: query.limit, offset: query.offset } };
+    return toPage(rows.map(toSessionDto), total, query);
   }
 
   /** Sessions of one tenant, newest first (tenant admins' view). */
@@ -231,6 +237,6 @@ export class ImpersonationService {
       take: query.limit,
       skip: query.offset,
     });
-    return { data: rows.map(toTenantDto), meta: { total, limit: query.limit, offset: query.offset } };
+    return toPage(rows.map(toTenantDto), total, query);
   }
 }

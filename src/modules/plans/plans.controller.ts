@@ -16,21 +16,21 @@ export class PlansController {
   @Post()
   @Audited('plans.create')
   @PlatformAuth('owner', 'admin')
-  @ApiOp('plans_create', 'Add a plan to the catalog', ['validation_failed', 'plan_code_taken'])
+  @ApiOp('adminPlans_create', 'Add a plan to the catalog', ['validation_failed', 'plan_code_taken'])
   @ApiCreatedResponse({ type: PlanDto })
   create(@Body() dto: CreatePlanDto): Promise<PlanDto> {
     return this.plans.create(dto);
   }
 
   @Get()
-  @ApiOp('plans_list', 'List plans', ['validation_failed'])
+  @ApiOp('adminPlans_list', 'List plans', ['validation_failed'])
   @ApiOkResponse({ type: PageOf(PlanDto) })
   list(@Query() query: PlanListQueryDto) {
     return this.plans.list(query);
   }
 
   @Get(':planId')
-  @ApiOp('plans_get', 'Get a plan', ['validation_failed', 'plan_not_found'])
+  @ApiOp('adminPlans_get', 'Get a plan', ['validation_failed', 'plan_not_found'])
   @ApiOkResponse({ type: PlanDto })
   get(@Param('planId', UuidPipe) planId: string): Promise<PlanDto> {
     return this.plans.get(planId);
@@ -39,7 +39,7 @@ export class PlansController {
   @Patch(':planId')
   @Audited('plans.update')
   @PlatformAuth('owner', 'admin')
-  @ApiOp('plans_update', 'Change a plan (code is immutable; deactivating keeps existing tenants)', ['validation_failed', 'plan_not_found'])
+  @ApiOp('adminPlans_update', 'Change a plan (code is immutable; deactivating keeps existing tenants)', ['validation_failed', 'plan_not_found'])
   @ApiOkResponse({ type: PlanDto })
   update(@Param('planId', UuidPipe) planId: string, @Body() dto: UpdatePlanDto): Promise<PlanDto> {
     return this.plans.update(planId, dto);

@@ -8,6 +8,7 @@ import { CreatePlanDto, PlanDto, PlanListQueryDto, UpdatePlanDto } from './dto/p
 import { Plan, PlanLimits } from './entities/plan.entity';
 import { PlanCreatedEvent, PlanUpdatedEvent } from './events/plan.events';
 import { pickMetrics } from './metrics';
+import { Page, toPage } from '../../common/http';
 
 /** Maps a plan to its public shape; `limits` holds registry metrics only (a retired metric's key is not served). */
 export function toPlanDto(p: Plan): PlanDto {
@@ -73,14 +74,14 @@ export class PlansService {
     return toPlanDto(plan);
   }
 
-  async list(query: PlanListQueryDto): Promise<{ data: PlanDto[]; meta: { total: number; limit: number; offset: number } }> {
+  async list(query: PlanListQueryDto): Promise<Page<PlanDto>> {
     const [rows, total] = await this.repo.findAndCount({
       where: query.isActive === undefined ? {} : { isActive: query.isActive },
       order: { monthlyPriceCents: 'ASC', code: 'ASC' },
       take: query.limit,
       skip: query.offset,
     });
-    return { data: rows.map(toPlanDto), meta: { total, limit: query.limit, offset: query.offset } };
+    return toPage(rows.map(toPlanDto), total, query);
   }
 
   /** @throws NotFoundError */

@@ -15,7 +15,7 @@ export class AdminTenantQuotaController {
   constructor(private readonly quotas: TenantQuotaService) {}
 
   @Get()
-  @ApiOp('tenantQuota_get', 'Get a tenant’s plan, limits, billing state and allowances', ['validation_failed', 'tenant_not_found'])
+  @ApiOp('adminTenantQuota_get', 'Get a tenant’s plan, limits, billing state and allowances', ['validation_failed', 'tenant_not_found'])
   @ApiOkResponse({ type: TenantQuotaDto })
   get(@Param('tenantId', UuidPipe) tenantId: string): Promise<TenantQuotaDto> {
     return this.quotas.get(tenantId);
@@ -24,7 +24,7 @@ export class AdminTenantQuotaController {
   @Patch()
   @Audited('tenantQuota.update')
   @PlatformAuth('owner', 'admin')
-  @ApiOp('tenantQuota_update', 'Change a tenant’s plan, limit overrides, features or billing state', ['validation_failed', 'tenant_not_found', 'plan_unavailable'])
+  @ApiOp('adminTenantQuota_update', 'Change a tenant’s plan, limit overrides, features or billing state', ['validation_failed', 'tenant_not_found', 'plan_unavailable'])
   @ApiOkResponse({ type: TenantQuotaDto })
   update(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: UpdateTenantQuotaDto): Promise<TenantQuotaDto> {
     return this.quotas.update(tenantId, dto);
@@ -43,7 +43,7 @@ export class TenantAllowancesController {
   ) {}
 
   @Get()
-  @ApiOp('tenantQuota_allowances', 'Your organisation’s limits, usage and billing state', ['tenant_suspended'])
+  @ApiOp('tenantQuota_get', 'Your organisation’s limits, usage and billing state', ['tenant_suspended'])
   @ApiOkResponse({ type: TenantAllowancesDto })
   get(): Promise<TenantAllowancesDto> {
     return this.quotas.forTenant(this.context.actor.tenantId!);

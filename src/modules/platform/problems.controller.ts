@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags, getSchemaP
 import type { Request, Response } from 'express';
 import { Public } from '../../common/auth';
 import { AppError, CatalogedError, errorCatalog, errorEntry, PROBLEM_SCHEMAS, problemTypeOf } from '../../common/errors';
-import { ApiOp, PageQueryDto, problemExample } from '../../common/http';
+import { ApiOp, PageQueryDto, problemExample, toPage } from '../../common/http';
 import { ProblemTypeDto, ProblemTypePageDto } from './dto/problem-type.dto';
 // Registers this context's codes (not_ready, problem_type_not_found) with the catalog.
 import './errors';
@@ -57,7 +57,7 @@ export class ProblemsController {
   @ApiOkResponse({ type: ProblemTypePageDto })
   list(@Query() query: PageQueryDto): ProblemTypePageDto {
     const all = errorCatalog();
-    return { data: all.slice(query.offset, query.offset + query.limit).map(toProblemTypeDto), meta: { total: all.length, limit: query.limit, offset: query.offset } };
+    return toPage(all.slice(query.offset, query.offset + query.limit).map(toProblemTypeDto), all.length, query);
   }
 
   @Get(':code')

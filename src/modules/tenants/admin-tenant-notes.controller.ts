@@ -14,7 +14,7 @@ export class AdminTenantNotesController {
   constructor(private readonly notes: TenantNotesService) {}
 
   @Get()
-  @ApiOp('tenantNotes_list', 'List a tenant’s notes, pinned first, newest first', ['validation_failed', 'tenant_not_found'])
+  @ApiOp('adminTenantNotes_list', 'List a tenant’s notes, pinned first, newest first', ['validation_failed', 'tenant_not_found'])
   @ApiOkResponse({ type: PageOf(TenantNoteDto) })
   list(@Param('tenantId', UuidPipe) tenantId: string, @Query() query: TenantNoteListQueryDto) {
     return this.notes.list(tenantId, query);
@@ -22,7 +22,7 @@ export class AdminTenantNotesController {
 
   @Post()
   @Audited('tenantNotes.create')
-  @ApiOp('tenantNotes_create', 'Add a note to a tenant', ['validation_failed', 'tenant_not_found'])
+  @ApiOp('adminTenantNotes_create', 'Add a note to a tenant', ['validation_failed', 'tenant_not_found'])
   @ApiCreatedResponse({ type: TenantNoteDto })
   create(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: CreateTenantNoteDto): Promise<TenantNoteDto> {
     return this.notes.create(tenantId, dto);
@@ -31,7 +31,7 @@ export class AdminTenantNotesController {
   @Delete(':noteId')
   @Audited('tenantNotes.delete')
   @HttpCode(204)
-  @ApiOp('tenantNotes_delete', 'Delete a note (its author only)', ['validation_failed', 'note_author_only', 'tenant_note_not_found'])
+  @ApiOp('adminTenantNotes_delete', 'Delete a note (its author only)', ['validation_failed', 'note_author_only', 'tenant_note_not_found'])
   @ApiNoContentResponse({ description: 'Deleted' })
   async delete(@Param('tenantId', UuidPipe) tenantId: string, @Param('noteId', UuidPipe) noteId: string): Promise<void> {
     await this.notes.delete(tenantId, noteId);

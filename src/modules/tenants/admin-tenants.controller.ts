@@ -49,21 +49,21 @@ export class AdminTenantsController {
   @Audited('tenants.create')
   @PlatformAuth('owner', 'admin')
   @Idempotent()
-  @ApiOp('tenants_create', 'Provision a tenant: profile, quota on its plan, usage counters and first admin, in one transaction', ['validation_failed', 'quota_exceeded', 'tenant_slug_taken', 'plan_unavailable'])
+  @ApiOp('adminTenants_create', 'Provision a tenant: profile, quota on its plan, usage counters and first admin, in one transaction', ['validation_failed', 'quota_exceeded', 'tenant_slug_taken', 'plan_unavailable'])
   @ApiCreatedResponse({ type: CreateTenantResultDto })
   create(@Body() dto: CreateTenantDto): Promise<CreateTenantResultDto> {
     return this.provisioning.create(dto);
   }
 
   @Get()
-  @ApiOp('tenants_list', 'Search, filter, sort and page tenants with plan, billing state, trial and seat usage', ['validation_failed'])
+  @ApiOp('adminTenants_list', 'Search, filter, sort and page tenants with plan, billing state, trial and seat usage', ['validation_failed'])
   @ApiOkResponse({ type: PageOf(TenantListItemDto) })
   list(@Query() query: TenantListQueryDto) {
     return this.queries.list(query);
   }
 
   @Get(':tenantId')
-  @ApiOp('tenants_get', 'Get a tenant: profile, quota, usage, admin contact, notes count and latest audit events', ['validation_failed', 'tenant_not_found'])
+  @ApiOp('adminTenants_get', 'Get a tenant: profile, quota, usage, admin contact, notes count and latest audit events', ['validation_failed', 'tenant_not_found'])
   @ApiOkResponse({ type: TenantDetailDto, headers: ETAG_HEADER })
   async get(@Param('tenantId', UuidPipe) tenantId: string, @Res({ passthrough: true }) res: Response): Promise<TenantDetailDto> {
     const { dto, etag } = await this.queries.detail(tenantId);
@@ -75,7 +75,7 @@ export class AdminTenantsController {
   @Audited('tenants.update')
   @PlatformAuth('owner', 'admin')
   @IF_MATCH
-  @ApiOp('tenants_update', 'Change a tenant’s name, contacts, localization or tags (honours If-Match)', ['validation_failed', 'tenant_not_found', 'precondition_failed'])
+  @ApiOp('adminTenants_update', 'Change a tenant’s name, contacts, localization or tags (honours If-Match)', ['validation_failed', 'tenant_not_found', 'precondition_failed'])
   @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
   async update(
     @Param('tenantId', UuidPipe) tenantId: string,
@@ -90,7 +90,7 @@ export class AdminTenantsController {
   @Audited('tenants.suspend')
   @PlatformAuth('owner', 'admin')
   @HttpCode(200)
-  @ApiOp('tenants_suspend', 'Suspend a tenant: its users become read-only admins or are refused (403 tenant_suspended)', ['validation_failed', 'tenant_not_found', 'tenant_already_suspended', 'tenant_deleted'])
+  @ApiOp('adminTenants_suspend', 'Suspend a tenant: its users become read-only admins or are refused (403 tenant_suspended)', ['validation_failed', 'tenant_not_found', 'tenant_already_suspended', 'tenant_deleted'])
   @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
   async suspend(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: SuspendTenantDto, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
     return withEtag(res, await this.lifecycle.suspend(tenantId, dto.reason));
@@ -100,7 +100,7 @@ export class AdminTenantsController {
   @Audited('tenants.activate')
   @PlatformAuth('owner', 'admin')
   @HttpCode(200)
-  @ApiOp('tenants_activate', 'Lift a tenant’s suspension', ['validation_failed', 'tenant_not_found', 'tenant_not_suspended', 'tenant_deleted'])
+  @ApiOp('adminTenants_activate', 'Lift a tenant’s suspension', ['validation_failed', 'tenant_not_found', 'tenant_not_suspended', 'tenant_deleted'])
   @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
   async activate(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: ActivateTenantDto, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
     return withEtag(res, await this.lifecycle.activate(tenantId, dto.reason));
@@ -110,7 +110,7 @@ export class AdminTenantsController {
   @Audited('tenants.delete')
   @PlatformAuth('owner', 'admin')
   @HttpCode(202)
-  @ApiOp('tenants_delete', 'Soft-delete a tenant: sign-in refused and tokens revoked at once; data purged after the grace period', ['validation_failed', 'tenant_not_found', 'tenant_already_deleted'])
+  @ApiOp('adminTenants_delete', 'Soft-delete a tenant: sign-in refused and tokens revoked at once; data purged after the grace period', ['validation_failed', 'tenant_not_found', 'tenant_already_deleted'])
   @ApiAcceptedResponse({ type: TenantDeletionDto })
   delete(@Param('tenantId', UuidPipe) tenantId: string): Promise<TenantDeletionDto> {
     return this.lifecycle.delete(tenantId);
@@ -120,7 +120,7 @@ export class AdminTenantsController {
   @Audited('tenants.restore')
   @PlatformAuth('owner', 'admin')
   @HttpCode(200)
-  @ApiOp('tenants_restore', 'Restore a deleted tenant within its grace period', ['validation_failed', 'tenant_not_found', 'tenant_not_deleted', 'tenant_grace_period_over'])
+  @ApiOp('adminTenants_restore', 'Restore a deleted tenant within its grace period', ['validation_failed', 'tenant_not_found', 'tenant_not_deleted', 'tenant_grace_period_over'])
   @ApiOkResponse({ type: TenantDto, headers: ETAG_HEADER })
   async restore(@Param('tenantId', UuidPipe) tenantId: string, @Res({ passthrough: true }) res: Response): Promise<TenantDto> {
     return withEtag(res, await this.lifecycle.restore(tenantId));
@@ -129,7 +129,7 @@ export class AdminTenantsController {
   @Post(':tenantId/admin-password-reset')
   @Audited('tenants.adminPasswordReset')
   @PlatformAuth('owner', 'admin')
-  @ApiOp('tenants_adminPasswordReset', 'Issue a one-hour, single-use password reset token for the tenant’s first active admin', ['validation_failed', 'tenant_not_found', 'tenant_deleted', 'no_active_admin'])
+  @ApiOp('adminTenants_resetAdminPassword', 'Issue a one-hour, single-use password reset token for the tenant’s first active admin', ['validation_failed', 'tenant_not_found', 'tenant_deleted', 'no_active_admin'])
   @ApiCreatedResponse({ type: AdminPasswordResetDto })
   adminPasswordReset(@Param('tenantId', UuidPipe) tenantId: string): Promise<AdminPasswordResetDto> {
     return this.adminReset.issue(tenantId);

@@ -7,6 +7,7 @@ import { TenantScopedRepository } from '../../database/tenant-scoped.repository'
 import { CreateTenantNoteDto, TenantNoteDto, TenantNoteListQueryDto } from './dto/tenant-note.dto';
 import { Tenant } from './entities/tenant.entity';
 import { TenantNote } from './entities/tenant-note.entity';
+import { Page, toPage } from '../../common/http';
 
 function toDto(n: TenantNote): TenantNoteDto {
   return {
@@ -29,14 +30,14 @@ export class TenantNotesService {
   ) {}
 
   /** @throws NotFoundError `tenant_not_found` */
-  async list(tenantId: string, query: TenantNoteListQueryDto): Promise<{ data: TenantNoteDto[]; meta: { total: number; limit: number; offset: number } }> {
+  async list(tenantId: string, query: TenantNoteListQueryDto): Promise<Page<TenantNoteDto>> {
     await this.assertTenant(tenantId);
     const [rows, total] = await this.notes(tenantId).findAndCount({
       order: { pinned: 'DESC', createdAt: 'DESC', id: 'DESC' },
       take: query.limit,
       skip: query.offset,
     });
-    return { data: rows.map(toDto), meta: { total, limit: query.limit, offset: query.offset } };
+    return toPage(rows.map(toDto), total, query);
   }
 
   /** Adds a note signed by the calling staff member. @throws NotFoundError */

@@ -40,7 +40,7 @@ export class TenantProfileController {
   @Audited('tenantProfile.updateSettings')
   @TenantAuth('admin')
   @ApiHeader({ name: 'If-Match', required: false, description: 'ETag from GET /api/v1/tenant; stale → 412 precondition_failed' })
-  @ApiOp('tenantProfile_updateSettings', 'Change your organisation’s name, time zone, currency or locale (admins)', ['validation_failed', 'tenant_suspended', 'precondition_failed'])
+  @ApiOp('tenantSettings_update', 'Change your organisation’s name, time zone, currency or locale (admins)', ['validation_failed', 'tenant_suspended', 'precondition_failed'])
   @ApiOkResponse({ type: TenantSelfDto, headers: ETAG_HEADER })
   async updateSettings(
     @Body() dto: UpdateTenantSettingsDto,

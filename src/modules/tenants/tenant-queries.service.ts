@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundError } from '../../common/errors';
-import { containsPattern } from '../../common/http';
+import { containsPattern, Page } from '../../common/http';
 import { AuditQueryService } from '../audit';
 import { TenantUserAccounts } from '../iam';
 import { effectiveLimitSql, QuotaService } from '../plans';
@@ -69,7 +69,7 @@ export class TenantQueries {
   ) {}
 
   /** One page of tenants with `meta.total`. Deleted tenants are listed only with `status=deleted`. */
-  async list(query: TenantListQueryDto): Promise<{ data: TenantListItemDto[]; meta: { total: number; limit: number; offset: number } }> {
+  async list(query: TenantListQueryDto): Promise<Page<TenantListItemDto>> {
     const params: unknown[] = [];
     const param = (value: unknown) => {
       params.push(value);

@@ -15,14 +15,14 @@ export class AdminUsageController {
   constructor(private readonly usage: UsageService) {}
 
   @Get()
-  @ApiOp('usage_get', 'Current usage counters of a tenant', ['validation_failed', 'tenant_not_found'])
+  @ApiOp('adminTenantUsage_get', 'Current usage counters of a tenant', ['validation_failed', 'tenant_not_found'])
   @ApiOkResponse({ type: UsageDto })
   current(@Param('tenantId', UuidPipe) tenantId: string): Promise<UsageDto> {
     return this.usage.current(tenantId);
   }
 
   @Get('history')
-  @ApiOp('usage_history', 'Daily usage snapshots of a tenant (UTC days, inclusive; default last 30 days)', ['validation_failed', 'tenant_not_found'])
+  @ApiOp('adminTenantUsage_history', 'Daily usage snapshots of a tenant (UTC days, inclusive; default last 30 days)', ['validation_failed', 'tenant_not_found'])
   @ApiOkResponse({ type: UsageHistoryDto })
   history(@Param('tenantId', UuidPipe) tenantId: string, @Query() query: UsageHistoryQueryDto): Promise<UsageHistoryDto> {
     return this.usage.history(tenantId, query);
@@ -32,7 +32,7 @@ export class AdminUsageController {
   @Audited('usage.recalculate')
   @PlatformAuth('owner', 'admin', 'support')
   @HttpCode(202)
-  @ApiOp('usage_recalculate', 'Recount a tenant’s usage from the source tables and correct drift (async)', ['validation_failed', 'tenant_not_found'])
+  @ApiOp('adminTenantUsage_recalculate', 'Recount a tenant’s usage from the source tables and correct drift (async)', ['validation_failed', 'tenant_not_found'])
   @ApiAcceptedResponse({ type: RecalculationJobDto })
   recalculate(@Param('tenantId', UuidPipe) tenantId: string): Promise<RecalculationJobDto> {
     return this.usage.requestRecalculation(tenantId);
@@ -51,7 +51,7 @@ export class TenantUsageController {
   ) {}
 
   @Get()
-  @ApiOp('usage_getOwn', 'Your organisation’s current usage', ['tenant_suspended'])
+  @ApiOp('tenantUsage_get', 'Your organisation’s current usage', ['tenant_suspended'])
   @ApiOkResponse({ type: UsageDto })
   current(): Promise<UsageDto> {
     return this.usage.current(this.context.actor.tenantId!);

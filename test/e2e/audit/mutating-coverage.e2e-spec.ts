@@ -71,7 +71,7 @@ describe('every mutating route is audited under the action it declares', () => {
 
   it('the spec has mutating operations to check', () => {
     expect(OPERATIONS.length).toBeGreaterThanOrEqual(7);
-    expect(OPERATIONS.map((o) => o.operationId)).toEqual(expect.arrayContaining(['staff_create', 'staff_update', 'auth_loginStaff', 'auth_logout']));
+    expect(OPERATIONS.map((o) => o.operationId)).toEqual(expect.arrayContaining(['adminStaff_create', 'adminStaff_update', 'adminAuth_login', 'auth_logout']));
   });
 
   it.each(OPERATIONS.map((o) => [`${o.method} ${o.path}`, o] as const))(
@@ -135,7 +135,7 @@ describe('every mutating route is audited under the action it declares', () => {
     let create: MutatingRoute;
     beforeAll(async () => {
       owner = (await loginStaff(t)).accessToken;
-      create = routeOf('staff_create');
+      create = routeOf('adminStaff_create');
     });
     const newStaff = () => ({ email: `${unique('coverage')}@example.test`, fullName: 'Cove Rage', role: 'support' as const, password: 'super-secret-password-1' });
 

@@ -126,7 +126,7 @@ describe('impersonation', () => {
     expect((await t.as(s.accessToken).GET('/api/v1/auth/me')).response.status).toBe(200);
     const end = await t.as(owner.token).POST('/api/v1/admin/impersonations/{sessionId}/end', { params: { path: { sessionId: s.id } } });
     expect(end.response.status).toBe(200);
-    expect(end.data).toMatchObject({ id: s.id, active: false, endedBy: owner.id, endReason: 'ended_by_staff', endedAt: expect.any(String) });
+    expect(end.data).toMatchObject({ id: s.id, status: 'ended', endedBy: owner.id, endReason: 'ended_by_staff', endedAt: expect.any(String) });
     await expectProblem(await t.as(s.accessToken).GET('/api/v1/auth/me'), 401, 'token_revoked');
     const events = await outboxEvents(t, tenant.id, 'impersonation.ended');
     expect(events.map((e) => e.payload.sessionId)).toContain(s.id);
@@ -137,13 +137,13 @@ describe('impersonation', () => {
     await expectProblem(await t.as(owner.token).POST('/api/v1/admin/impersonations/{sessionId}/end', { params: { path: { sessionId: randomUUID() } } }), 404);
   });
 
-  it('expiry: an expired session is listed inactive and cannot be ended; an expired token → 401', async () => {
+  it('expiry: an expired session is listed as expired and cannot be ended; an expired token → 401', async () => {
     const s = (await t.as(owner.token).POST('/api/v1/admin/impersonations', { body: { tenantId: tenant.id, reason } })).data!;
     await t.db.query(`UPDATE impersonation_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [s.id]);
-    const active = await t.as(owner.token).GET('/api/v1/admin/impersonations', { params: { query: { tenantId: tenant.id, active: true, limit: 100 } } });
+    const active = await t.as(owner.token).GET('/api/v1/admin/impersonations', { params: { query: { tenantId: tenant.id, status: 'active', limit: 100 } } });
     expect(active.data!.data.map((x) => x.id)).not.toContain(s.id);
-    const inactive = await t.as(owner.token).GET('/api/v1/admin/impersonations', { params: { query: { tenantId: tenant.id, active: false, limit: 100 } } });
-    expect(inactive.data!.data.find((x) => x.id === s.id)).toMatchObject({ active: false, endedAt: null });
+    const inactive = await t.as(owner.token).GET('/api/v1/admin/impersonations', { params: { query: { tenantId: tenant.id, status: 'expired', limit: 100 } } });
+    expect(inactive.data!.data.find((x) => x.id === s.id)).toMatchObject({ status: 'expired', endedAt: null });
     const end = await t.as(owner.token).POST('/api/v1/admin/impersonations/{sessionId}/end', { params: { path: { sessionId: s.id } } });
     expect(await expectProblem(end, 409, 'impersonation_not_active')).toMatchObject({ state: 'expired' });
 
@@ -154,7 +154,7 @@ describe('impersonation', () => {
     await expectProblem(await t.as(expired).GET('/api/v1/auth/me'), 401, 'token_expired');
   });
 
-  it('admin list filters by tenant, staff and active; the tenant’s admins see only their own sessions', async () => {
+  it('admin list filters by tenant, staff and status (active, ended, expired); the tenant’s admins see only their own sessions', async () => {
     const mine = await provisionSignedInTenant(t);
     const theirs = await provisionSignedInTenant(t);
     const admin = await createStaff(t, owner.token, 'admin');
@@ -168,13 +168,18 @@ describe('impersonation', () => {
     const byTenant = await list({ tenantId: mine.id });
     expect(byTenant.data!.data.map((x) => x.id)).toEqual([a2.id, a1.id]);
     expect(byTenant.data!.meta).toEqual({ total: 2, limit: 100, offset: 0 });
-    expect((await list({ tenantId: mine.id, active: true })).data!.data.map((x) => x.id)).toEqual([a1.id]);
-    expect((await list({ tenantId: mine.id, active: false })).data!.data.map((x) => x.id)).toEqual([a2.id]);
+    expect((await list({ tenantId: mine.id, status: 'active' })).data!.data.map((x) => x.id)).toEqual([a1.id]);
+    expect((await list({ tenantId: mine.id, status: 'ended' })).data!.data.map((x) => x.id)).toEqual([a2.id]);
     expect((await list({ staffId: admin.id })).data!.data.map((x) => x.id).sort()).toEqual([a1.id, b1.id].sort());
     const page = await list({ tenantId: mine.id, limit: 1, offset: 1 });
     expect(page.data!.data.map((x) => x.id)).toEqual([a1.id]);
-    expect(page.data!.data[0]).toMatchObject({ staffId: admin.id, staffEmail: admin.email, reason, ticketRef: 'SUP-77', durationMinutes: 15, active: true });
-    await expectProblem(await rawFetch(t, '/api/v1/admin/impersonations?active=maybe', { token: owner.token }), 400);
+    expect(page.data!.data[0]).toMatchObject({ staffId: admin.id, staffEmail: admin.email, reason, ticketRef: 'SUP-77', durationMinutes: 15, status: 'active' });
+    await expectProblem(await rawFetch(t, '/api/v1/admin/impersonations?status=maybe', { token: owner.token }), 400);
+    expect((await list({ tenantId: theirs.id, status: 'expired' })).data!.meta.total).toBe(0);
+    await t.db.query(`UPDATE impersonation_sessions SET expires_at = now() - interval '1 minute' WHERE id = $1`, [b1.id]);
+    const expired = await list({ tenantId: theirs.id, status: 'expired' });
+    expect(expired.data!.data).toEqual([expect.objectContaining({ id: b1.id, status: 'expired', endedAt: null })]);
+    expect((await list({ tenantId: theirs.id, status: 'active' })).data!.meta.total).toBe(0);
 
     const seen = await t.as(mine.admin.accessToken).GET('/api/v1/tenant/impersonations');
     expect(seen.data!.meta.total).toBe(2);
@@ -191,7 +196,7 @@ describe('impersonation', () => {
       expiresAt: a1.expiresAt,
       endedAt: null,
       endReason: null,
-      active: true,
+      status: 'active',
     });
     expect(seen.data!.data[0].endedAt).toEqual(expect.any(String));
     expect(seen.data!.data[0].endReason).toBe('ended_by_staff');

@@ -61,14 +61,14 @@ describe('with a 30 s access-token lifetime, no revocation is shorter than a tok
     const row = await eventually(async () => ((await sessionRow(session.id)).ended_at ? sessionRow(session.id) : null));
     expect(row).toMatchObject({ ended_at: expect.any(Date), ended_by: null, end_reason: 'staff_deactivated' });
     const listed = await t.as(owner).GET('/api/v1/admin/impersonations', { params: { query: { staffId: support.id } } });
-    expect(listed.data!.data).toEqual([expect.objectContaining({ id: session.id, active: false, endReason: 'staff_deactivated' })]);
-    const active = await t.as(owner).GET('/api/v1/admin/impersonations', { params: { query: { staffId: support.id, active: true } } });
+    expect(listed.data!.data).toEqual([expect.objectContaining({ id: session.id, status: 'ended', endReason: 'staff_deactivated' })]);
+    const active = await t.as(owner).GET('/api/v1/admin/impersonations', { params: { query: { staffId: support.id, status: 'active' } } });
     expect(active.data!.meta.total).toBe(0);
 
     // Tenant admins see that it ended, and the audit trail records why.
     const admin = await signInToken(t, tenant.slug, tenant.admin.email, tenant.admin.password);
     const mine = await t.as(admin).GET('/api/v1/tenant/impersonations');
-    expect(mine.data!.data).toEqual([expect.objectContaining({ id: session.id, active: false, endReason: 'staff_deactivated' })]);
+    expect(mine.data!.data).toEqual([expect.objectContaining({ id: session.id, status: 'ended', endReason: 'staff_deactivated' })]);
     const [audit]: { action: string; tenant_id: string; metadata: unknown; method: string }[] = await t.db.query(
       `SELECT action, tenant_id, metadata, method FROM audit_logs WHERE resource_id = $1 AND action = 'impersonations.end'`,
       [session.id],

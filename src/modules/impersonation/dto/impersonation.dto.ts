@@ -1,10 +1,14 @@
 import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IMPERSONATION_DEFAULT_MINUTES, IMPERSONATION_MAX_MINUTES, IMPERSONATION_MIN_MINUTES, TENANT_ROLES } from '../../../common/auth';
 import { IMPERSONATION_END_REASONS } from '../entities/impersonation-session.entity';
 import { PageQueryDto } from '../../../common/http';
 
+
+/** Lifecycle of an impersonation session, derived from `endedAt` and `expiresAt`. */
+export const IMPERSONATION_STATUSES = ['active', 'ended', 'expired'] as const;
+export type ImpersonationStatus = (typeof IMPERSONATION_STATUSES)[number];
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value);
 
@@ -66,19 +70,18 @@ export class ImpersonationSessionDto {
     description: 'Why it ended early: ended by staff, or ended because the impersonator was deactivated or changed role; null while active or when it ran out',
   })
   endReason: string | null;
-  @ApiProperty({ description: 'Neither ended nor expired' }) active: boolean;
+  @ApiProperty({ enum: IMPERSONATION_STATUSES, description: '`active`: neither ended nor expired (its token works); `ended`: ended early (see `endReason`); `expired`: ran out at `expiresAt`' })
+  status: ImpersonationStatus;
 }
 
 /** An impersonation session as the tenant's admins see it: who entered (staff email), when, why, for how long. */
 export class TenantImpersonationDto extends OmitType(ImpersonationSessionDto, ['staffId', 'tenantId', 'endedBy'] as const) {}
 
-const bool = ({ value }: { value: unknown }) => (value === 'true' ? true : value === 'false' ? false : value);
-
 /** `GET /admin/impersonations` filters, combined with AND. */
 export class ImpersonationListQueryDto extends PageQueryDto {
-  @ApiPropertyOptional({ description: 'true: neither ended nor expired; false: ended or expired' })
-  @IsOptional() @Transform(bool) @IsBoolean()
-  active?: boolean;
+  @ApiPropertyOptional({ enum: IMPERSONATION_STATUSES, description: 'Sessions in this state only' })
+  @IsOptional() @IsIn(IMPERSONATION_STATUSES)
+  status?: ImpersonationStatus;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() tenantId?: string;
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() staffId?: string;
 }
