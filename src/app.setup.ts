@@ -18,7 +18,9 @@ export const API_PREFIX = 'api/v1';
  */
 export function configureApp(app: INestApplication, trustProxy: string = parseConfig().trustProxy): void {
   const express = app as NestExpressApplication;
-  const accessLog = requestLogMiddleware(app.get<Logger>(ROOT_LOGGER));
+  // Null in Nest's preview mode (scripts/sync-openapi.ts), where no provider is instantiated.
+  const root = app.get<Logger | null>(ROOT_LOGGER);
+  const accessLog = root ? requestLogMiddleware(root) : null;
   if (accessLog) express.use(accessLog);
   express.use(helmet());
   express.set('trust proxy', trustProxy === 'false' ? false : trustProxy);
