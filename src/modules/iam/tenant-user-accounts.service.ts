@@ -9,6 +9,7 @@ import { QuotaService } from '../plans';
 import { TenantUser } from './entities/tenant-user.entity';
 import { UserCreatedEvent } from './events/tenant-user.events';
 import { PasswordHasher } from './password-hasher';
+import { seatsTakenBy } from './seat-rule';
 
 /** Input of {@link TenantUserAccounts.create}. Email is normalised to lowercase by the caller's DTO. */
 export interface NewTenantUser {
@@ -68,16 +69,14 @@ export class TenantUserAccounts {
     return { user, temporaryPassword };
   }
 
-  /** Takes the seats an active user of `role` occupies. @throws QuotaExceededError */
+  /** Takes the seats an active user of `role` occupies (SEAT_RULE). @throws QuotaExceededError */
   async reserveSeats(tenantId: string, role: TenantUser['role']): Promise<void> {
-    await this.quotas.reserve(tenantId, 'members');
-    if (role === 'admin') await this.quotas.reserve(tenantId, 'orgAdmins');
+    for (const metric of seatsTakenBy({ isActive: true, role })) await this.quotas.reserve(tenantId, metric);
   }
 
-  /** Frees the seats an active user of `role` occupied. */
+  /** Frees the seats an active user of `role` occupied (SEAT_RULE). */
   async releaseSeats(tenantId: string, role: TenantUser['role']): Promise<void> {
-    await this.quotas.release(tenantId, 'members');
-    if (role === 'admin') await this.quotas.release(tenantId, 'orgAdmins');
+    for (const metric of seatsTakenBy({ isActive: true, role })) await this.quotas.release(tenantId, metric);
   }
 
   /**
