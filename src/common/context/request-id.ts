@@ -9,11 +9,14 @@ const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
  * response header, so the logger, CLS and problem bodies all see the same value.
  */
 export function requestIdOf(req: IncomingMessage & { id?: unknown }, res?: ServerResponse): string {
-  if (typeof req.id === 'string') return req.id;
-  const header = req.headers['x-request-id'];
-  const incoming = Array.isArray(header) ? header[0] : header;
-  const id = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
-  req.id = id;
-  if (res && !res.headersSent) res.setHeader('X-Request-Id', id);
+  let id = typeof req.id === 'string' ? req.id : undefined;
+  if (!id) {
+    const header = req.headers['x-request-id'];
+    const incoming = Array.isArray(header) ? header[0] : header;
+    id = incoming && SAFE_ID.test(incoming) ? incoming : randomUUID();
+    req.id = id;
+  }
+  // Echoed whichever caller first passes the response (CLS setup or the access log).
+  if (res && !res.headersSent && !res.hasHeader('X-Request-Id')) res.setHeader('X-Request-Id', id);
   return id;
 }
