@@ -6,7 +6,6 @@ import { ThrottlerModule } from '@nestjs/throttler';
 import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
 import { ThrottlerStorageRedisService } from '@nest-lab/throttler-storage-redis';
 import { ClsPluginTransactional } from '@nestjs-cls/transactional';
-import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import type { Request, Response } from 'express';
 import Redis from 'ioredis';
 import { ClsModule } from 'nestjs-cls';
@@ -18,6 +17,7 @@ import { RejectNulCharactersPipe, TransactionInterceptor } from './common/http';
 import { LoggingModule } from './common/logging';
 import { REDIS, RedisModule } from './common/redis';
 import { APP_CONFIG, AppConfig, ConfigModule } from './config';
+import { LazyTransactionalAdapterTypeOrm } from './database/lazy-transaction.adapter';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { AuditInterceptor, AuditModule } from './modules/audit';
 import { IamModule } from './modules/iam';
@@ -52,7 +52,7 @@ export const INFRASTRUCTURE_IMPORTS = [
     plugins: [
       new ClsPluginTransactional({
         imports: [TypeOrmModule],
-        adapter: new TransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
+        adapter: new LazyTransactionalAdapterTypeOrm({ dataSourceToken: getDataSourceToken() }),
       }),
     ],
   }),

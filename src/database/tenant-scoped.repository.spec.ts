@@ -194,11 +194,23 @@ describe('TenantScopedRepository finders and writes', () => {
     expect(executed).toHaveLength(1);
   });
 
-  it('insertOne reads the row back within the tenant', async () => {
-    jest.spyOn(InsertQueryBuilder.prototype, 'execute').mockResolvedValue({ raw: [{ id: 'new-id' }], identifiers: [], generatedMaps: [] });
-    const stored = Object.assign(new ProbeRow(), { id: 'new-id', tenantId: TENANT, name: 'a', archived: false });
-    const findOne = stub('findOne', stored);
-    expect(await scoped().insertOne({ name: 'a' })).toBe(stored);
-    expect(findOne).toHaveBeenCalledWith({ where: { id: 'new-id', tenantId: TENANT } });
+  it('insertOne sets the tenant and returns the row as stored from INSERT … RETURNING *, without a second read', async () => {
+    const executed: string[] = [];
+    jest.spyOn(InsertQueryBuilder.prototype, 'execute').mockImplementation(async function (this: InsertQueryBuilder<ObjectLiteral>) {
+      executed.push(this.getQueryAndParameters()[0]);
+      return { raw: [{ id: 'new-id', tenant_id: TENANT, name: 'a', archived: false }], identifiers: [], generatedMaps: [] };
+    });
+    const findOne = stub('findOne', null);
+    const row = await scoped().insertOne({ name: 'a' });
+    expect(row).toBeInstanceOf(ProbeRow);
+    expect(row).toEqual(Object.assign(new ProbeRow(), { id: 'new-id', tenantId: TENANT, name: 'a', archived: false }));
+    expect(executed[0]).toMatch(/VALUES \(DEFAULT, \$1, \$2, DEFAULT\) +RETURNING \*$/);
+    expect(findOne).not.toHaveBeenCalled();
+  });
+
+  it('insertOne with orIgnore is null when the row was skipped by a conflict', async () => {
+    jest.spyOn(InsertQueryBuilder.prototype, 'execute').mockResolvedValue({ raw: [], identifiers: [], generatedMaps: [] });
+    expect(await scoped().insertOne({ name: 'a' }, { orIgnore: true })).toBeNull();
+    await expect(scoped().insertOne({ name: 'a' })).rejects.toThrow(/not inserted/);
   });
 });

@@ -284,14 +284,34 @@ export class TenantScopedRepository<E extends TenantOwnedEntity> {
   }
 
   /**
-   * Inserts one row of the tenant and returns it as stored (defaults and generated columns filled).
+   * Inserts one row of the tenant and returns it as stored (defaults and generated columns
+   * filled), read back from `INSERT … RETURNING *` in the same round trip. With `orIgnore`, null
+   * when a unique constraint made PostgreSQL skip it (`ON CONFLICT DO NOTHING`).
    * @throws Error when `values` sets `tenantId`; the database's error on a constraint violation
    */
-  async insertOne(values: ScopedValues<E>): Promise<E> {
-    const [key] = await this.insert(values);
-    const row = await this.repo.findOne({ where: { ...key, tenantId: this.tenantId } as FindOptionsWhere<E> });
-    if (!row) throw new Error(`The ${this.repo.metadata.tableName} row just inserted was not found.`);
-    return row;
+  async insertOne(values: ScopedValues<E>): Promise<E>;
+  async insertOne(values: ScopedValues<E>, options: { orIgnore: true }): Promise<E | null>;
+  async insertOne(values: ScopedValues<E>, options: { orIgnore?: boolean } = {}): Promise<E | null> {
+    assertNoTenant(values, 'insert');
+    const result = await this.repo
+      .createQueryBuilder()
+      .insert()
+      .values({ ...values, tenantId: this.tenantId } as QueryDeepPartialEntity<E>)
+      .orIgnore(options.orIgnore ?? false)
+      .returning('*')
+      .updateEntity(false)
+      .execute();
+    const [raw] = result.raw as Record<string, unknown>[];
+    if (!raw) {
+      if (options.orIgnore) return null;
+      throw new Error(`The ${this.repo.metadata.tableName} row was not inserted.`);
+    }
+    const driver = this.repo.manager.connection.driver;
+    const entity = this.repo.create();
+    for (const column of this.repo.metadata.columns) {
+      if (column.databaseName in raw) column.setEntityValue(entity, driver.prepareHydratedValue(raw[column.databaseName], column));
+    }
+    return entity;
   }
 
   /** Deletes the tenant's rows matching `where`; returns how many were deleted. */

@@ -12,6 +12,8 @@ export const PENDING_EVENTS = 'pendingEnvelopes';
 const AFTER_COMMIT = 'afterCommit';
 /** CLS key holding the side effects to run once the current unit of work has ended, either way. */
 const AFTER_TRANSACTION = 'afterTransaction';
+/** CLS key holding the statements to run last inside the current unit of work, right before COMMIT. */
+const BEFORE_COMMIT = 'beforeCommit';
 
 type Effect = () => Promise<void>;
 
@@ -38,7 +40,9 @@ export class UnitOfWork {
 
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly cls: ClsService<RequestStore & { [PENDING_EVENTS]?: DomainEventEnvelope[]; [AFTER_COMMIT]?: Effect[]; [AFTER_TRANSACTION]?: Effect[] }>,
+    private readonly cls: ClsService<
+      RequestStore & { [PENDING_EVENTS]?: DomainEventEnvelope[]; [AFTER_COMMIT]?: Effect[]; [AFTER_TRANSACTION]?: Effect[]; [BEFORE_COMMIT]?: Effect[] }
+    >,
     private readonly moduleRef: ModuleRef,
   ) {}
 
@@ -56,12 +60,19 @@ export class UnitOfWork {
       const pending: DomainEventEnvelope[] = [];
       const afterCommit: Effect[] = [];
       const afterTransaction: Effect[] = [];
+      const beforeCommit: Effect[] = [];
       this.cls.set(PENDING_EVENTS, pending);
       this.cls.set(AFTER_COMMIT, afterCommit);
       this.cls.set(AFTER_TRANSACTION, afterTransaction);
+      this.cls.set(BEFORE_COMMIT, beforeCommit);
       let result: T;
       try {
-        result = await this.txHost.withTransaction(work);
+        result = await this.txHost.withTransaction(async () => {
+          const value = await work();
+          // Last statements of the transaction, in order; one that throws rolls everything back.
+          for (let effect = beforeCommit.shift(); effect; effect = beforeCommit.shift()) await effect();
+          return value;
+        });
       } catch (err) {
         // Rolled back: the connection is back in the pool and holds no lock any more.
         await this.runEffects(afterTransaction, 'after-transaction');
@@ -75,6 +86,18 @@ export class UnitOfWork {
       }
       return result;
     });
+  }
+
+  /**
+   * Runs `statement` as one of the last statements of the current unit of work — after the work
+   * and its audit row, right before COMMIT — so a row lock it takes (a usage counter's UPDATE) is
+   * held for one round trip instead of for the rest of the request. Its error rolls the whole unit
+   * back and is the request's error. Runs now outside a unit of work.
+   */
+  async beforeCommit(statement: Effect): Promise<void> {
+    const queue = this.queueOf(BEFORE_COMMIT);
+    if (queue) queue.push(statement);
+    else await statement();
   }
 
   /**
@@ -107,7 +130,7 @@ export class UnitOfWork {
    * The effect queue of the running unit of work; undefined outside a transaction. A transaction
    * opened some other way has no queue: fail closed rather than run the effect inside it.
    */
-  private queueOf(key: typeof AFTER_COMMIT | typeof AFTER_TRANSACTION): Effect[] | undefined {
+  private queueOf(key: typeof AFTER_COMMIT | typeof AFTER_TRANSACTION | typeof BEFORE_COMMIT): Effect[] | undefined {
     if (!this.cls.isActive() || !this.txHost.isTransactionActive()) return undefined;
     const queue = this.cls.get(key);
     if (!queue) throw new Error('a transaction is active outside UnitOfWork.run; side effects cannot be deferred safely');

@@ -55,17 +55,15 @@ export class TenantUserAccounts {
   async create(tenantId: string, input: NewTenantUser): Promise<{ user: TenantUser; temporaryPassword: string | null }> {
     const temporaryPassword = input.password ? null : generateTemporaryPassword();
     const passwordHash = await this.hasher.hash(input.password ?? temporaryPassword!);
-    const users = this.users(tenantId);
-    const [inserted] = await users.insert(
+    const user = await this.users(tenantId).insertOne(
       { email: input.email, fullName: input.fullName, role: input.role, passwordHash, isActive: true, mustChangePassword: !input.password },
       { orIgnore: true },
     );
-    const id = inserted?.id;
-    if (!id) throw new ConflictError('user_email_taken', `A user with email ${input.email} already exists in this tenant.`, { field: 'email' });
+    if (!user) throw new ConflictError('user_email_taken', `A user with email ${input.email} already exists in this tenant.`, { field: 'email' });
+    // Its seats are reserved right before COMMIT (QuotaService.reserve): the counter row stays
+    // unlocked while the rest of the request runs.
     await this.reserveSeats(tenantId, input.role);
-    const user = await users.findOne({ id });
-    if (!user) throw new Error(`Tenant user ${id} was not found right after its insert.`);
-    await this.events.publish(new UserCreatedEvent(tenantId, { userId: id, email: user.email, role: user.role, isActive: true }));
+    await this.events.publish(new UserCreatedEvent(tenantId, { userId: user.id, email: user.email, role: user.role, isActive: true }));
     return { user, temporaryPassword };
   }
 

@@ -2,6 +2,8 @@ import { applyDecorators, ArgumentMetadata, Injectable, PipeTransform, SetMetada
 import { ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { Reflector } from '@nestjs/core';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../../common/context';
 import { ApiProblems } from '../../common/http';
 import type { QuotaMetric } from './entities/plan.entity';
@@ -35,7 +37,7 @@ export const EnforceQuota = (metric: QuotaMetric): MethodDecorator => {
  * Running as a pipe puts the answer after validation, so a malformed body is a 400 even at the
  * limit. Other arguments' pipes (path ids) do no I/O, so their 400 settles before this pipe's
  * query returns. It is only a friendly early answer: the authoritative, race-safe check is the
- * service's atomic reservation inside the request's transaction. Routes without the decorator
+ * service's atomic reservation inside the request's transaction (this read runs outside it). Routes without the decorator
  * (every read) cost no query here.
  * @throws QuotaExceededError when `remaining` is 0 (or below, after a limit was lowered).
  */
@@ -45,6 +47,7 @@ export class QuotaPrecheckPipe implements PipeTransform {
     private readonly reflector: Reflector,
     private readonly context: RequestContext,
     private readonly quotas: QuotaService,
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
   ) {}
 
   async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
@@ -54,7 +57,10 @@ export class QuotaPrecheckPipe implements PipeTransform {
     if (!metric) return value;
     const actor = this.context.actor;
     if (actor.type !== 'tenant' || !actor.tenantId) return value;
-    const allowance = await this.quotas.allowance(actor.tenantId, metric);
+    const tenantId = actor.tenantId;
+    // Outside the request's transaction, which begins with its first statement: the creating
+    // service hashes a password before it, and a read here would hold the transaction open.
+    const allowance = await this.txHost.withoutTransaction(() => this.quotas.allowance(tenantId, metric));
     if (allowance.remaining !== null && allowance.remaining <= 0) {
       throw new QuotaExceededError(metric, allowance.limit ?? 0, allowance.used);
     }

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundError, UnprocessableError } from '../../common/errors';
+import { UnitOfWork } from '../../common/events';
 import { Plan, PlanLimits, QuotaMetric } from './entities/plan.entity';
 import { BillingStatus, TenantQuota } from './entities/tenant-quota.entity';
 import { METRIC_CODES, metricDefinition, periodOf } from './metrics';
@@ -50,6 +51,7 @@ export class QuotaService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly usage: UsageLedger,
+    private readonly uow: UnitOfWork,
   ) {}
 
   /**
@@ -90,14 +92,20 @@ export class QuotaService {
 
   /**
    * Reserves `amount` of a metric in its current period, atomically (one conditional upsert in
-   * the caller's transaction): N concurrent reservations with k left succeed exactly k times.
-   * @throws QuotaExceededError (402 `quota_exceeded` { metric, limit, used }) | NotFoundError
+   * the caller's transaction, run right before its COMMIT — UnitOfWork.beforeCommit): N
+   * concurrent reservations with k left succeed exactly k times.
+   * @throws QuotaExceededError (402 `quota_exceeded` { metric, limit, used }), at once outside a
+   * unit of work, else when the unit commits (rolling it back) | NotFoundError
    */
   async reserve(tenantId: string, metric: QuotaMetric, amount = 1): Promise<void> {
     const at = new Date();
     const limit = (await this.limits(tenantId))[metric];
-    const { ok, used } = await this.usage.tryAdd(tenantId, metric, amount, limit, at);
-    if (!ok) throw new QuotaExceededError(metric, limit ?? 0, used);
+    // The counter's conditional UPDATE is the last statement before COMMIT, so its row lock (which
+    // serialises the tenant's concurrent reservations) is held for one round trip.
+    await this.uow.beforeCommit(async () => {
+      const { ok, used } = await this.usage.tryAdd(tenantId, metric, amount, limit, at);
+      if (!ok) throw new QuotaExceededError(metric, limit ?? 0, used);
+    });
   }
 
   /** Gives back `amount` of a metric in its current period (resource deleted or deactivated). */

@@ -94,6 +94,15 @@ describe('tenant users (tenant side)', () => {
       const usage = await usageOf(t, tenant.id);
       expect(usage.members).toBe(4);
       expect((await activeUsersOf(t, tenant.id)).members).toBe(4);
+      // Every request has its one audit row, the losers' included: a reservation that fails at
+      // commit rolls back the success row and leaves the denied one.
+      const ids = results.map((r) => r.response.headers.get('x-request-id'));
+      const rows: { request_id: string; outcome: string; error_code: string | null }[] = await t.db.query(
+        `SELECT request_id, outcome, error_code FROM audit_logs WHERE request_id = ANY($1::text[])`,
+        [ids],
+      );
+      expect(rows.map((r) => `${r.outcome}:${r.error_code}`).sort()).toEqual([...Array(5).fill('denied:quota_exceeded'), 'success:null', 'success:null', 'success:null']);
+      expect(new Set(rows.map((r) => r.request_id)).size).toBe(8);
     });
   });
 
