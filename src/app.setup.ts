@@ -8,6 +8,8 @@ import { AUTH_POLICY, AuthPolicy, IMPERSONATION_EXTENSION, IS_PUBLIC, STAFF_ROLE
 import { parseConfig } from './config/env';
 import type { Logger } from 'pino';
 import { requestLogMiddleware, ROOT_LOGGER } from './common/logging';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestIdOf } from './common/context';
 
 /** Base path of the versioned API (issue 2 §4). */
 export const API_PREFIX = 'api/v1';
@@ -18,11 +20,19 @@ export const API_PREFIX = 'api/v1';
  */
 export function configureApp(app: INestApplication, trustProxy: string = parseConfig().trustProxy): void {
   const express = app as NestExpressApplication;
+  // Every response, health probes and body-parser errors included, echoes its X-Request-Id.
+  express.use((req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    requestIdOf(req, res);
+    next();
+  });
   // Null in Nest's preview mode (scripts/sync-openapi.ts), where no provider is instantiated.
   const root = app.get<Logger | null>(ROOT_LOGGER);
   const accessLog = root ? requestLogMiddleware(root) : null;
   if (accessLog) express.use(accessLog);
-  express.use(helmet());
+  // helmet's defaults, except CSP's `upgrade-insecure-requests`: over plain HTTP on anything but
+  // localhost (a VM, a container by its IP) it made browsers fetch Swagger UI's assets over
+  // https and show a blank page. HSTS is only honoured over HTTPS, where it stays.
+  express.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   express.set('trust proxy', trustProxy === 'false' ? false : trustProxy);
   express.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
   // Flat query strings (Node's querystring): no nested objects, at most 1,000 values. Depth and

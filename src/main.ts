@@ -40,7 +40,8 @@ async function main(): Promise<void> {
     });
   }
   // process.exit(0) once closed (and pino flushed), instead of re-raising the signal.
-  app.enableShutdownHooks([], { useProcessExit: true });
+  // SIGTERM and SIGINT only: other signals (SIGUSR2 of profilers and debuggers, SIGHUP) must not stop it.
+  app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
   await app.listen(config.port);
   logger.log(`control plane listening on :${config.port} (docs at /docs)`);
   if (config.nodeEnv === 'development') {

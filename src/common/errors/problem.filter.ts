@@ -115,7 +115,7 @@ export class ProblemFilter implements ExceptionFilter {
       const detail = Array.isArray(message) ? message.join('; ') : (message ?? exception.message);
       if (status === 404 && /^Cannot /.test(detail)) return { problem: base('route_not_found', 'No route matches this method and path.'), headers: {} };
       if (status >= 500) return { problem: base('internal_error', 'An unexpected error occurred; quote the requestId to support.'), headers: {} };
-      if (status === 429) return this.rateLimited(detail, res, base);
+      if (status === 429) return this.rateLimited(res, base);
       return { problem: base(httpCodeOf(status), detail), headers: {} };
     }
     const bodyParser = exception as { type?: string; status?: number; statusCode?: number; message?: string };
@@ -139,12 +139,14 @@ export class ProblemFilter implements ExceptionFilter {
 
   /**
    * 429 of @nestjs/throttler, which sets `Retry-After-<throttler>` before throwing: the problem
-   * says `retryAfterSeconds` like the login limiter's does, and the standard Retry-After header
-   * is sent too (RFC 9110 §10.2.3).
+   * says `retryAfterSeconds` like the login limiter's does, with a detail of its own (never the
+   * library's class name), and only the standard Retry-After header is sent (RFC 9110 §10.2.3).
    */
-  private rateLimited(detail: string, res: Response, base: (code: ErrorCode, detail: string) => Problem): { problem: Problem; headers: Record<string, string> } {
+  private rateLimited(res: Response, base: (code: ErrorCode, detail: string) => Problem): { problem: Problem; headers: Record<string, string> } {
     const header = res.getHeaderNames().find((name) => name.toLowerCase().startsWith('retry-after'));
     const seconds = Math.max(1, Math.ceil(Number(header ? res.getHeader(header) : NaN) || 1));
+    if (header && header.toLowerCase() !== 'retry-after') res.removeHeader(header);
+    const detail = `Too many requests from this client; retry in ${seconds} s.`;
     return { problem: { retryAfterSeconds: seconds, ...base('rate_limited', detail) }, headers: { 'Retry-After': String(seconds) } };
   }
 }

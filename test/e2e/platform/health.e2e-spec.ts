@@ -66,6 +66,13 @@ describe('health probes (PostgreSQL and Redis up)', () => {
     expect(res.headers.get('x-request-id')).toBeTruthy();
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
+
+  it('sends a CSP that does not upgrade assets to https, so Swagger UI works over plain HTTP by IP', async () => {
+    const res = await rawFetch(t, '/health/live');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).not.toContain('upgrade-insecure-requests');
+  });
 });
 
 describe('readiness when Redis goes down', () => {
