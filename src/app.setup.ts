@@ -10,6 +10,8 @@ import type { Logger } from 'pino';
 import { requestLogMiddleware, ROOT_LOGGER } from './common/logging';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdOf } from './common/context';
+import { errorEntry, PROBLEM_JSON } from './common/errors';
+import { problemExample } from './common/http';
 
 /** Base path of the versioned API (issue 2 §4). */
 export const API_PREFIX = 'api/v1';
@@ -105,7 +107,10 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
   withoutQueryExamples(document);
   withWalkExamples(document);
   withIntegerQuantities(document);
-  withAccessAndEffects(document, routeAccess(app));
+  const access = routeAccess(app);
+  withAccessAndEffects(document, access);
+  withRouteProblemExamples(document, access);
+  withPathParameterDescriptions(document);
   return sortKeys(document) as OpenAPIObject;
 }
 
@@ -211,6 +216,85 @@ function withAccessAndEffects(document: OpenAPIObject, access: Map<string, Route
   }
 }
 
+type ProblemExamples = Record<string, { summary?: string; value: Record<string, unknown> }>;
+
+/** The examples of one error status of an operation, if it documents that status. */
+function problemExamplesOf(op: DocOperation, status: string): ProblemExamples | undefined {
+  const content = (op.responses?.[status] as { content?: Record<string, { examples?: ProblemExamples }> } | undefined)?.content;
+  return content?.[PROBLEM_JSON]?.examples;
+}
+
+/** The 403 `forbidden` detail this route's policy guard would answer to a caller it refuses. */
+function forbiddenDetail(route: RouteAccess | undefined): string | undefined {
+  const policy = route?.policy;
+  if (!policy) return undefined;
+  const all: readonly string[] = policy.kind === 'platform' ? STAFF_ROLES : TENANT_ROLES;
+  const refused = policy.roles.length ? all.find((role) => !policy.roles.includes(role as never)) : undefined;
+  if (refused) return `Your role (${refused}) may not perform this action.`;
+  return policy.kind === 'platform' ? 'This route is for platform staff only.' : 'This route is for tenant users only.';
+}
+
+/** The first field a caller of `op` sends: a required body property, else any body property, else a query or path parameter. */
+function firstFieldOf(document: OpenAPIObject, op: DocOperation & { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }): string | undefined {
+  const ref = op.requestBody?.content?.['application/json']?.schema?.$ref?.split('/').pop();
+  const schema = ref ? (document.components?.schemas?.[ref] as { required?: string[]; properties?: Record<string, unknown> } | undefined) : undefined;
+  return schema?.required?.[0] ?? Object.keys(schema?.properties ?? {})[0] ?? op.parameters?.find((p) => p.in === 'query')?.name ?? op.parameters?.find((p) => p.in === 'path')?.name;
+}
+
+/**
+ * Makes the catalog's generic error examples true of each operation: the 403 `forbidden`
+ * example says what this route's policy guard answers (the role it refuses, or "for tenant
+ * users only"); a route denied during impersonation shows `impersonation_forbidden`; the 400
+ * `validation_failed` example names a field the operation actually takes.
+ */
+function withRouteProblemExamples(document: OpenAPIObject, access: Map<string, RouteAccess>): void {
+  for (const { op } of operationsOf(document)) {
+    const route = op.operationId ? access.get(op.operationId) : undefined;
+    const forbidden = problemExamplesOf(op, '403');
+    const detail = forbiddenDetail(route);
+    if (forbidden?.forbidden && detail) forbidden.forbidden = { ...forbidden.forbidden, value: { ...forbidden.forbidden.value, detail } };
+    if (op[IMPERSONATION_EXTENSION] === 'denied' && forbidden && !forbidden.impersonation_forbidden) {
+      const entry = errorEntry('impersonation_forbidden')!;
+      forbidden.impersonation_forbidden = { summary: `${entry.code}: ${entry.title}`, value: problemExample(entry) };
+    }
+    // Open to every signed-in principal: no policy guard refuses it, so `forbidden` is not an answer.
+    if (route?.policy === null && forbidden?.forbidden && Object.keys(forbidden).length > 1) delete forbidden.forbidden;
+    const invalid = problemExamplesOf(op, '400')?.validation_failed;
+    const field = firstFieldOf(document, op);
+    if (invalid && field) {
+      invalid.value = { ...invalid.value, detail: `Invalid request: ${field}`, errors: [{ field, message: `${field} is invalid (each invalid field is listed here with the reason)` }] };
+    }
+  }
+}
+
+/**
+ * Path parameters say what they are: an `…Id` is a UUID, the `id` of the resource it names (where
+ * to find it is the operation's list or create response).
+ */
+function withPathParameterDescriptions(document: OpenAPIObject): void {
+  for (const { op } of operationsOf(document)) {
+    for (const param of op.parameters ?? []) {
+      if (param.in !== 'path' || param.description) continue;
+      const resource = /^(.+)Id$/.exec(param.name ?? '')?.[1];
+      if (!resource) continue;
+      const words = resource.replace(/([A-Z])/g, ' $1').toLowerCase();
+      param.description = PATH_ID_DESCRIPTIONS[param.name!] ?? `The ${words}'s \`id\` (UUID), as its list and create responses return it.`;
+      const schema = param.schema as { type?: string; format?: string } | undefined;
+      if (schema?.type === 'string' && !schema.format) schema.format = 'uuid';
+    }
+  }
+}
+
+/** Where a newcomer finds the ids of the README walk. */
+const PATH_ID_DESCRIPTIONS: Record<string, string> = {
+  tenantId: "The tenant's `id` (UUID): `tenant.id` of `POST /api/v1/admin/tenants`, or a row's `id` in `GET /api/v1/admin/tenants`.",
+  planId: "The plan's `id` (UUID), from `GET /api/v1/admin/plans` or `POST /api/v1/admin/plans`.",
+  userId: "The tenant user's `id` (UUID), from `GET /api/v1/tenant/users` or `POST /api/v1/tenant/users`.",
+  staffId: "The staff member's `id` (UUID), from `GET /api/v1/admin/staff`.",
+  sessionId: "The impersonation session's `id` (UUID), from `POST /api/v1/admin/impersonations` or its list.",
+  noteId: "The note's `id` (UUID), from `GET /api/v1/admin/tenants/{tenantId}/notes`.",
+};
+
 /** `Search tenants` → `search tenants` (an acronym such as `ETag` keeps its case). */
 function lowerFirst(text: string): string {
   return /^[A-Z][a-z]/.test(text) ? text.charAt(0).toLowerCase() + text.slice(1) : text;
@@ -254,7 +338,8 @@ function withTagGroups(document: OpenAPIObject): void {
   for (const [tag, side] of [...sideOf].sort(([a], [b]) => a.localeCompare(b))) {
     if (!placed.has(tag)) groups.find((g) => g.name === side)!.tags.push(tag);
   }
-  document.tags = groups.flatMap((g) => g.tags).map((name) => ({ name, description: TAG_DESCRIPTIONS[name] ?? name }));
+  // Swagger UI shows no x-tagGroups: each tag's description starts with its group instead.
+  document.tags = groups.flatMap((g) => g.tags.map((name) => ({ name, description: `${g.name} — ${TAG_DESCRIPTIONS[name] ?? name}` })));
   (document as OpenAPIObject & { 'x-tagGroups'?: unknown })['x-tagGroups'] = groups.filter((g) => g.tags.length);
 }
 

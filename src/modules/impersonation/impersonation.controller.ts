@@ -27,7 +27,9 @@ export class AdminImpersonationsController {
     'adminImpersonations_start',
     'Start impersonating a tenant user (time-limited token, no refresh)',
     ['validation_failed', 'tenant_not_found', 'user_not_found', 'tenant_not_active', 'no_active_admin'],
-    'userId defaults to an active admin of the tenant. The tenant must be active (409 `tenant_not_active`) and the user active ' +
+    'Before trying it, replace the example `tenantId` (a placeholder) with a real tenant’s `id`: `tenant.id` of ' +
+      '`POST /api/v1/admin/tenants` or a row’s `id` in `GET /api/v1/admin/tenants`. ' +
+      'userId defaults to an active admin of the tenant. The tenant must be active (409 `tenant_not_active`) and the user active ' +
       '(404 `user_not_found`). durationMinutes 1–60, default 30. The token carries `act: { sub: <staffId> }` and `sid`.',
   )
   @ApiCreatedResponse({ type: StartedImpersonationDto })

@@ -77,4 +77,47 @@ describe('openapi.json as Swagger UI shows it', () => {
     expect([...sides.values()].filter((s) => s.has('admin') && s.has('tenant')).length).toBe(0);
     expect(groups.map((g) => g.name)).toEqual(['Authentication', 'Platform administration', 'Tenant self-service', 'Operations']);
   });
+
+  const problemExamples = (op: Operation, status: string): Record<string, { value: { detail: string; errors?: { field: string }[] } }> =>
+    ((op.responses[status] as { content?: Record<string, { examples?: Record<string, { value: { detail: string } }> }> } | undefined)?.content?.['application/problem+json']?.examples ?? {}) as never;
+
+  it('shows a 403 `forbidden` example that the route’s own policy would answer', () => {
+    const detail = (path: string, method: string) => problemExamples(spec.paths[path][method], '403').forbidden?.value.detail;
+    // Any staff member may read the audit log: only a tenant token is refused.
+    expect(detail('/api/v1/admin/audit-logs', 'get')).toBe('This route is for platform staff only.');
+    // Owners only: another staff role is refused.
+    expect(detail('/api/v1/admin/staff', 'post')).toMatch(/^Your role \((admin|support)\) may not perform this action\.$/);
+    // Tenant admins only: another tenant role is refused, never a staff role.
+    expect(detail('/api/v1/tenant/users', 'post')).toMatch(/^Your role \((manager|member|viewer)\) may not perform this action\.$/);
+    for (const { path, op } of operations.filter((o) => o.path.startsWith('/api/v1/tenant'))) {
+      const forbidden = problemExamples(op, '403').forbidden?.value.detail;
+      if (forbidden) expect({ path, forbidden }).not.toEqual({ path, forbidden: expect.stringMatching(/\((owner|admin|support)\)/) });
+    }
+  });
+
+  it('shows `impersonation_forbidden` on every operation denied during impersonation', () => {
+    const denied = operations.filter(({ op }) => (op as { 'x-impersonation'?: string })['x-impersonation'] === 'denied');
+    expect(denied.length).toBeGreaterThan(1);
+    for (const { path, method, op } of denied) expect({ path, method, codes: Object.keys(problemExamples(op, '403')) }).toEqual({ path, method, codes: expect.arrayContaining(['impersonation_forbidden']) });
+  });
+
+  it('names in each 400 example a field the operation takes', () => {
+    for (const { path, method, op } of operations) {
+      const example = problemExamples(op, '400').validation_failed;
+      if (!example) continue;
+      const body = (op as { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }).requestBody?.content?.['application/json']?.schema?.$ref?.split('/').pop();
+      const bodyFields = Object.keys((body && (spec as unknown as { components: { schemas: Record<string, { properties?: object }> } }).components.schemas[body]?.properties) ?? {});
+      const fields = [...bodyFields, ...(op.parameters ?? []).map((p) => p.name)];
+      expect({ path, method, field: example.value.errors?.[0]?.field, known: fields.includes(example.value.errors?.[0]?.field ?? '') }).toMatchObject({ known: true });
+    }
+  });
+
+  it('describes every `…Id` path parameter as a UUID and says where to find it', () => {
+    for (const { path, op } of operations) {
+      for (const param of (op.parameters ?? []).filter((p) => p.in === 'path' && p.name.endsWith('Id'))) {
+        const described = param as Parameter & { description?: string; schema?: { format?: string } };
+        expect({ path, name: param.name, format: described.schema?.format, hasDescription: Boolean(described.description) }).toEqual({ path, name: param.name, format: 'uuid', hasDescription: true });
+      }
+    }
+  });
 });
