@@ -8,6 +8,15 @@ function nested(depth: number, leaf: unknown): unknown {
 }
 
 describe('redactSecrets', () => {
+  it('keeps boolean flags whose names look secret (mustChangePassword) and redacts their non-boolean namesakes', () => {
+    expect(redactSecrets({ mustChangePassword: true, passwordSet: false, password: 'hunter2-hunter2', token: 0 })).toEqual({
+      mustChangePassword: true,
+      passwordSet: false,
+      password: REDACTED,
+      token: REDACTED,
+    });
+  });
+
   it('redacts secret-looking keys at any depth and keeps the rest', () => {
     const input = { email: 'a@b.c', password: 'x', admin: { newPassword: 'y', refreshToken: 'z', name: 'n' }, list: [{ apiKey: 'k' }] };
     expect(redactSecrets(input)).toEqual({

@@ -61,8 +61,10 @@ export function redactSecrets(value: unknown, limits: { maxDepth: number; maxArr
       for (const [k, v] of Object.entries(node as Record<string, unknown>)) {
         const name = storable(k);
         // Placed now so the copy keeps the source's key order; filled when its task is popped.
-        put(out, name, SECRET_KEY.test(k) ? REDACTED : undefined);
-        if (!SECRET_KEY.test(k)) stack.push({ value: v, target: out, key: name, depth: depth + 1 });
+        // A boolean cannot carry a secret: flags such as `mustChangePassword` stay readable.
+        const secret = SECRET_KEY.test(k) && typeof v !== 'boolean';
+        put(out, name, secret ? REDACTED : undefined);
+        if (!secret) stack.push({ value: v, target: out, key: name, depth: depth + 1 });
       }
     }
   }
