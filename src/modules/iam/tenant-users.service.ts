@@ -67,8 +67,10 @@ export class TenantUsersService {
     if (query.q) qb.andWhere('(u.email ILIKE :q OR u.full_name ILIKE :q)', { q: containsPattern(query.q) });
     if (query.role) qb.andWhere('u.role = :role', { role: query.role });
     if (query.status) qb.andWhere('u.is_active = :active', { active: query.status === 'active' });
-    const [rows, total] = await qb.orderBy('u.createdAt', 'ASC').addOrderBy('u.id', 'ASC').take(query.limit).skip(query.offset).getManyAndCount();
-    const quota = await this.quotas.allowance(tenantId, 'members');
+    qb.orderBy('u.createdAt', 'ASC').addOrderBy('u.id', 'ASC').take(query.limit).skip(query.offset);
+    // Page, count and allowance in parallel (a read runs outside any transaction: one pooled
+    // connection each); the page is an index scan of ix_tenant_users_tenant_created.
+    const [rows, total, quota] = await Promise.all([qb.getMany(), qb.getCount(), this.quotas.allowance(tenantId, 'members')]);
     return { data: rows.map(toTenantUserDto), meta: { total, limit: query.limit, offset: query.offset, quota } };
   }
 

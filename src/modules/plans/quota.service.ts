@@ -81,7 +81,7 @@ export class QuotaService {
 
   /** Allowance of every registry metric, in its period containing `at` (default now). */
   async allowances(tenantId: string, at = new Date()): Promise<Allowance[]> {
-    const [limits, used] = [await this.limits(tenantId), await this.usage.current(tenantId, at)];
+    const [limits, used] = await Promise.all([this.limits(tenantId), this.usage.current(tenantId, at)]);
     return METRIC_CODES.map((metric) => toAllowance(metric, limits[metric], used[metric], at));
   }
 

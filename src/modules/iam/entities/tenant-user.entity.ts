@@ -6,6 +6,8 @@ import { TenantOwned } from '../../../database/tenant-scoped.repository';
 @Entity({ name: 'tenant_users' })
 @Index('ux_tenant_users_tenant_email', ['tenantId', 'email'], { unique: true })
 @Index('ix_tenant_users_tenant_role', ['tenantId', 'role', 'isActive'])
+/** Serves the users list's ORDER BY created_at, id within a tenant. */
+@Index('ix_tenant_users_tenant_created', ['tenantId', 'createdAt', 'id'])
 export class TenantUser {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'uuid' }) tenantId: string;
