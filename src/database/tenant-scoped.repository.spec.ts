@@ -1,4 +1,4 @@
-import { Brackets, Column, DataSource, Entity, InsertQueryBuilder, ObjectLiteral, PrimaryGeneratedColumn, Repository } from 'typeorm';
+import { Brackets, Column, DataSource, Entity, InsertQueryBuilder, ObjectLiteral, PrimaryGeneratedColumn, Repository, UpdateQueryBuilder } from 'typeorm';
 import { SnakeNamingStrategy } from 'typeorm-naming-strategies';
 import { isTenantOwned, TENANT_SCOPE_PARAM, TenantOwned, TenantScopedQueryBuilder, TenantScopedRepository } from './tenant-scoped.repository';
 
@@ -212,5 +212,19 @@ describe('TenantScopedRepository finders and writes', () => {
     jest.spyOn(InsertQueryBuilder.prototype, 'execute').mockResolvedValue({ raw: [], identifiers: [], generatedMaps: [] });
     expect(await scoped().insertOne({ name: 'a' }, { orIgnore: true })).toBeNull();
     await expect(scoped().insertOne({ name: 'a' })).rejects.toThrow(/not inserted/);
+  });
+
+  it('updateOne scopes the UPDATE to the tenant and returns the row from RETURNING *', async () => {
+    const executed: [string, unknown[]][] = [];
+    jest.spyOn(UpdateQueryBuilder.prototype, 'execute').mockImplementation(async function (this: UpdateQueryBuilder<ObjectLiteral>) {
+      executed.push(this.getQueryAndParameters());
+      return { raw: [{ id: 'a', tenant_id: TENANT, name: 'renamed', archived: false }], affected: 1, generatedMaps: [] };
+    });
+    const row = await scoped().updateOne({ id: 'a' }, { name: 'renamed' });
+    expect(row).toEqual(Object.assign(new ProbeRow(), { id: 'a', tenantId: TENANT, name: 'renamed', archived: false }));
+    const [query, params] = executed[0];
+    expect(query).toMatch(/^UPDATE "probe_rows" SET "name" = \$1 WHERE \("id" = \$2 AND "tenant_id" = \$3\) RETURNING \*$/);
+    expect(params).toEqual(['renamed', 'a', TENANT]);
+    await expect(scoped().updateOne({ id: 'a' }, { tenantId: OTHER } as never)).rejects.toThrow(/cannot set tenantId/);
   });
 });

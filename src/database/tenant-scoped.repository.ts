@@ -306,6 +306,30 @@ export class TenantScopedRepository<E extends TenantOwnedEntity> {
       if (options.orIgnore) return null;
       throw new Error(`The ${this.repo.metadata.tableName} row was not inserted.`);
     }
+    return this.hydrate(raw);
+  }
+
+  /**
+   * Updates the tenant's row matching `where` (at most one: a primary key) and returns it as
+   * stored, from `UPDATE … RETURNING *` (no second read); null when no row of the tenant matched.
+   * @throws Error when `patch` sets `tenantId`
+   */
+  async updateOne(where: ScopedWhere<E>, patch: ScopedValues<E>): Promise<E | null> {
+    assertNoTenant(patch, 'update');
+    const result = await this.repo
+      .createQueryBuilder()
+      .update()
+      .set(patch as QueryDeepPartialEntity<E>)
+      .where(this.scoped(where))
+      .returning('*')
+      .updateEntity(false)
+      .execute();
+    const [raw] = result.raw as Record<string, unknown>[];
+    return raw ? this.hydrate(raw) : null;
+  }
+
+  /** An entity from a `RETURNING *` row, through the driver's conversions and column transformers. */
+  private hydrate(raw: Record<string, unknown>): E {
     const driver = this.repo.manager.connection.driver;
     const entity = this.repo.create();
     for (const column of this.repo.metadata.columns) {

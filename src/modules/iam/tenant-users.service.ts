@@ -109,8 +109,7 @@ export class TenantUsersService {
         await this.quotas.reserve(tenantId, 'orgAdmins');
       }
     }
-    await this.users(tenantId).update({ id: userId }, { fullName: dto.fullName, role: dto.role });
-    const after = await this.find(tenantId, userId);
+    const after = (await this.users(tenantId).updateOne({ id: userId }, { fullName: dto.fullName, role: dto.role }))!;
     await this.events.publish(new UserUpdatedEvent(tenantId, { userId, email: after.email, role: after.role, isActive: after.isActive, changed }));
     return this.noted(before, after);
   }
@@ -126,10 +125,9 @@ export class TenantUsersService {
     const before = await this.find(tenantId, userId, true);
     if (!before.isActive) return toTenantUserDto(before);
     if (before.role === 'admin') this.assertNotLastAdmin(admins, userId, 'deactivated');
-    await this.users(tenantId).update({ id: userId }, { isActive: false });
+    const after = (await this.users(tenantId).updateOne({ id: userId }, { isActive: false }))!;
     await this.accounts.releaseSeats(tenantId, before.role);
     await this.tokens.revokeAllFor(userId);
-    const after = await this.find(tenantId, userId);
     await this.events.publish(new UserDeactivatedEvent(tenantId, { userId, email: after.email, role: after.role, isActive: false }));
     return this.noted(before, after);
   }
