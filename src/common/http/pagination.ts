@@ -81,3 +81,84 @@ export interface CursorPage<T> {
 export function toPage<T>(data: T[], total: number, query: Pick<PageQueryDto, 'limit' | 'offset'>): Page<T> {
   return { data, meta: { total, limit: query.limit, offset: query.offset } };
 }
+
+/** Longest cursor a keyset list accepts (and {@link encodeKeysetCursor} writes). */
+export const MAX_CURSOR_LENGTH = 200;
+
+/**
+ * Kind of one sort key of a multi-key cursor: `text` (a string without NUL), `timestamp` (ISO 8601
+ * UTC with 3 or 6 fractional digits, as PostgreSQL `timestamptz` keeps microseconds), or either
+ * of them `…?` when the column is nullable.
+ */
+export type KeysetKeyKind = 'text' | 'text?' | 'timestamp' | 'timestamp?';
+
+/**
+ * Position in a list ordered by one or more sort keys and the tie-breaker `id`, for the `sort` and
+ * `order` it was made for. `values` is null when the cursor names the row by `id` only (a key too
+ * long to fit in {@link MAX_CURSOR_LENGTH}): the query then reads the key values from that row.
+ */
+export interface KeysetCursor {
+  sort: string;
+  order: 'asc' | 'desc';
+  values: (string | null)[] | null;
+  id: string;
+}
+
+const ISO_UTC_US = /^(\d{4})-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.(\d{3})(\d{3})?Z$/;
+const TOKEN = /^[A-Za-z0-9_-]{1,40}$/;
+
+function isTimestamp(value: string): boolean {
+  const m = ISO_UTC_US.exec(value);
+  if (!m || Number(m[1]) < 1) return false;
+  const ms = value.slice(0, 23) + 'Z';
+  return !Number.isNaN(Date.parse(ms)) && new Date(ms).toISOString() === ms;
+}
+
+function keyValid(kind: KeysetKeyKind, value: unknown): boolean {
+  if (value === null) return kind.endsWith('?');
+  if (typeof value !== 'string') return false;
+  // NUL is the one character PostgreSQL text rejects (a cast error, not a 400).
+  return kind.startsWith('text') ? value.length <= 1000 && !value.includes('\u0000') : isTimestamp(value);
+}
+
+/**
+ * Encodes a multi-key keyset position as an opaque base64url cursor. When the key values do not
+ * fit in {@link MAX_CURSOR_LENGTH} characters the cursor names the row by `id` only (`values` null).
+ */
+export function encodeKeysetCursor(cursor: KeysetCursor): string {
+  const full = Buffer.from(JSON.stringify({ s: cursor.sort, o: cursor.order, v: cursor.values, i: cursor.id })).toString('base64url');
+  if (full.length <= MAX_CURSOR_LENGTH || cursor.values === null) return full;
+  return Buffer.from(JSON.stringify({ s: cursor.sort, o: cursor.order, v: null, i: cursor.id })).toString('base64url');
+}
+
+function malformed(): ValidationError {
+  return new ValidationError([{ field: 'cursor', message: 'cursor is malformed; pass meta.nextCursor unchanged' }]);
+}
+
+/**
+ * Decodes a cursor from {@link encodeKeysetCursor} for a list sorted by `expected.sort`/`order`
+ * with sort keys of `expected.keys`. Strict: only what the encoder writes, so a forged cursor is
+ * a 400, never a database cast error.
+ * @throws ValidationError naming `cursor` when malformed, or made for another sort or order.
+ */
+export function decodeKeysetCursor(cursor: string, expected: { sort: string; order: 'asc' | 'desc'; keys: readonly KeysetKeyKind[] }): KeysetCursor {
+  let parsed: { s?: unknown; o?: unknown; v?: unknown; i?: unknown };
+  try {
+    if (cursor.length > MAX_CURSOR_LENGTH || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw new Error('alphabet');
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as typeof parsed;
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error('shape');
+    const { s, o, i } = parsed;
+    if (typeof s !== 'string' || !TOKEN.test(s) || (o !== 'asc' && o !== 'desc') || typeof i !== 'string' || !isUUID(i)) throw new Error('shape');
+  } catch {
+    throw malformed();
+  }
+  // Checked before the keys, whose kinds depend on the sort.
+  if (parsed.s !== expected.sort || parsed.o !== expected.order) {
+    throw new ValidationError([
+      { field: 'cursor', message: `cursor was made for sort=${String(parsed.s)}&order=${String(parsed.o)}; pass the same sort and order, or start again without cursor` },
+    ]);
+  }
+  const v = parsed.v;
+  if (v !== null && (!Array.isArray(v) || v.length !== expected.keys.length || !v.every((value, n) => keyValid(expected.keys[n], value)))) throw malformed();
+  return { sort: parsed.s, order: parsed.o as 'asc' | 'desc', values: parsed.v as (string | null)[] | null, id: (parsed.i as string).toLowerCase() };
+}

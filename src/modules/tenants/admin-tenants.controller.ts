@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Patch, Post, Q
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { PlatformAuth } from '../../common/auth';
-import { ApiOp, Audited, AuditResource, Idempotent, PageOf, UuidPipe } from '../../common/http';
+import { ApiOp, Audited, AuditResource, Idempotent, UuidPipe } from '../../common/http';
 import {
   ActivateTenantDto,
   AdminPasswordResetDto,
@@ -12,7 +12,7 @@ import {
   TenantDeletionDto,
   TenantDetailDto,
   TenantDto,
-  TenantListItemDto,
+  TenantListItemPageDto,
   TenantListQueryDto,
   UpdateTenantDto,
 } from './dto/tenant.dto';
@@ -57,7 +57,7 @@ export class AdminTenantsController {
 
   @Get()
   @ApiOp('adminTenants_list', 'Search, filter, sort and page tenants with plan, billing state, trial and seat usage', ['validation_failed'])
-  @ApiOkResponse({ type: PageOf(TenantListItemDto) })
+  @ApiOkResponse({ type: TenantListItemPageDto })
   list(@Query() query: TenantListQueryDto) {
     return this.queries.list(query);
   }

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { NotFoundError } from '../../common/errors';
-import { containsPattern, Page } from '../../common/http';
+import { NotFoundError, ValidationError } from '../../common/errors';
+import { containsPattern, decodeKeysetCursor, encodeKeysetCursor, KeysetKeyKind, Page } from '../../common/http';
 import { AuditQueryService } from '../audit';
 import { TenantUserAccounts } from '../iam';
 import { effectiveLimitSql, QuotaService } from '../plans';
 import { countMetricJoinSql, UsageCounters } from '../usage';
-import { TenantDetailDto, TenantListItemDto, TenantListQueryDto, TenantQuotaSummaryDto } from './dto/tenant.dto';
+import { TenantDetailDto, TenantListItemDto, TenantListQueryDto, TenantQuotaSummaryDto, TenantSort } from './dto/tenant.dto';
 import { TenantSelfDto } from './dto/tenant-self.dto';
 import { Tenant } from './entities/tenant.entity';
 import { TenantNote } from './entities/tenant-note.entity';
@@ -27,6 +27,8 @@ interface ListRow {
   /** bigint, as a string. */
   member_count: string | null;
   members_limit: number | null;
+  /** The sort key as cursor text (timestamps with microseconds, ISO 8601 UTC). */
+  sort_key: string | null;
 }
 
 interface QuotaRow {
@@ -46,7 +48,20 @@ const SORT_COLUMNS = { name: 't.name', createdAt: 't.created_at', trialEndsAt: '
 /** The same keys as columns of the selected page (the outer query re-sorts its 20–100 rows). */
 const PAGE_SORT_COLUMNS: Record<keyof typeof SORT_COLUMNS, string> = { name: 'page.name', createdAt: 'page.created_at', trialEndsAt: 'page.trial_ends_at' };
 const NULLS: Record<keyof typeof SORT_COLUMNS, string> = { name: '', createdAt: '', trialEndsAt: ' NULLS LAST' };
-
+/** Kind of each sort key in a cursor (trial_ends_at is nullable). */
+const CURSOR_KEYS: Record<TenantSort, readonly KeysetKeyKind[]> = { name: ['text'], createdAt: ['timestamp'], trialEndsAt: ['timestamp?'] };
+/** The sort key of a page row as cursor text: timestamps keep their microseconds (a ms cursor would repeat or skip rows). */
+const US = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
+const CURSOR_TEXT: Record<TenantSort, string> = {
+  name: 'page.name',
+  createdAt: `to_char(page.created_at AT TIME ZONE 'UTC', ${US})`,
+  trialEndsAt: `to_char(page.trial_ends_at AT TIME ZONE 'UTC', ${US})`,
+};
+/** The sort key of the tenant `id`, for cursors that name their row by id only (a name too long to embed). */
+const KEY_OF_ROW: Record<'name' | 'createdAt', (id: string) => string> = {
+  name: (id) => `(SELECT name FROM tenants WHERE id = ${id})`,
+  createdAt: (id) => `(SELECT created_at FROM tenants WHERE id = ${id})`,
+};
 
 /**
  * Read model of the tenants context: the admin list, the detail page and the tenant's own view.
@@ -68,8 +83,15 @@ export class TenantQueries {
     private readonly audit: AuditQueryService,
   ) {}
 
-  /** One page of tenants with `meta.total`. Deleted tenants are listed only with `status=deleted`. */
-  async list(query: TenantListQueryDto): Promise<Page<TenantListItemDto>> {
+  /**
+   * One page of tenants with `meta.total` and `meta.nextCursor`. Offset mode (`offset`) or keyset
+   * mode (`cursor`: the page continues after the cursor's (sort key, id) under the same
+   * sort/order/filters; `meta.offset` is 0). Deleted tenants are listed only with `status=deleted`.
+   * @throws ValidationError naming `cursor` when it is malformed or made for another sort/order.
+   */
+  async list(query: TenantListQueryDto): Promise<Page<TenantListItemDto, { nextCursor: string | null }>> {
+    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
+    const cursor = query.cursor === undefined ? undefined : decodeKeysetCursor(query.cursor, { sort: query.sort, order: query.order, keys: CURSOR_KEYS[query.sort] });
     const params: unknown[] = [];
     const param = (value: unknown) => {
       params.push(value);
@@ -92,31 +114,68 @@ export class TenantQueries {
     const filter = `WHERE ${where.join(' AND ')}`;
     // The count joins quota/plan only when a filter needs them (every tenant has exactly one quota).
     const countFrom = query.billingStatus || query.planCode || query.trialEndingWithinDays !== undefined ? joins : 'FROM tenants t';
-    const direction = query.order === 'asc' ? 'ASC' : 'DESC';
     const filterParams = [...params];
-    const limit = param(query.limit);
-    const offset = param(query.offset);
+    const offsetValue = cursor ? 0 : query.offset;
+    // One row more than the page tells whether there is a next page.
+    const limit = param(query.limit + 1);
+    const columns = `SELECT t.id, t.name, t.slug, t.status, t.tags, t.created_at, q.billing_status, q.trial_ends_at,
+                            p.code AS plan_code, p.name AS plan_name, ${effectiveLimitSql('members')} AS members_limit
+                     ${joins}`;
+    const cmp = direction === 'ASC' ? '>' : '<';
+    // The rows of the page (the count ignores the cursor: total is every row matching the filters).
+    let page: string;
+    if (!cursor) {
+      page = `${columns} ${filter}
+              ORDER BY ${SORT_COLUMNS[query.sort]} ${direction}${NULLS[query.sort]}, t.id ${direction}
+              LIMIT ${limit} OFFSET ${param(offsetValue)}`;
+    } else if (query.sort !== 'trialEndsAt') {
+      // NOT NULL key: a row comparison, served by the (key, id) index as a range scan.
+      const id = `${param(cursor.id)}::uuid`;
+      const key = cursor.values === null ? KEY_OF_ROW[query.sort](id) : `${param(cursor.values[0])}::${query.sort === 'name' ? 'text' : 'timestamptz'}`;
+      page = `${columns} ${filter} AND (${SORT_COLUMNS[query.sort]}, t.id) ${cmp} (${key}, ${id})
+              ORDER BY ${SORT_COLUMNS[query.sort]} ${direction}, t.id ${direction}
+              LIMIT ${limit}`;
+    } else {
+      // trial_ends_at is nullable and sorts NULLS LAST in both orders: after a NULL position come
+      // the NULL rows with a later id; after a non-NULL one the non-NULL rows past it, then every
+      // NULL row. Each part is its own index-ordered scan — ix_tenant_quotas_trial_ends forwards or
+      // backwards from the cursor's value (the range excludes its NULLs, so either direction
+      // serves), the primary keys for the NULL rows — instead of one OR that no index can order.
+      if (cursor.values === null) throw new ValidationError([{ field: 'cursor', message: 'cursor is malformed; pass meta.nextCursor unchanged' }]);
+      const id = `${param(cursor.id)}::uuid`;
+      const value = cursor.values[0];
+      const nullRows = `(${columns} ${filter} AND q.trial_ends_at IS NULL${value === null ? ` AND t.id ${cmp} ${id}` : ''}
+                         ORDER BY t.id ${direction} LIMIT ${limit})`;
+      if (value === null) {
+        page = nullRows;
+      } else {
+        const key = `${param(value)}::timestamptz`;
+        page = `(${columns} ${filter} AND q.trial_ends_at ${cmp}= ${key} AND (q.trial_ends_at, t.id) ${cmp} (${key}, ${id})
+                 ORDER BY q.trial_ends_at ${direction}, t.id ${direction} LIMIT ${limit})
+                UNION ALL ${nullRows}`;
+      }
+    }
     const tx = this.txHost.tx;
     // The page is chosen first and the member counters are looked up for its rows only (one
     // primary-key probe each), so a deep offset does not join every tenant's counter.
     const [rows, [{ total }]] = await Promise.all([
       tx.query(
-        `SELECT page.*, u.value AS member_count
-         FROM (SELECT t.id, t.name, t.slug, t.status, t.tags, t.created_at, q.billing_status, q.trial_ends_at,
-                      p.code AS plan_code, p.name AS plan_name, ${effectiveLimitSql('members')} AS members_limit
-               ${joins}
-               ${filter}
-               ORDER BY ${SORT_COLUMNS[query.sort]} ${direction}${NULLS[query.sort]}, t.id ${direction}
-               LIMIT ${limit} OFFSET ${offset}) page
+        `SELECT page.*, u.value AS member_count, ${CURSOR_TEXT[query.sort]} AS sort_key
+         FROM (${page}) page
          ${countMetricJoinSql('members', 'page.id', 'u')}
-         ORDER BY ${PAGE_SORT_COLUMNS[query.sort]} ${direction}${NULLS[query.sort]}, page.id ${direction}`,
+         ORDER BY ${PAGE_SORT_COLUMNS[query.sort]} ${direction}${NULLS[query.sort]}, page.id ${direction}
+         LIMIT ${limit}`,
         params,
       ) as Promise<ListRow[]>,
       tx.query(`SELECT count(*)::int AS total ${countFrom} ${filter}`, filterParams) as Promise<{ total: number }[]>,
     ]);
     const now = Date.now();
+    const pageRows = rows.slice(0, query.limit);
+    const last = pageRows[pageRows.length - 1];
+    const nextCursor =
+      rows.length > query.limit && last ? encodeKeysetCursor({ sort: query.sort, order: query.order, values: [last.sort_key], id: last.id }) : null;
     return {
-      data: rows.map((r) => {
+      data: pageRows.map((r) => {
         const used = Number(r.member_count ?? 0);
         return {
           id: r.id,
@@ -132,7 +191,7 @@ export class TenantQueries {
           createdAt: iso(r.created_at)!,
         };
       }),
-      meta: { total, limit: query.limit, offset: query.offset },
+      meta: { total, limit: query.limit, offset: offsetValue, nextCursor },
     };
   }
 

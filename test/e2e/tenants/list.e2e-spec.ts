@@ -42,7 +42,7 @@ describe('tenant list (GET /api/v1/admin/tenants)', () => {
 
   it('each row has the documented shape; any staff role may list', async () => {
     const page = await list({ q: `${run} alpha` }, support);
-    expect(page.meta).toEqual({ total: 1, limit: 20, offset: 0 });
+    expect(page.meta).toEqual({ total: 1, limit: 20, offset: 0, nextCursor: null });
     const row = page.data[0];
     expect(row).toEqual({
       id: alpha.id,
@@ -101,12 +101,12 @@ describe('tenant list (GET /api/v1/admin/tenants)', () => {
   it('paginates with limit/offset and meta.total', async () => {
     const first = await list({ q: run, sort: 'name', order: 'asc', limit: 3, offset: 0 });
     expect(names(first)).toEqual(['Alpha', 'Bravo', 'Charlie']);
-    expect(first.meta).toEqual({ total: 4, limit: 3, offset: 0 });
+    expect(first.meta).toEqual({ total: 4, limit: 3, offset: 0, nextCursor: expect.any(String) });
     const second = await list({ q: run, sort: 'name', order: 'asc', limit: 3, offset: 3 });
     expect(names(second)).toEqual(['Delta']);
-    expect(second.meta).toEqual({ total: 4, limit: 3, offset: 3 });
+    expect(second.meta).toEqual({ total: 4, limit: 3, offset: 3, nextCursor: null });
     const beyond = await list({ q: run, limit: 3, offset: 10 });
-    expect(beyond).toEqual({ data: [], meta: { total: 4, limit: 3, offset: 10 } });
+    expect(beyond).toEqual({ data: [], meta: { total: 4, limit: 3, offset: 10, nextCursor: null } });
   });
 
   it('filters by status; deleted tenants only appear with status=deleted', async () => {

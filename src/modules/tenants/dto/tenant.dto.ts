@@ -13,9 +13,14 @@ import {
   MaxLength,
   Min,
   MinLength,
+  Validate,
+  ValidateIf,
   ValidateNested,
+  ValidatorConstraint,
+  ValidatorConstraintInterface,
+  ValidationArguments,
 } from 'class-validator';
-import { IsCurrencyCode, PageQueryDto } from '../../../common/http';
+import { IsCurrencyCode, MAX_CURSOR_LENGTH, MAX_OFFSET, PageMetaDto, PageQueryDto } from '../../../common/http';
 import { AuditLogDto } from '../../audit';
 import { MIN_PASSWORD_LENGTH } from '../../iam';
 import { AllowanceDto, BILLING_STATUSES, MetricValueFields } from '../../plans';
@@ -186,8 +191,39 @@ export class CreateTenantResultDto {
 const SORTS = ['name', 'createdAt', 'trialEndsAt'] as const;
 export type TenantSort = (typeof SORTS)[number];
 
-/** Search, filters, sort and page of the tenant list. */
+/** What `offset` becomes when `cursor` is given too: the `cursor` check below answers 400. */
+const OFFSET_WITH_CURSOR = Symbol('offset-with-cursor');
+
+/** `cursor` and `offset` are exclusive: a 400 naming `cursor` when both are given. */
+@ValidatorConstraint({ name: 'cursorWithoutOffset' })
+class CursorWithoutOffset implements ValidatorConstraintInterface {
+  validate(_value: unknown, args: ValidationArguments): boolean {
+    return (args.object as { offset?: unknown }).offset !== OFFSET_WITH_CURSOR;
+  }
+  defaultMessage(): string {
+    return 'cursor and offset are exclusive; drop offset (a cursor page continues after the cursor)';
+  }
+}
+
+/**
+ * Search, filters, sort and page of the tenant list: offset pages (`limit`, `offset`) or keyset
+ * pages (`limit`, `cursor` = meta.nextCursor of the previous page, same sort/order/filters).
+ */
 export class TenantListQueryDto extends PageQueryDto {
+  @ApiPropertyOptional({ minimum: 0, maximum: MAX_OFFSET, default: 0, description: 'Rows to skip (offset mode); not with `cursor`. Deep pages: use `cursor` instead' })
+  @ValidateIf((o: { offset: unknown }) => o.offset !== OFFSET_WITH_CURSOR)
+  // Runs only when the query has `offset` (class-transformer transforms present keys only).
+  @Transform(({ value, obj }) => ((obj as Record<string, unknown>).cursor !== undefined ? OFFSET_WITH_CURSOR : value), { toClassOnly: true })
+  override offset: number = 0;
+
+  @ApiPropertyOptional({
+    maxLength: MAX_CURSOR_LENGTH,
+    description:
+      'Keyset page: `meta.nextCursor` of the previous page (offset or cursor mode), passed unchanged with the same `sort`, `order` and filters; not with `offset`. Opaque base64url',
+  })
+  @IsOptional() @IsString() @MaxLength(MAX_CURSOR_LENGTH) @Validate(CursorWithoutOffset)
+  cursor?: string;
+
   @ApiPropertyOptional({ description: 'Case-insensitive substring of name, slug or contact email' })
   @IsOptional() @Transform(trimmed) @IsString() @MaxLength(200)
   q?: string;
@@ -254,6 +290,26 @@ export class TenantListItemDto {
   @ApiProperty({ type: [String] }) tags: string[];
   @ApiProperty({ type: TenantListUsageDto }) usage: TenantListUsageDto;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+/** `meta` of the tenant list: offset pagination plus the keyset cursor of the next page. */
+export class TenantListPageMetaDto extends PageMetaDto {
+  @ApiProperty({ example: 0, description: 'Rows skipped: the query\'s `offset`; always 0 in cursor mode (the page starts after the cursor)' })
+  override offset: number = 0;
+
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    example: null,
+    description: 'Opaque cursor of the next page (pass it as `cursor` with the same sort, order and filters); null on the last page. Given in offset mode too',
+  })
+  nextCursor: string | null;
+}
+
+/** A page of tenants; `meta.nextCursor` continues it by keyset. */
+export class TenantListItemPageDto {
+  @ApiProperty({ type: [TenantListItemDto] }) data: TenantListItemDto[];
+  @ApiProperty({ type: TenantListPageMetaDto }) meta: TenantListPageMetaDto;
 }
 
 /** The tenant's plan and billing state with its allowances. */
