@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
+import { RuntimeMetricsModule } from './metrics';
 import { ProblemsController } from './problems.controller';
 import { HttpDrain } from './http-drain';
 import { ShutdownState } from './shutdown-state';
 
 /** Ops context: health probes, graceful shutdown (later metrics, jobs, exports). */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [TerminusModule.forRoot({ logger: false }), RuntimeMetricsModule],
   controllers: [HealthController, ProblemsController],
   providers: [ShutdownState, HttpDrain],
   exports: [ShutdownState],
