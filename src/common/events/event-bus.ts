@@ -42,7 +42,8 @@ export class EventBus {
     }));
     const now = Date.now();
     const lockedUntil = new Date(now + OUTBOX_LEASE_SECONDS * 1000);
-    const consumed = envelopes.filter((e) => this.consumers.of(e.name).length > 0);
+    // An event no consumer is owed is stored as dispatched: no delivery transaction after commit.
+    const consumed = envelopes.filter((e) => this.consumers.owed(e as DomainEventEnvelope).length > 0);
     await this.txHost.tx.getRepository(OutboxEntry).insert(
       envelopes.map((e) => ({
         id: e.eventId,

@@ -13,6 +13,8 @@ export interface EventConsumer {
   source: string;
   /** The provider instance the handler belongs to (one instance per consumer id). */
   instance: object;
+  /** False when the consumer declines this envelope's payload (`@OnEvent(…, { when })`): it is not owed it. */
+  wants(envelope: DomainEventEnvelope): boolean;
   handle(envelope: DomainEventEnvelope): Promise<void>;
 }
 
@@ -65,6 +67,11 @@ export class EventConsumers implements OnModuleInit {
     return this.index().get(eventName) ?? NONE;
   }
 
+  /** The consumers owed `envelope`: those of its event that want its payload. */
+  owed(envelope: DomainEventEnvelope): EventConsumer[] {
+    return this.of(envelope.name).filter((c) => c.wants(envelope));
+  }
+
   /** Every consumer of every event. */
   all(): EventConsumer[] {
     return [...this.index().values()].flat();
@@ -96,6 +103,7 @@ export class EventConsumers implements OnModuleInit {
           eventName: d.eventName,
           source,
           instance,
+          wants: (envelope) => !d.when || (d.when as (payload: unknown) => boolean)(envelope.payload),
           handle: async (envelope) => {
             // Before the bus has subscribed its listeners (early boot) nothing answers: a failed
             // delivery, retried by the relay, never a silent success.

@@ -17,6 +17,19 @@ export interface EventConsumerDeclaration {
   eventName: string;
   consumer: string;
   method: string | symbol;
+  /** Delivers only the events whose payload it accepts (see {@link OnEventOptions.when}). */
+  when?: (payload: never) => boolean;
+}
+
+/** Options of {@link OnEvent}. */
+export interface OnEventOptions<P> {
+  /**
+   * A pure predicate on the payload: the consumer receives the event only when it returns true.
+   * Evaluated when the event is published (an event no consumer wants is written to the outbox as
+   * already dispatched: no delivery, no inbox row) and again at delivery. It must depend on the
+   * payload alone, never on the database or the clock, so both evaluations agree.
+   */
+  when?: (payload: P) => boolean;
 }
 
 /** Reflect-metadata key, on the listener class, of its {@link EventConsumerDeclaration}s. */
@@ -50,11 +63,12 @@ type ConcreteEvent<C extends DomainEventClass> = string extends C['eventName'] ?
  * A failing consumer is retried alone, with back-off, by the relay; the others are not re-run.
  *
  * One consumer id belongs to one listener class; it may subscribe to several events with one
- * handler each. A duplicate fails at boot. The class must be a singleton provider.
+ * handler each. A duplicate fails at boot. The class must be a singleton provider. `options.when`
+ * narrows the events it receives by payload (a role change, not any update).
  * @throws Error at class definition when `consumer` is not `<context>.<reaction>` or `event`
  *   has no `eventName`.
  */
-export function OnEvent<C extends DomainEventClass>(event: C & ConcreteEvent<C>, consumer: ConsumerId) {
+export function OnEvent<C extends DomainEventClass>(event: C & ConcreteEvent<C>, consumer: ConsumerId, options: OnEventOptions<PayloadOf<C>> = {}) {
   const eventName: unknown = (event as DomainEventClass | undefined)?.eventName;
   if (typeof eventName !== 'string' || !eventName) throw new Error(`@OnEvent(): ${String((event as { name?: string })?.name ?? event)} is not a domain event class (no static eventName)`);
   if (!CONSUMER_ID.test(consumer)) throw new Error(`@OnEvent(${eventName}): consumer id "${consumer}" is not <context>.<reaction> in lowercase kebab case`);
@@ -64,6 +78,6 @@ export function OnEvent<C extends DomainEventClass>(event: C & ConcreteEvent<C>,
     OnEmitterEvent(consumerChannel(eventName, consumer), { async: false, promisify: true, suppressErrors: false })(target, method, descriptor);
     const owner = target.constructor;
     const declared: EventConsumerDeclaration[] = Reflect.getOwnMetadata(EVENT_CONSUMERS, owner) ?? [];
-    Reflect.defineMetadata(EVENT_CONSUMERS, [...declared, { eventName, consumer, method }], owner);
+    Reflect.defineMetadata(EVENT_CONSUMERS, [...declared, { eventName, consumer, method, when: options.when as EventConsumerDeclaration['when'] }], owner);
   };
 }

@@ -59,7 +59,7 @@ export class OutboxDispatcher implements CommittedEventsDispatcher {
   private async deliver(envelope: DomainEventEnvelope, state: DeliveryState | undefined): Promise<boolean> {
     const failures: { consumer: string; error: string }[] = [];
     let waitUntil: Date | null = null;
-    for (const consumer of this.consumers.of(envelope.name)) {
+    for (const consumer of this.consumers.owed(envelope)) {
       if (state?.processed.includes(consumer.id)) continue;
       const failed = state?.failed.find((f) => f.consumer === consumer.id);
       if (failed && !failed.due) {

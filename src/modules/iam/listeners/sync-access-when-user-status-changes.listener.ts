@@ -27,9 +27,8 @@ export class SyncAccessWhenUserStatusChangesListener {
     await this.revocations.revokeSubject(event.payload.userId);
   }
 
-  @OnEvent(UserUpdatedEvent, 'iam.revoke-user-tokens')
+  @OnEvent(UserUpdatedEvent, 'iam.revoke-user-tokens', { when: (payload) => payload.changed.includes('role') })
   async onUpdated(event: EnvelopeOf<typeof UserUpdatedEvent>): Promise<void> {
-    if (!event.payload.changed.includes('role')) return;
     await this.revocations.revokeSubject(event.payload.userId);
   }
 
