@@ -33,6 +33,7 @@ import { createSecretKey, randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
 import { METRIC_CODES, metricDefinition, MetricCode, periodOf, pickMetrics } from '../src/modules/plans/metrics';
 import { iso, trialDaysRemaining, usagePercent } from '../src/modules/tenants/tenant.mapper';
+import { encodeKeysetCursor } from '../src/common/http/pagination';
 
 const [mode = 'bare', portArg = '3922'] = process.argv.slice(2);
 if (mode !== 'bare' && mode !== 'bare-auth') throw new Error(`mode must be bare or bare-auth, not ${mode}`);
@@ -284,6 +285,7 @@ app.get(
 
 interface ListRow {
   id: string;
+  sort_key: string;
   name: string;
   slug: string;
   status: string;
@@ -306,7 +308,7 @@ app.get(
     const offset = Number(req.query.offset ?? 0);
     const [page, count] = await Promise.all([
       pool.query<ListRow>(
-        `SELECT page.*, u.value AS member_count
+        `SELECT page.*, u.value AS member_count, to_char(page.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_key
          FROM (SELECT t.id, t.name, t.slug, t.status, t.tags, t.created_at, q.billing_status, q.trial_ends_at,
                       p.code AS plan_code, p.name AS plan_name, CASE WHEN q.limit_overrides ? 'members' THEN (q.limit_overrides->>'members')::int ELSE (p.limits->>'members')::int END AS members_limit
                FROM tenants t JOIN tenant_quotas q ON q.tenant_id = t.id JOIN plans p ON p.id = q.plan_id
@@ -315,13 +317,17 @@ app.get(
                LIMIT $1 OFFSET $2) page
          LEFT JOIN usage_counters u ON u.tenant_id = page.id AND u.metric = 'members' AND u.period_start = DATE '1970-01-01'
          ORDER BY page.created_at DESC, page.id DESC`,
-        [limit, offset],
+        // One row more than the page tells whether a next page exists (meta.nextCursor), as the service does.
+        [limit + 1, offset],
       ),
       pool.query<{ total: number }>(`SELECT count(*)::int AS total FROM tenants t WHERE t.status <> 'deleted'`),
     ]);
     const now = Date.now();
+    const rows = page.rows.slice(0, limit);
+    const last = rows[rows.length - 1];
+    const nextCursor = page.rows.length > limit && last ? encodeKeysetCursor({ sort: 'createdAt', order: 'desc', values: [last.sort_key], id: last.id }) : null;
     res.json({
-      data: page.rows.map((r) => {
+      data: rows.map((r) => {
         const used = Number(r.member_count ?? 0);
         return {
           id: r.id,
@@ -337,7 +343,7 @@ app.get(
           createdAt: iso(r.created_at)!,
         };
       }),
-      meta: { total: count.rows[0].total, limit, offset },
+      meta: { total: count.rows[0].total, limit, offset, nextCursor },
     });
   }),
 );
