@@ -31,8 +31,9 @@ import Redis from 'ioredis';
 import jwt from 'jsonwebtoken';
 import { createSecretKey, randomUUID } from 'node:crypto';
 import { Pool, PoolClient } from 'pg';
-import { METRIC_CODES, metricDefinition, MetricCode, periodOf, pickMetrics } from '../src/modules/plans/metrics';
-import { iso, trialDaysRemaining, usagePercent } from '../src/modules/tenants/tenant.mapper';
+import { METRIC_CODES, MetricCode, periodOf, pickMetrics } from '../src/modules/plans/metrics';
+import { Allowance, effectiveLimits, toAllowance } from '../src/modules/plans/quota.service';
+import { TenantListRow, toTenantListItem } from '../src/modules/tenants/tenant.mapper';
 import { encodeKeysetCursor } from '../src/common/http/pagination';
 
 const [mode = 'bare', portArg = '3922'] = process.argv.slice(2);
@@ -104,34 +105,10 @@ function tenantOf(caller: Caller): string {
   return caller.tenantId;
 }
 
-// --- the service's pure rules (src/modules/plans/quota.service.ts, usage-counters.service.ts) ---
+// --- the I/O of the service's reads; its pure rules and mappers are imported, so both servers
+// shape the bytes the same way ---
 
 type Limits = Partial<Record<string, number | null>>;
-
-function effectiveLimits(plan: Limits, overrides: Limits): Record<MetricCode, number | null> {
-  return Object.fromEntries(
-    METRIC_CODES.map((m) => [m, Object.prototype.hasOwnProperty.call(overrides, m) ? (overrides[m] ?? null) : (plan[m] ?? null)]),
-  ) as Record<MetricCode, number | null>;
-}
-
-interface Allowance {
-  metric: MetricCode;
-  limit: number | null;
-  used: number;
-  remaining: number | null;
-  periodStart?: string;
-  periodEnd?: string;
-}
-
-function toAllowance(metric: MetricCode, limit: number | null, used: number, at: Date): Allowance {
-  const allowance: Allowance = { metric, limit, used, remaining: limit === null ? null : Math.max(0, limit - used) };
-  if (metricDefinition(metric).reset !== 'never') {
-    const period = periodOf(metric, at);
-    allowance.periodStart = `${period.start}T00:00:00.000Z`;
-    allowance.periodEnd = `${period.end}T00:00:00.000Z`;
-  }
-  return allowance;
-}
 
 const USAGE_SQL = `SELECT u.last_calculated_at, c.metric, c.value
          FROM tenant_usage u
@@ -283,20 +260,8 @@ app.get(
   }),
 );
 
-interface ListRow {
-  id: string;
+interface ListRow extends TenantListRow {
   sort_key: string;
-  name: string;
-  slug: string;
-  status: string;
-  tags: string[];
-  created_at: Date;
-  billing_status: string;
-  trial_ends_at: Date | null;
-  plan_code: string;
-  plan_name: string;
-  member_count: string | null;
-  members_limit: number | null;
 }
 
 app.get(
@@ -327,22 +292,7 @@ app.get(
     const last = rows[rows.length - 1];
     const nextCursor = page.rows.length > limit && last ? encodeKeysetCursor({ sort: 'createdAt', order: 'desc', values: [last.sort_key], id: last.id }) : null;
     res.json({
-      data: rows.map((r) => {
-        const used = Number(r.member_count ?? 0);
-        return {
-          id: r.id,
-          name: r.name,
-          slug: r.slug,
-          status: r.status,
-          billingStatus: r.billing_status,
-          plan: { code: r.plan_code, name: r.plan_name },
-          trialEndsAt: iso(r.trial_ends_at),
-          trialDaysRemaining: trialDaysRemaining(r.trial_ends_at, now),
-          tags: r.tags,
-          usage: { members: { used, limit: r.members_limit, percent: usagePercent(used, r.members_limit) } },
-          createdAt: iso(r.created_at)!,
-        };
-      }),
+      data: rows.map((r) => toTenantListItem(r, now)),
       meta: { total: count.rows[0].total, limit, offset, nextCursor },
     });
   }),

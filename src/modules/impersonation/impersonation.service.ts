@@ -23,10 +23,6 @@ import { ImpersonationEndReason, ImpersonationSession } from './entities/imperso
 import { ImpersonationEndedEvent, ImpersonationStartedEvent } from './events/impersonation.events';
 import { Page, toPage } from '../../common/http';
 
-function isActive(s: ImpersonationSession, now = Date.now()): boolean {
-  return !s.endedAt && s.expiresAt.getTime() > now;
-}
-
 /** `ended` when ended early, `expired` once `expiresAt` has passed, else `active`. */
 function statusOf(s: ImpersonationSession, now = Date.now()): ImpersonationStatus {
   return s.endedAt ? 'ended' : s.expiresAt.getTime() > now ? 'active' : 'expired';
@@ -161,8 +157,8 @@ export class ImpersonationService {
     const before = await this.repo.createQueryBuilder('s').setLock('pessimistic_write').where('s.id = :sessionId', { sessionId }).getOne();
     if (!before) throw new NotFoundError('Impersonation session', sessionId);
     this.context.noteAudit({ tenantId: before.tenantId });
-    if (!isActive(before)) {
-      const state = before.endedAt ? 'ended' : 'expired';
+    const state = statusOf(before);
+    if (state !== 'active') {
       throw new ConflictError('impersonation_not_active', `Impersonation session ${sessionId} has already ${state === 'ended' ? 'been ended' : 'expired'}.`, { state });
     }
     const out = await this.endSession(before, 'ended_by_staff', this.context.actor.id);

@@ -6,10 +6,10 @@ import { NotFoundError, UnprocessableError } from '../../common/errors';
 import { EventBus } from '../../common/events';
 import { TenantAllowancesDto, TenantQuotaDto, UpdateTenantQuotaDto } from './dto/quota.dto';
 import { Plan, PlanLimits } from './entities/plan.entity';
-import { BillingStatus, TenantQuota } from './entities/tenant-quota.entity';
+import { TenantQuota } from './entities/tenant-quota.entity';
 import { QuotaUpdatedEvent } from './events/plan.events';
 import { METRIC_CODES, pickMetrics } from './metrics';
-import { effectiveLimits, toAllowance } from './quota.service';
+import { effectiveLimits, QuotaService, toAllowance } from './quota.service';
 import { UsageLedger } from './usage-ledger';
 
 /** Reads and changes one tenant's quota (staff), and shows a tenant its allowances. */
@@ -20,6 +20,7 @@ export class TenantQuotaService {
     private readonly usage: UsageLedger,
     private readonly events: EventBus,
     private readonly context: RequestContext,
+    private readonly quotas: QuotaService,
   ) {}
 
   /** @throws NotFoundError `tenant_not_found` when the tenant has no quota. */
@@ -74,26 +75,8 @@ export class TenantQuotaService {
 
   /** The caller's tenant allowances (tenant side). */
   async forTenant(tenantId: string): Promise<TenantAllowancesDto> {
-    const at = new Date();
-    // Hot path: the tenant's quota and plan in one statement, its usage in parallel (one round
-    // trip of latency), no entity loading.
-    const [rows, used] = await Promise.all([
-      this.txHost.tx.query(
-        `SELECT q.billing_status, q.trial_ends_at, q.limit_overrides, p.limits
-           FROM tenant_quotas q JOIN plans p ON p.id = q.plan_id
-          WHERE q.tenant_id = $1`,
-        [tenantId],
-      ) as Promise<{ billing_status: BillingStatus; trial_ends_at: Date | null; limit_overrides: PlanLimits; limits: PlanLimits }[]>,
-      this.usage.current(tenantId, at),
-    ]);
-    if (!rows.length) throw new NotFoundError('Tenant', tenantId);
-    const [row] = rows;
-    const limits = effectiveLimits(row.limits, row.limit_overrides);
-    return {
-      data: METRIC_CODES.map((m) => toAllowance(m, limits[m], used[m], at)),
-      billingStatus: row.billing_status,
-      trialEndsAt: row.trial_ends_at?.toISOString() ?? null,
-    };
+    const { allowances, billingStatus, trialEndsAt } = await this.quotas.standing(tenantId);
+    return { data: allowances, billingStatus, trialEndsAt: trialEndsAt?.toISOString() ?? null };
   }
 
   private async load(tenantId: string, lock = false): Promise<{ quota: TenantQuota; plan: Plan }> {

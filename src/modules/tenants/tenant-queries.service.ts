@@ -11,22 +11,9 @@ import { TenantDetailDto, TenantListItemDto, TenantListQueryDto, TenantQuotaSumm
 import { TenantSelfDto } from './dto/tenant-self.dto';
 import { Tenant } from './entities/tenant.entity';
 import { TenantNote } from './entities/tenant-note.entity';
-import { etagOf, iso, toTenantDto, trialDaysRemaining, usagePercent } from './tenant.mapper';
+import { etagOf, iso, TenantListRow, toTenantDto, toTenantListItem, trialDaysRemaining } from './tenant.mapper';
 
-interface ListRow {
-  id: string;
-  name: string;
-  slug: string;
-  status: string;
-  tags: string[];
-  created_at: Date;
-  billing_status: string;
-  trial_ends_at: Date | null;
-  plan_code: string;
-  plan_name: string;
-  /** bigint, as a string. */
-  member_count: string | null;
-  members_limit: number | null;
+interface ListRow extends TenantListRow {
   /** The sort key as cursor text (timestamps with microseconds, ISO 8601 UTC). */
   sort_key: string | null;
 }
@@ -175,22 +162,7 @@ export class TenantQueries {
     const nextCursor =
       rows.length > query.limit && last ? encodeKeysetCursor({ sort: query.sort, order: query.order, values: [last.sort_key], id: last.id }) : null;
     return {
-      data: pageRows.map((r) => {
-        const used = Number(r.member_count ?? 0);
-        return {
-          id: r.id,
-          name: r.name,
-          slug: r.slug,
-          status: r.status,
-          billingStatus: r.billing_status,
-          plan: { code: r.plan_code, name: r.plan_name },
-          trialEndsAt: iso(r.trial_ends_at),
-          trialDaysRemaining: trialDaysRemaining(r.trial_ends_at, now),
-          tags: r.tags,
-          usage: { members: { used, limit: r.members_limit, percent: usagePercent(used, r.members_limit) } },
-          createdAt: iso(r.created_at)!,
-        };
-      }),
+      data: pageRows.map((r) => toTenantListItem(r, now)),
       meta: { total, limit: query.limit, offset: offsetValue, nextCursor },
     };
   }

@@ -1,5 +1,5 @@
 import type { Tenant } from './entities/tenant.entity';
-import type { TenantDto } from './dto/tenant.dto';
+import type { TenantDto, TenantListItemDto } from './dto/tenant.dto';
 
 const DAY_MS = 86_400_000;
 
@@ -17,6 +17,41 @@ export function usagePercent(used: number, limit: number | null): number | null 
   if (limit === null) return null;
   if (limit === 0) return used > 0 ? 100 : 0;
   return Math.round((used * 100) / limit);
+}
+
+/** One row of the staff tenant list's read model (tenants ⨝ quota ⨝ plan ⨝ member counter, docs/adr/0004). */
+export interface TenantListRow {
+  id: string;
+  name: string;
+  slug: string;
+  status: string;
+  tags: string[];
+  created_at: Date;
+  billing_status: string;
+  trial_ends_at: Date | null;
+  plan_code: string;
+  plan_name: string;
+  /** bigint, as a string. */
+  member_count: string | null;
+  members_limit: number | null;
+}
+
+/** A tenant list row as the API shows it; `now` (ms) fixes the trial's days remaining. */
+export function toTenantListItem(r: TenantListRow, now = Date.now()): TenantListItemDto {
+  const used = Number(r.member_count ?? 0);
+  return {
+    id: r.id,
+    name: r.name,
+    slug: r.slug,
+    status: r.status,
+    billingStatus: r.billing_status,
+    plan: { code: r.plan_code, name: r.plan_name },
+    trialEndsAt: iso(r.trial_ends_at),
+    trialDaysRemaining: trialDaysRemaining(r.trial_ends_at, now),
+    tags: r.tags,
+    usage: { members: { used, limit: r.members_limit, percent: usagePercent(used, r.members_limit) } },
+    createdAt: iso(r.created_at)!,
+  };
 }
 
 /** The strong ETag of a tenant (RFC 9110 §8.8.3): its version in quotes. */
