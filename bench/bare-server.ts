@@ -13,7 +13,7 @@
  * Routes (statements as the service sends them, captured with log_statement=all; bench/README.md):
  *   GET   /api/v1/tenant/quota            3 queries: quota row, plan row, usage counters
  *   GET   /api/v1/tenant/users            4 queries: page, count, limits, usage counters
- *   GET   /api/v1/admin/tenants           2 queries in parallel: page (+ member counters), count
+ *   GET   /api/v1/admin/tenants           2 queries in parallel: page (+ member counters), total (tenant_status_counts)
  *   POST  /api/v1/tenant/users            argon2id hash (m=19456, t=2, p=1), then one transaction:
  *                                         limits, usage, INSERT user, limits, seat upsert, SELECT
  *                                         user, INSERT outbox (dispatched: no consumer), INSERT audit
@@ -285,7 +285,7 @@ app.get(
         // One row more than the page tells whether a next page exists (meta.nextCursor), as the service does.
         [limit + 1, offset],
       ),
-      pool.query<{ total: number }>(`SELECT count(*)::int AS total FROM tenants t WHERE t.status <> 'deleted'`),
+      pool.query<{ total: number }>(`SELECT COALESCE(sum(c.tenants), 0)::int AS total FROM tenant_status_counts c WHERE c.status <> 'deleted'`),
     ]);
     const now = Date.now();
     const rows = page.rows.slice(0, limit);

@@ -99,8 +99,14 @@ export class TenantQueries {
     }
     const joins = `FROM tenants t JOIN tenant_quotas q ON q.tenant_id = t.id JOIN plans p ON p.id = q.plan_id`;
     const filter = `WHERE ${where.join(' AND ')}`;
-    // The count joins quota/plan only when a filter needs them (every tenant has exactly one quota).
+    // Without a filter other than status, the total is the trigger-kept per-status count
+    // (tenant_status_counts: at most five rows instead of every tenant). Otherwise a count that joins
+    // quota/plan only when a filter needs them (every tenant has exactly one quota).
     const countFrom = query.billingStatus || query.planCode || query.trialEndingWithinDays !== undefined ? joins : 'FROM tenants t';
+    const statusOnly = where.length === 1;
+    const countSql = statusOnly
+      ? `SELECT COALESCE(sum(c.tenants), 0)::int AS total FROM tenant_status_counts c WHERE ${query.status ? 'c.status = $1' : `c.status <> 'deleted'`}`
+      : `SELECT count(*)::int AS total ${countFrom} ${filter}`;
     const filterParams = [...params];
     const offsetValue = cursor ? 0 : query.offset;
     // One row more than the page tells whether there is a next page.
@@ -154,7 +160,7 @@ export class TenantQueries {
          LIMIT ${limit}`,
         params,
       ) as Promise<ListRow[]>,
-      tx.query(`SELECT count(*)::int AS total ${countFrom} ${filter}`, filterParams) as Promise<{ total: number }[]>,
+      tx.query(countSql, filterParams) as Promise<{ total: number }[]>,
     ]);
     const now = Date.now();
     const pageRows = rows.slice(0, query.limit);
