@@ -5,7 +5,9 @@
  * 'ipc' stdio channel) sends `{ eventLoopProbe: 'dump' }`; the probe answers with the histogram
  * since the previous dump (or since start) and resets it:
  * { eventLoopProbe: { seq, pid, at, count, minMs, meanMs, p50Ms, p90Ms, p99Ms, maxMs } }, values in
- * ms. A histogram value is the time between two samples, so it includes the 10 ms resolution (an
+ * ms. `{ eventLoopProbe: 'gc' }` runs a full collection (when started with --expose-gc) and answers
+ * `{ eventLoopProbe: { gc, rssMiB, heapUsedMiB, heapTotalMiB, externalMiB } }` half a second later.
+ * A histogram value is the time between two samples, so it includes the 10 ms resolution (an
  * idle loop reads ~10 ms). IPC rather than a signal: Nest's enableShutdownHooks() without a list
  * shuts the app down on SIGUSR2 (and on most other signals).
  */
@@ -19,6 +21,17 @@ if (typeof process.send === 'function') {
   let seq = 0;
   const ms = (ns) => Math.round((ns / 1e6) * 100) / 100;
   process.on('message', (message) => {
+    if (message && message.eventLoopProbe === 'gc') {
+      // Memory after a full collection (node --expose-gc): the heap the process still holds, apart
+      // from garbage the collector had not reached yet when the load stopped.
+      if (typeof global.gc === 'function') global.gc();
+      setTimeout(() => {
+        const mem = process.memoryUsage();
+        const mib = (b) => Math.round((b / 2 ** 20) * 10) / 10;
+        process.send({ eventLoopProbe: { gc: typeof global.gc === 'function', rssMiB: mib(mem.rss), heapUsedMiB: mib(mem.heapUsed), heapTotalMiB: mib(mem.heapTotal), externalMiB: mib(mem.external) } });
+      }, 500);
+      return;
+    }
     if (!message || message.eventLoopProbe !== 'dump') return;
     seq += 1;
     const out = {

@@ -24,7 +24,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, rmS
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { measureShapes, recreateDatabase, seedTenants, ShapeResult } from './tenant-list';
+import { LIST_SHAPES, measure, measureShapes, recreateDatabase, seedTenants, ShapeResult } from './tenant-list';
 
 const ROOT = join(__dirname, '..');
 const DB = 'control_plane_bench_hot';
@@ -150,7 +150,8 @@ const children: ChildProcess[] = [];
 
 /** Boots the real service (with the event-loop probe preloaded) and waits for /health/ready. */
 async function startService(build: ServiceBuild, port: number, databaseUrl: string, extra: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--require', './bench/eventloop-probe.cjs', ...build.args], {
+  // --expose-gc only lets the probe run a full collection on request (the memory rounds' second reading).
+  const child = spawn(process.execPath, ['--expose-gc', '--require', './bench/eventloop-probe.cjs', ...build.args], {
     cwd: ROOT,
     env: serviceEnv(port, databaseUrl, extra),
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -412,21 +413,33 @@ interface EventLoopDump {
   maxMs: number;
 }
 
+/** Memory of the service after a full collection, as the probe reports it (MiB). */
+interface MemoryAfterGc {
+  gc: boolean;
+  rssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+  externalMiB: number;
+}
+
 /** Asks the probe inside `child` for its histogram over IPC and waits for the answer (≤ 5 s); the histogram restarts. */
-async function probe(child: ChildProcess): Promise<EventLoopDump | null> {
+function probe(child: ChildProcess): Promise<EventLoopDump | null>;
+/** Asks the probe to run a full collection and report memory (≤ 5 s). */
+function probe(child: ChildProcess, command: 'gc'): Promise<MemoryAfterGc | null>;
+async function probe(child: ChildProcess, command: 'dump' | 'gc' = 'dump'): Promise<EventLoopDump | MemoryAfterGc | null> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       child.off('message', onMessage);
       resolve(null);
     }, 5000);
-    const onMessage = (message: { eventLoopProbe?: EventLoopDump }) => {
-      if (!message?.eventLoopProbe) return;
+    const onMessage = (message: { eventLoopProbe?: EventLoopDump | MemoryAfterGc }) => {
+      if (!message?.eventLoopProbe || ('gc' in message.eventLoopProbe) !== (command === 'gc')) return;
       clearTimeout(timer);
       child.off('message', onMessage);
       resolve(message.eventLoopProbe);
     };
     child.on('message', onMessage);
-    child.send({ eventLoopProbe: 'dump' });
+    child.send({ eventLoopProbe: command });
   });
 }
 
@@ -667,8 +680,20 @@ async function main(): Promise<void> {
   if (!SKIP.has('p3')) {
     log('P3: tenant list shapes at 10k tenants (service restarted) and at 100 tenants');
     service = await startService(build, PORTS.service, DATABASE_URL);
-    const large = await measureShapes(serviceBase, await staffToken(serviceBase), 20, 400);
+    const ownerToken = await staffToken(serviceBase);
+    const large = await measureShapes(serviceBase, ownerToken, 20, 400);
     await stop(service);
+    // The stack's own floor for the same closed-loop load: the bare servers answer the default page
+    // shape with the same SQL and bytes, measured by the same 20 fetch clients on the same cores.
+    const bareRef: Record<string, ShapeResult> = {};
+    for (const mode of ['bare', 'bare-auth'] as const) {
+      const port = mode === 'bare' ? PORTS.bare : PORTS.bareAuth;
+      const child = await startBare(mode, port, results.tenantId as string);
+      const base = `http://127.0.0.1:${port}`;
+      await measure(base, LIST_SHAPES[0], ownerToken, 20, 100); // warm-up
+      bareRef[mode] = await measure(base, LIST_SHAPES[0], ownerToken, 20, 400);
+      await stop(child);
+    }
     const ds100 = await recreateDatabase(DB_100);
     await seedTenants(ds100, 100);
     await ds100.destroy();
@@ -681,6 +706,7 @@ async function main(): Promise<void> {
       concurrency: 20,
       requestsPerShape: 400,
       large: { tenants: TENANTS + 1, ...large },
+      bareReference: { path: LIST_SHAPES[0], ...bareRef },
       small: { tenants: 100, ...small },
       p95Ratios: large.results.map((r, i) => ({ path: r.path, ratio: ratio(r, small.results[i]) })),
       keysetRatio: typeof large.keyset === 'object' && typeof small.keyset === 'object' ? ratio(large.keyset, small.keyset) : 'not available yet',
@@ -788,15 +814,16 @@ async function runLoads(
     for (let round = 0; round < 3; round += 1) {
       const r = await load({ url: bases.service, connections: READ_CONNECTIONS, duration: MEMORY_ROUND_S, requests: mix });
       const rss = rssMiB(service.pid!);
-      push('memory', { round, seconds: MEMORY_ROUND_S, rssMiB: rss, ...r });
-      log(`memory round ${round + 1}: RSS ${rss} MiB after ${MEMORY_ROUND_S} s (${r.rps} req/s mixed reads, non2xx ${r.non2xx})`);
+      const afterGc = await probe(service, 'gc');
+      push('memory', { round, seconds: MEMORY_ROUND_S, rssMiB: rss, afterGc, ...r });
+      log(`memory round ${round + 1}: RSS ${rss} MiB after ${MEMORY_ROUND_S} s (${r.rps} req/s mixed reads, non2xx ${r.non2xx}); after a full GC: RSS ${afterGc?.rssMiB} MiB, heap used ${afterGc?.heapUsedMiB} MiB`);
       save();
     }
   }
   results.summary = summarise(raw);
 }
 
-type Sample = { rps: number; p99Ms: number; non2xx: number; errors: number; eventLoop?: EventLoopDump | null; activity?: ActivitySummary; hashesPerSecond?: number; tps?: number; rssMiB?: number };
+type Sample = { rps: number; p99Ms: number; non2xx: number; errors: number; eventLoop?: EventLoopDump | null; activity?: ActivitySummary; hashesPerSecond?: number; tps?: number; rssMiB?: number; afterGc?: MemoryAfterGc | null };
 
 /** Medians of the rounds and the ratios the targets are stated in. */
 function summarise(raw: Record<string, unknown[]>): Record<string, unknown> {
@@ -849,7 +876,21 @@ function summarise(raw: Record<string, unknown[]>): Record<string, unknown> {
   const mem = s('memory').map((x) => x.rssMiB!);
   if (mem.length) {
     const mean = mem.reduce((a, b) => a + b, 0) / mem.length;
-    out.memory = { rssMiB: mem, maxDeviationFromMean: round3(Math.max(...mem.map((m) => Math.abs(m - mean) / mean))), target: 0.1 };
+    const deviation = (xs: number[]) => {
+      const avg = xs.reduce((a, b) => a + b, 0) / xs.length;
+      return round3(Math.max(...xs.map((x) => Math.abs(x - avg) / avg)));
+    };
+    const gcRss = s('memory').map((x) => x.afterGc?.rssMiB ?? NaN);
+    const gcHeap = s('memory').map((x) => x.afterGc?.heapUsedMiB ?? NaN);
+    out.memory = {
+      rssMiB: mem,
+      maxDeviationFromMean: round3(Math.max(...mem.map((m) => Math.abs(m - mean) / mean))),
+      afterGcRssMiB: gcRss,
+      afterGcRssDeviation: deviation(gcRss),
+      afterGcHeapUsedMiB: gcHeap,
+      afterGcHeapDeviation: deviation(gcHeap),
+      target: 0.1,
+    };
   }
   return out;
 }
@@ -870,7 +911,10 @@ function renderTable(results: Record<string, unknown>): string {
   const p = sum['p2.patchUser'];
   if (p) rows.push(`| P2 \`PATCH /tenant/users/:id\` | ${p.serviceRps} req/s | pgbench ${p.pgbenchTps} tps | **${p.ratioVsPgbench}** ${mark(Number(p.ratioVsPgbench) >= 0.4)} | ≥ 0.4 | bare ${p.bareRps} req/s; idle in transaction max ${p.idleInTxMax}, longest ${p.idleInTxLongestMs} ms; non-2xx ${p.serviceNon2xx} |`);
   const m = sum.memory;
-  if (m) rows.push(`| Memory (RSS after each ${MEMORY_ROUND_S} s round) | ${(m.rssMiB as number[]).join(' / ')} MiB | — | ±${round1(Number(m.maxDeviationFromMean) * 100)} % ${mark(Number(m.maxDeviationFromMean) <= 0.1)} | ±10 % | mixed reads, 32 connections |`);
+  if (m) {
+    rows.push(`| Memory (RSS after each ${MEMORY_ROUND_S} s round) | ${(m.rssMiB as number[]).join(' / ')} MiB | — | ±${round1(Number(m.maxDeviationFromMean) * 100)} % ${mark(Number(m.maxDeviationFromMean) <= 0.1)} | ±10 % | mixed reads, 32 connections |`);
+    rows.push(`| Memory (RSS after a full GC, each round) | ${(m.afterGcRssMiB as number[]).join(' / ')} MiB | — | ±${round1(Number(m.afterGcRssDeviation) * 100)} % ${mark(Number(m.afterGcRssDeviation) <= 0.1)} | ±10 % | heap used ${(m.afterGcHeapUsedMiB as number[]).join(' / ')} MiB (±${round1(Number(m.afterGcHeapDeviation) * 100)} %) |`);
+  }
   const p3 = results.p3 as { large: { results: ShapeResult[]; keyset: ShapeResult | string }; small: { results: ShapeResult[] }; p95Ratios: { ratio: number }[]; keysetRatio: number | string } | undefined;
   if (p3) {
     rows.push('', '| P3 page shape (20 clients) | p50 10k | p95 10k | p95 100 | p95 ratio | errors |', '|---|---:|---:|---:|---:|---:|');
@@ -878,6 +922,11 @@ function renderTable(results: Record<string, unknown>): string {
       rows.push(`| \`${r.path.replace('/api/v1/admin/tenants', '')}\` | ${r.p50} ms | **${r.p95}** ms ${mark(r.p95 <= 50)} | ${p3.small.results[i].p95} ms | ${p3.p95Ratios[i].ratio} ${mark(p3.p95Ratios[i].ratio <= 1.5)} | ${r.errors} |`),
     );
     rows.push(`| deep keyset page | ${typeof p3.large.keyset === 'object' ? `${p3.large.keyset.p95} ms` : p3.large.keyset} | | | ${p3.keysetRatio} | |`);
+    const ref = (results.p3 as { bareReference?: Record<string, ShapeResult | string> }).bareReference;
+    for (const mode of ['bare', 'bare-auth']) {
+      const r = ref?.[mode];
+      if (r && typeof r === 'object') rows.push(`| ${mode} server, \`?limit=20\` (reference) | ${r.p50} ms | ${r.p95} ms | | | ${r.errors} |`);
+    }
   }
   return rows.join('\n');
 }
