@@ -16,6 +16,7 @@ import { EventsModule } from './common/events';
 import { RejectNulCharactersPipe, TransactionInterceptor } from './common/http';
 import { LoggingModule } from './common/logging';
 import { REDIS, RedisModule } from './common/redis';
+import { ClockModule } from './common/time';
 import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { LazyTransactionalAdapterTypeOrm } from './database/lazy-transaction.adapter';
 import { buildDataSourceOptions } from './database/typeorm-options';
@@ -34,6 +35,7 @@ import { UsageModule } from './modules/usage';
  */
 export const INFRASTRUCTURE_IMPORTS = [
   ConfigModule,
+  ClockModule,
   LoggingModule,
   ClsModule.forRoot({
     global: true,

@@ -5,6 +5,7 @@ import createClient, { Client } from 'openapi-fetch';
 import { DataSource } from 'typeorm';
 import { AppModule } from '../../src/app.module';
 import { configureApp } from '../../src/app.setup';
+import { Clock } from '../../src/common/time';
 import type { components, paths } from './openapi';
 
 /** A booted application listening on an ephemeral port, with a typed client of openapi.json. */
@@ -22,14 +23,17 @@ export interface TestApp {
 /**
  * Boots the real AppModule against the test PostgreSQL and Redis (no mocks). `env` overrides
  * environment variables while the app is built (configuration is read then), and is restored after;
- * `imports` adds test-only modules (e.g. consumers of test events).
+ * `imports` adds test-only modules (e.g. consumers of test events); `options.clock` replaces the
+ * system clock (test/support/clock.ts ControllableClock).
  */
-export async function createTestApp(env: Record<string, string> = {}, imports: Type[] = []): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, imports: Type[] = [], options: { clock?: Clock } = {}): Promise<TestApp> {
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   let app: INestApplication;
   try {
-    const moduleRef = await Test.createTestingModule({ imports: [AppModule, ...imports] }).compile();
+    const builder = Test.createTestingModule({ imports: [AppModule, ...imports] });
+    if (options.clock) builder.overrideProvider(Clock).useValue(options.clock);
+    const moduleRef = await builder.compile();
     app = moduleRef.createNestApplication({ logger: false });
     configureApp(app);
     app.enableShutdownHooks();
