@@ -1,6 +1,6 @@
 /**
  * `npm run seed:dev`: fills a development database (DATABASE_URL, default control_plane) with
- * sample plans, tenants and users, through the application's own services (provisioning in one
+ * sample modules, plans, tenants and users, through the application's own services (provisioning in one
  * transaction, argon2id hashing, seat reservation, events and audit), so the data obeys the same
  * rules as data made through the API. Idempotent: plans are matched by code and tenants by slug;
  * what exists is left as it is. Refuses to run when NODE_ENV=production.
@@ -20,8 +20,28 @@ interface SamplePlan {
   annualPriceCents: number;
   /** A limit for every metric of the registry (the compiler asks for a new metric's value); null = unlimited. */
   limits: Record<MetricCode, number | null>;
+  /** Module codes (of {@link MODULES}) the plan includes at no charge. */
   features: Record<string, boolean>;
 }
+
+interface SampleModule {
+  code: string;
+  name: string;
+  description: string;
+  pricingModel: 'flat' | 'per_seat';
+  monthlyPriceCents: number;
+  annualPriceCents: number;
+  trialDays: number;
+}
+
+/** The module catalog of a development database (inserted before the plans that include them). */
+const MODULES: SampleModule[] = [
+  { code: 'crm', name: 'CRM', description: 'Contacts, companies, deals and pipelines', pricingModel: 'per_seat', monthlyPriceCents: 1200, annualPriceCents: 12000, trialDays: 14 },
+  { code: 'call-analytics', name: 'Call analytics', description: 'Call recording, transcription and scoring', pricingModel: 'flat', monthlyPriceCents: 4900, annualPriceCents: 49000, trialDays: 14 },
+  { code: 'campaigns', name: 'Campaigns', description: 'Email and SMS campaigns with automation', pricingModel: 'flat', monthlyPriceCents: 3900, annualPriceCents: 39000, trialDays: 7 },
+  { code: 'seo', name: 'SEO', description: 'Rank tracking, site audits and keyword research', pricingModel: 'flat', monthlyPriceCents: 2900, annualPriceCents: 29000, trialDays: 0 },
+  { code: 'integrations', name: 'Integrations', description: 'Partner API keys and outbound webhooks', pricingModel: 'flat', monthlyPriceCents: 1900, annualPriceCents: 19000, trialDays: 14 },
+];
 
 /** Every registry metric unlimited. */
 const UNLIMITED = Object.fromEntries(METRIC_CODES.map((code) => [code, null])) as Record<MetricCode, null>;
@@ -34,7 +54,7 @@ const PLANS: SamplePlan[] = [
     monthlyPriceCents: 2900,
     annualPriceCents: 29000,
     limits: { members: 5, orgAdmins: 1, projects: 3, domains: 1, automationsPerMonth: 500 },
-    features: { billing: true, webhooks: false, sso: false, audit_export: false },
+    features: { crm: true },
   },
   {
     code: 'growth',
@@ -43,7 +63,7 @@ const PLANS: SamplePlan[] = [
     monthlyPriceCents: 9900,
     annualPriceCents: 99000,
     limits: { members: 25, orgAdmins: 3, projects: 20, domains: 5, automationsPerMonth: 5000 },
-    features: { billing: true, webhooks: true, sso: false, audit_export: true },
+    features: { crm: true, integrations: true },
   },
   {
     code: 'enterprise',
@@ -52,7 +72,7 @@ const PLANS: SamplePlan[] = [
     monthlyPriceCents: 49900,
     annualPriceCents: 499000,
     limits: UNLIMITED,
-    features: { billing: true, webhooks: true, sso: true, audit_export: true },
+    features: { crm: true, integrations: true, 'call-analytics': true },
   },
 ];
 
@@ -149,6 +169,18 @@ async function main(): Promise<void> {
     const lifecycle = app.get(TenantLifecycleService);
     const accounts = app.get(TenantUserAccounts);
     const log = (line: string) => process.stdout.write(`${line}\n`);
+
+    for (const m of MODULES) {
+      const inserted: unknown[] = await uow.run(() =>
+        txHost.tx.query(
+          `INSERT INTO product_modules (code, name, description, pricing_model, monthly_price_cents, annual_price_cents, currency, trial_days)
+           VALUES ($1, $2, $3, $4, $5, $6, 'USD', $7)
+           ON CONFLICT (code) DO NOTHING RETURNING id`,
+          [m.code, m.name, m.description, m.pricingModel, m.monthlyPriceCents, m.annualPriceCents, m.trialDays],
+        ),
+      );
+      log(`module ${m.code}: ${inserted.length ? 'created' : 'exists, kept'}`);
+    }
 
     for (const plan of PLANS) {
       const inserted: unknown[] = await uow.run(() =>

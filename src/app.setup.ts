@@ -54,7 +54,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   auth: 'Sign-in, token refresh, sign-out, current principal',
   health: 'Liveness and readiness probes',
   impersonation: 'Time-limited "login as" sessions of staff in a tenant user’s place',
-  plans: 'Plan catalog: prices, limits, features',
+  modules: 'Module catalog: the product modules tenants subscribe to, their prices and trials',
+  plans: 'Plan catalog: base and per-seat prices, limits, included modules',
   problems: 'The error codes a problem+json `type` resolves to',
   quotas: 'Per-tenant plan, limit overrides, billing state and allowances',
   staff: 'Platform staff management (owners)',
@@ -82,7 +83,7 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
  */
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth'] },
-  { name: 'Platform administration', tags: ['plans', 'tenants', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
+  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
   { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit'] },
   { name: 'Operations', tags: ['health', 'problems'] },
 ];

@@ -30,6 +30,26 @@ export const PLANS_ERRORS = defineErrors('plans', {
     description: 'No active plan has this code (it does not exist or was deactivated). `field` names the request field.',
     example: { detail: 'Plan legacy does not exist or is not active.', field: 'planCode' },
   },
+  module_not_found: {
+    status: 404,
+    title: 'Module not found',
+    description: 'No module of the catalog has this id.',
+    example: { detail: 'Module 7c1d9e2f-3a4b-4c5d-8e6f-0a1b2c3d4e5f was not found.' },
+  },
+  module_code_taken: {
+    status: 409,
+    family: 'conflict',
+    title: 'Module code already taken',
+    description: 'Another module of the catalog has this code. `field` names the request field.',
+    example: { detail: 'A module with code crm already exists.', field: 'code' },
+  },
+  unknown_module: {
+    status: 422,
+    family: 'unprocessable',
+    title: 'Unknown module',
+    description: 'A module code in the request is not in the module catalog (GET /api/v1/admin/modules). `field` names the request field.',
+    example: { detail: 'Module seo is not in the catalog.', field: 'features.seo' },
+  },
 });
 
 type PlansErrors = typeof PLANS_ERRORS;

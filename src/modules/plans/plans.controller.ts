@@ -16,7 +16,7 @@ export class PlansController {
   @Post()
   @Audited('plans.create')
   @PlatformAuth('owner', 'admin')
-  @ApiOp('adminPlans_create', 'Add a plan to the catalog', ['validation_failed', 'plan_code_taken'])
+  @ApiOp('adminPlans_create', 'Add a plan to the catalog', ['validation_failed', 'plan_code_taken', 'unknown_module'])
   @ApiCreatedResponse({ type: PlanDto })
   create(@Body() dto: CreatePlanDto): Promise<PlanDto> {
     return this.plans.create(dto);
@@ -39,7 +39,7 @@ export class PlansController {
   @Patch(':planId')
   @Audited('plans.update')
   @PlatformAuth('owner', 'admin')
-  @ApiOp('adminPlans_update', 'Change a plan (code is immutable; deactivating keeps existing tenants)', ['validation_failed', 'plan_not_found'])
+  @ApiOp('adminPlans_update', 'Change a plan (code is immutable; deactivating keeps existing tenants)', ['validation_failed', 'plan_not_found', 'unknown_module'])
   @ApiOkResponse({ type: PlanDto })
   update(@Param('planId', UuidPipe) planId: string, @Body() dto: UpdatePlanDto): Promise<PlanDto> {
     return this.plans.update(planId, dto);

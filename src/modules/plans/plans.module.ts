@@ -1,6 +1,9 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { Plan } from './entities/plan.entity';
+import { ProductModule } from './entities/product-module.entity';
+import { ModulesController } from './modules.controller';
+import { ModuleCatalogService } from './modules.service';
 import { TenantQuota } from './entities/tenant-quota.entity';
 import { MirrorBillingSuspensionListener } from './listeners/mirror-billing-suspension.listener';
 import { PlansController } from './plans.controller';
@@ -17,9 +20,9 @@ import { TenantQuotaService } from './tenant-quota.service';
  * usage counters come through the UsageLedger port (usage-ledger.ts), which the usage context provides globally.
  */
 @Module({
-  imports: [TypeOrmModule.forFeature([Plan, TenantQuota])],
-  controllers: [PlansController, AdminTenantQuotaController, TenantAllowancesController],
-  providers: [QuotaService, QuotaGuard, QuotaPrecheckPipe, PlansService, TenantQuotaService, MirrorBillingSuspensionListener, PlansDataEraser],
-  exports: [QuotaService, QuotaGuard, QuotaPrecheckPipe],
+  imports: [TypeOrmModule.forFeature([Plan, TenantQuota, ProductModule])],
+  controllers: [PlansController, ModulesController, AdminTenantQuotaController, TenantAllowancesController],
+  providers: [ModuleCatalogService, QuotaService, QuotaGuard, QuotaPrecheckPipe, PlansService, TenantQuotaService, MirrorBillingSuspensionListener, PlansDataEraser],
+  exports: [QuotaService, QuotaGuard, QuotaPrecheckPipe, ModuleCatalogService],
 })
 export class PlansModule {}

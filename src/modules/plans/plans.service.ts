@@ -8,6 +8,7 @@ import { CreatePlanDto, PlanDto, PlanListQueryDto, UpdatePlanDto } from './dto/p
 import { Plan, PlanLimits } from './entities/plan.entity';
 import { PlanCreatedEvent, PlanUpdatedEvent } from './events/plan.events';
 import { pickMetrics } from './metrics';
+import { ModuleCatalogService } from './modules.service';
 import { Page, toPage } from '../../common/http';
 
 /** Maps a plan to its public shape; `limits` holds registry metrics only (a retired metric's key is not served). */
@@ -19,6 +20,8 @@ export function toPlanDto(p: Plan): PlanDto {
     description: p.description,
     monthlyPriceCents: p.monthlyPriceCents,
     annualPriceCents: p.annualPriceCents,
+    seatMonthlyPriceCents: p.seatMonthlyPriceCents,
+    seatAnnualPriceCents: p.seatAnnualPriceCents,
     currency: p.currency,
     isActive: p.isActive,
     limits: pickMetrics(p.limits),
@@ -41,14 +44,16 @@ export class PlansService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly events: EventBus,
     private readonly context: RequestContext,
+    private readonly modules: ModuleCatalogService,
   ) {}
 
   private get repo() {
     return this.txHost.tx.getRepository(Plan);
   }
 
-  /** @throws ConflictError `plan_code_taken` */
+  /** @throws ConflictError `plan_code_taken`; UnprocessableError `unknown_module` for a feature outside the module catalog */
   async create(dto: CreatePlanDto): Promise<PlanDto> {
+    await this.modules.assertKnownCodes(Object.keys(dto.features ?? {}), 'features');
     const result = await this.repo
       .createQueryBuilder()
       .insert()
@@ -58,6 +63,8 @@ export class PlansService {
         description: dto.description ?? null,
         monthlyPriceCents: dto.monthlyPriceCents,
         annualPriceCents: dto.annualPriceCents,
+        seatMonthlyPriceCents: dto.seatMonthlyPriceCents ?? 0,
+        seatAnnualPriceCents: dto.seatAnnualPriceCents ?? 0,
         currency: dto.currency,
         isActive: dto.isActive ?? true,
         limits: cleanLimits(dto.limits),
@@ -89,14 +96,17 @@ export class PlansService {
     return toPlanDto(await this.find(id));
   }
 
-  /** Updates a plan; limits and features replace the stored maps. @throws NotFoundError */
+  /** Updates a plan; limits and features replace the stored maps. @throws NotFoundError; UnprocessableError `unknown_module` */
   async update(id: string, dto: UpdatePlanDto): Promise<PlanDto> {
     const before = await this.find(id, true);
+    if (dto.features !== undefined) await this.modules.assertKnownCodes(Object.keys(dto.features), 'features');
     const patch: Partial<Plan> = {};
     if (dto.name !== undefined) patch.name = dto.name;
     if (dto.description !== undefined) patch.description = dto.description ?? null;
     if (dto.monthlyPriceCents !== undefined) patch.monthlyPriceCents = dto.monthlyPriceCents;
     if (dto.annualPriceCents !== undefined) patch.annualPriceCents = dto.annualPriceCents;
+    if (dto.seatMonthlyPriceCents !== undefined) patch.seatMonthlyPriceCents = dto.seatMonthlyPriceCents;
+    if (dto.seatAnnualPriceCents !== undefined) patch.seatAnnualPriceCents = dto.seatAnnualPriceCents;
     if (dto.currency !== undefined) patch.currency = dto.currency;
     if (dto.isActive !== undefined) patch.isActive = dto.isActive;
     if (dto.limits !== undefined) patch.limits = cleanLimits(dto.limits);

@@ -5,6 +5,9 @@ describe('plan catalog', () => {
   let t: TestApp;
   let owner: string;
   let support: string;
+  /** Codes of two catalog modules the plans include (features must name catalog modules). */
+  const billing = unique('billing').toLowerCase();
+  const webhooks = unique('webhooks').toLowerCase();
 
   beforeAll(async () => {
     t = await createTestApp();
@@ -12,6 +15,9 @@ describe('plan catalog', () => {
     const email = `${unique('support')}@example.com`;
     await t.as(owner).POST('/api/v1/admin/staff', { body: { email, fullName: 'Support', role: 'support', password: 'support-password-1' } });
     support = (await loginStaff(t, email, 'support-password-1')).accessToken;
+    for (const code of [billing, webhooks]) {
+      await t.as(owner).POST('/api/v1/admin/modules', { body: { code, name: code, monthlyPriceCents: 1000, annualPriceCents: 10000, currency: 'EUR' } });
+    }
   });
   afterAll(() => t.close());
 
@@ -23,7 +29,7 @@ describe('plan catalog', () => {
     annualPriceCents: 49000,
     currency: 'eur',
     limits: { members: 3, orgAdmins: 1, projects: null },
-    features: { billing: true, webhooks: false },
+    features: { [billing]: true, [webhooks]: false },
   });
 
   it('creates a plan, stores it, and audits the creation', async () => {

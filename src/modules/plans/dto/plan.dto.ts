@@ -21,10 +21,12 @@ export class PlanDto {
   @ApiProperty({ type: String, nullable: true }) description: string | null;
   @ApiProperty({ type: 'integer', example: 4900, description: 'Monthly price in minor units (cents)' }) monthlyPriceCents: number;
   @ApiProperty({ type: 'integer', example: 49000, description: 'Annual price in minor units (cents)' }) annualPriceCents: number;
+  @ApiProperty({ type: 'integer', example: 1500, description: 'Price of one license (user seat) per month, in minor units (cents); 0 = seats included' }) seatMonthlyPriceCents: number;
+  @ApiProperty({ type: 'integer', example: 15000, description: 'Price of one license (user seat) per year, in minor units (cents); 0 = seats included' }) seatAnnualPriceCents: number;
   @ApiProperty({ example: 'USD', description: 'ISO 4217' }) currency: string;
   @ApiProperty() isActive: boolean;
   @ApiProperty({ type: PlanLimitsDto }) limits: PlanLimitsDto;
-  @ApiProperty({ type: 'object', additionalProperties: { type: 'boolean' }, example: { billing: true, webhooks: false } })
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'boolean' }, example: { crm: true, seo: false }, description: 'Module code → included in the plan at no charge (true)' })
   features: Record<string, boolean>;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
@@ -39,13 +41,25 @@ export class CreatePlanDto {
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(2000) description?: string | null;
   @ApiProperty({ type: 'integer', example: 900, minimum: 0, maximum: MAX_PRICE_CENTS }) @IsInt() @Min(0) @Max(MAX_PRICE_CENTS) monthlyPriceCents: number;
   @ApiProperty({ type: 'integer', example: 9000, minimum: 0, maximum: MAX_PRICE_CENTS }) @IsInt() @Min(0) @Max(MAX_PRICE_CENTS) annualPriceCents: number;
+  @ApiPropertyOptional({ type: 'integer', example: 1500, minimum: 0, maximum: MAX_PRICE_CENTS, default: 0, description: 'Price of one license per month (cents)' })
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_PRICE_CENTS)
+  seatMonthlyPriceCents?: number;
+  @ApiPropertyOptional({ type: 'integer', example: 15000, minimum: 0, maximum: MAX_PRICE_CENTS, default: 0, description: 'Price of one license per year (cents)' })
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_PRICE_CENTS)
+  seatAnnualPriceCents?: number;
   @ApiProperty({ example: 'USD' })
   @Transform(({ value }) => (typeof value === 'string' ? value.toUpperCase() : value))
   @IsCurrencyCode()
   currency: string;
   @ApiPropertyOptional({ default: true }) @IsOptional() @IsBoolean() isActive?: boolean;
   @ApiPropertyOptional({ type: PlanLimitsDto }) @IsOptional() @ValidateNested() @Type(() => PlanLimitsDto) limits?: PlanLimitsDto;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'boolean' } }) @IsOptional() @IsBooleanMap() features?: Record<string, boolean>;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'boolean' },
+    example: { crm: true },
+    description: 'Module code → included at no charge (true); every code must be in the module catalog (422 unknown_module)',
+  })
+  @IsOptional() @IsBooleanMap() features?: Record<string, boolean>;
 }
 
 /** Everything but `code` (immutable; sending it is a 400). Limits and features replace the stored ones. */

@@ -22,10 +22,13 @@ export class Plan {
   @Column({ type: 'bigint', transformer: bigintNumber, default: 0 }) monthlyPriceCents: number;
   @Column({ type: 'bigint', transformer: bigintNumber, default: 0 }) annualPriceCents: number;
   /** ISO 4217 code, uppercase. */
+  /** Price of one license (user seat) per month / per year, in minor units; 0 = seats are included. */
+  @Column({ type: 'bigint', transformer: bigintNumber, default: 0 }) seatMonthlyPriceCents: number;
+  @Column({ type: 'bigint', transformer: bigintNumber, default: 0 }) seatAnnualPriceCents: number;
   @Column({ type: 'char', length: 3 }) currency: string;
   @Column({ type: 'boolean', default: true }) isActive: boolean;
   @Column({ type: 'jsonb', default: () => `'{}'` }) limits: PlanLimits;
-  /** Module code → enabled. */
+  /** Module code → included at no charge (true) — every key a module of the catalog (product_modules.code). */
   @Column({ type: 'jsonb', default: () => `'{}'` }) features: Record<string, boolean>;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;

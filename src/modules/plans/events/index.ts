@@ -1,2 +1,2 @@
 /** Public event surface of plans (depends on common/ only; importable by any context). */
-export { PlanCreatedEvent, PlanUpdatedEvent, QuotaUpdatedEvent } from './plan.events';
+export { ModuleCreatedEvent, ModuleUpdatedEvent, PlanCreatedEvent, PlanUpdatedEvent, QuotaUpdatedEvent } from './plan.events';

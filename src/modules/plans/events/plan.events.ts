@@ -20,3 +20,13 @@ export class QuotaUpdatedEvent extends DomainEvent<{
 }> {
   static override readonly eventName = 'quota.updated';
 }
+
+/** A module was added to the catalog. Producer: plans. */
+export class ModuleCreatedEvent extends DomainEvent<{ moduleId: string; code: string }> {
+  static override readonly eventName = 'module.created';
+}
+
+/** A module's name, description, prices, pricing model, trial length or active flag changed. Producer: plans. */
+export class ModuleUpdatedEvent extends DomainEvent<{ moduleId: string; code: string; changed: string[] }> {
+  static override readonly eventName = 'module.updated';
+}
