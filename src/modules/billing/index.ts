@@ -1,0 +1,1 @@
+export { ChargeLine, monthlyAmountCents, periodChargeLine, priceChangeLines, quantityChangeLine, remainingFraction, roundCents } from './proration';
