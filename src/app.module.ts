@@ -21,6 +21,7 @@ import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { LazyTransactionalAdapterTypeOrm } from './database/lazy-transaction.adapter';
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { AuditInterceptor, AuditModule } from './modules/audit';
+import { BillingModule } from './modules/billing';
 import { IamModule } from './modules/iam';
 import { ImpersonationModule } from './modules/impersonation';
 import { PlansModule, QuotaGuard, QuotaPrecheckPipe } from './modules/plans';
@@ -98,6 +99,7 @@ export const INFRASTRUCTURE_IMPORTS = [
     UsageModule,
     PlansModule,
     IamModule,
+    BillingModule,
     TenantsModule,
     ImpersonationModule,
     PlatformModule,

@@ -59,6 +59,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   problems: 'The error codes a problem+json `type` resolves to',
   quotas: 'Per-tenant plan, limit overrides, billing state and allowances',
   staff: 'Platform staff management (owners)',
+  subscriptions: 'A tenant’s plan and module subscriptions: licenses, trial conversion, pending charges (money-moving routes take preview: true)',
   'tenant-audit': 'The signed-in tenant’s own audit trail',
   'tenant-impersonations': 'Staff sessions that acted in the signed-in tenant, as its admins see them',
   'tenant-notes': 'Staff notes on a tenant',
@@ -83,7 +84,7 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
  */
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth'] },
-  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
+  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
   { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit'] },
   { name: 'Operations', tags: ['health', 'problems'] },
 ];

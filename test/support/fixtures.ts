@@ -3,7 +3,8 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import { randomUUID } from 'node:crypto';
 import { UnitOfWork } from '../../src/common/events';
 import { TenantUserAccounts } from '../../src/modules/iam';
-import { COUNT_PERIOD_START, PlanLimits, QuotaService } from '../../src/modules/plans';
+import { SubscriptionsService } from '../../src/modules/billing';
+import { COUNT_PERIOD_START, PlanLimits } from '../../src/modules/plans';
 import { UsageCounters } from '../../src/modules/usage';
 import type { components } from './openapi';
 import { TestApp, unique } from './app';
@@ -92,7 +93,7 @@ export interface TenantFixture extends ProvisionedTenant {
 
 /**
  * Provisions a tenant through the production services in one unit of work (tenant row, quota on
- * `planCode` with `trialDays` of trial, usage row, admin user with its seats). Does not sign in.
+ * `planCode` with `trialDays` of trial (plan subscription and quota), usage row, admin user with its seats). Does not sign in.
  */
 export async function provisionTenant(t: TestApp, planCode: string, opts: { trialDays?: number } = {}): Promise<ProvisionedTenant> {
   const slug = unique('t').toLowerCase().slice(0, 60);
@@ -101,7 +102,7 @@ export async function provisionTenant(t: TestApp, planCode: string, opts: { tria
   return t.app.get(UnitOfWork).run(async () => {
     const tx = t.app.get<TransactionHost<TransactionalAdapterTypeOrm>>(TransactionHost).tx;
     const [row]: { id: string }[] = await tx.query(`INSERT INTO tenants (name, slug, contact_email) VALUES ($1, $2, $3) RETURNING id`, [`Tenant ${slug}`, slug, email]);
-    await t.app.get(QuotaService).createForTenant(row.id, planCode, opts.trialDays ?? 14);
+    await t.app.get(SubscriptionsService).startPlanSubscription(row.id, { planCode, trialDays: opts.trialDays ?? 14 });
     await t.app.get(UsageCounters).createForTenant(row.id);
     const { user } = await t.app.get(TenantUserAccounts).create(row.id, { email, fullName: 'Org Admin', role: 'admin', password });
     return { id: row.id, slug, admin: { id: user.id, email, password } };

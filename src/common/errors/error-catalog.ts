@@ -14,9 +14,11 @@
  * `problem` (no extension), `validation` (`errors[]` of `{ field, message }`), `quota`
  * (`metric`, `limit`, `used`), `conflict` (`field?` of a taken value, `state?` that blocks the
  * change), `unprocessable` (`field?`), `rateLimited` (`retryAfterSeconds`), `precondition`
- * (`etag`), `notReady` (`failing?`, `draining?`, `components?`).
+ * (`etag`), `notReady` (`failing?`, `draining?`, `components?`), `seats` (a conflict over a seat
+ * count: `requestedLicenses`, `minimumRequired`, `currentActiveUsers?`), `status` (a conflict with
+ * the resource's status: `currentStatus`).
  */
-export const PROBLEM_FAMILIES = ['problem', 'validation', 'quota', 'conflict', 'unprocessable', 'rateLimited', 'precondition', 'notReady'] as const;
+export const PROBLEM_FAMILIES = ['problem', 'validation', 'quota', 'conflict', 'unprocessable', 'rateLimited', 'precondition', 'notReady', 'seats', 'status'] as const;
 export type ProblemFamily = (typeof PROBLEM_FAMILIES)[number];
 
 /** Extension members a family's problem must carry (checked on every catalog example). */
@@ -29,6 +31,8 @@ export const FAMILY_REQUIRED_MEMBERS: Record<ProblemFamily, readonly string[]> =
   rateLimited: ['retryAfterSeconds'],
   precondition: ['etag'],
   notReady: [],
+  seats: ['requestedLicenses', 'minimumRequired'],
+  status: ['currentStatus'],
 };
 
 /**

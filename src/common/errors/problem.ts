@@ -73,6 +73,18 @@ export class NotReadyProblemDto extends ProblemDto {
   components?: Record<string, unknown>;
 }
 
+/** 409 problems over a seat count: the licenses requested and the fewest allowed now. */
+export class SeatsProblemDto extends ConflictProblemDto {
+  @ApiProperty({ example: 3, type: 'integer', description: 'The licence count the request would leave' }) requestedLicenses: number;
+  @ApiProperty({ example: 6, type: 'integer', description: 'The fewest licenses allowed now' }) minimumRequired: number;
+  @ApiPropertyOptional({ example: 6, type: 'integer', description: 'Active users (each takes a license)' }) currentActiveUsers?: number;
+}
+
+/** 409 problems with the resource's status (e.g. converting a subscription that is not in trial). */
+export class StatusProblemDto extends ConflictProblemDto {
+  @ApiProperty({ example: 'active', description: 'The resource’s current status' }) currentStatus: string;
+}
+
 /** The problem schema of each family (openapi.json `components.schemas`). */
 export const PROBLEM_SCHEMAS: Record<ProblemFamily, new () => ProblemDto> = {
   problem: ProblemDto,
@@ -83,4 +95,6 @@ export const PROBLEM_SCHEMAS: Record<ProblemFamily, new () => ProblemDto> = {
   rateLimited: RateLimitedProblemDto,
   precondition: PreconditionProblemDto,
   notReady: NotReadyProblemDto,
+  seats: SeatsProblemDto,
+  status: StatusProblemDto,
 };

@@ -48,7 +48,7 @@ export function problemExample(entry: CatalogedError): Record<string, unknown> {
   return { type: problemTypeOf(entry.code), title: entry.title, status: entry.status, detail, code: entry.code, requestId: EXAMPLE_REQUEST_ID, ...members };
 }
 
-/** The response object of one status: a schema per code family (oneOf when several) and one example per code. */
+/** The response object of one status: a schema per code family (anyOf when several: a family may extend another, e.g. seats extends conflict) and one example per code. */
 function problemResponse(status: number, entries: CatalogedError[]) {
   const refs = [...new Set(entries.map((e) => e.family))].map((family) => ({ $ref: getSchemaPath(PROBLEM_SCHEMAS[family]) }));
   return {
@@ -56,7 +56,7 @@ function problemResponse(status: number, entries: CatalogedError[]) {
     description: ERROR_DESCRIPTIONS[status] ?? 'Error',
     content: {
       [PROBLEM_JSON]: {
-        schema: refs.length === 1 ? refs[0] : { oneOf: refs },
+        schema: refs.length === 1 ? refs[0] : { anyOf: refs },
         examples: Object.fromEntries(entries.map((e) => [e.code, { summary: `${e.code}: ${e.title}`, value: problemExample(e) }])),
       },
     },
@@ -87,7 +87,7 @@ function documentProblems(target: object, key: string | symbol, descriptor: Prop
 /**
  * Documents problem+json error responses: each status of the given codes (or bare statuses, see
  * {@link ErrorRef}) gets the schema of its code family (ValidationProblemDto, QuotaProblemDto,
- * ConflictProblemDto, …; oneOf when a status mixes families) and one example per code, drawn from
+ * ConflictProblemDto, …; anyOf when a status mixes families) and one example per code, drawn from
  * the error catalog. Decorators add up: a status documented twice lists the codes of both. On a
  * class it documents every route handler of the class.
  * @throws Error at load time when a code is not registered or a status has no default code.

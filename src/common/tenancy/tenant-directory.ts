@@ -22,4 +22,16 @@ export abstract class TenantDirectory {
    * taken on the tenant's status cannot race a status change.
    */
   abstract findById(id: string, opts?: { lockForShare?: boolean }): Promise<TenantRef | null>;
+  /** Who is billed: the tenant's name, contact and billing emails, phone, locale and currency; null for an unknown id. */
+  abstract billingContact(id: string): Promise<TenantBillingContact | null>;
+}
+
+/** The billing-relevant profile of a tenant (billingEmail falls back to contactEmail where a bill is sent). */
+export interface TenantBillingContact {
+  name: string;
+  contactEmail: string;
+  billingEmail: string | null;
+  contactPhone: string | null;
+  locale: string;
+  currency: string;
 }

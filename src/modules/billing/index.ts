@@ -1,1 +1,4 @@
+export { BILLING_ERRORS } from './errors';
+export { BillingModule } from './billing.module';
+export { SubscriptionsService, PlanSubscriptionStart } from './subscriptions.service';
 export { ChargeLine, monthlyAmountCents, periodChargeLine, priceChangeLines, quantityChangeLine, remainingFraction, roundCents } from './proration';

@@ -90,6 +90,21 @@ export class TenantUserAccounts {
     return user ? { id: user.id, tenantId: user.tenantId, email: user.email, fullName: user.fullName, role: user.role } : null;
   }
 
+  /**
+   * Counts of the tenant's users for its subscription page: every user, the active ones (each
+   * takes a license, SEAT_RULE) and the active ones signed in since `since`.
+   */
+  async userStats(tenantId: string, since: Date): Promise<{ totalUsers: number; activeUsers: number; recentActiveUsers: number }> {
+    const row = (await this.users(tenantId)
+      .queryBuilder('u')
+      .select('count(*)::int', 'total')
+      .addSelect('count(*) FILTER (WHERE u.is_active)::int', 'active')
+      .addSelect('count(*) FILTER (WHERE u.is_active AND u.last_login_at >= :since)::int', 'recent')
+      .setParameter('since', since)
+      .getRawOne()) as { total: number; active: number; recent: number };
+    return { totalUsers: row.total, activeUsers: row.active, recentActiveUsers: row.recent };
+  }
+
   /** The users of `tenantId` only (CONVENTIONS §4). */
   private users(tenantId: string): TenantScopedRepository<TenantUser> {
     return new TenantScopedRepository(this.txHost.tx, TenantUser, tenantId);

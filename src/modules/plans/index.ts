@@ -21,7 +21,9 @@ export {
 export { describeMetric, MAX_LIMIT, MetricLimitFields, MetricValueFields } from './metric-fields';
 export { UsageLedger } from './usage-ledger';
 export { PlansModule } from './plans.module';
-export { QuotaService, Allowance, effectiveLimit, effectiveLimits, effectiveLimitSql, toAllowance } from './quota.service';
+export { QuotaService, Allowance, CatalogPlan, effectiveLimit, effectiveLimits, effectiveLimitSql, LICENSED_METRIC, QuotaBillingState, toAllowance } from './quota.service';
+export { ModuleCatalogService } from './modules.service';
+export { PricingModel, PRICING_MODELS } from './entities/product-module.entity';
 export { QuotaGuard } from './quota.guard';
 export { EnforceQuota, QuotaPrecheckPipe } from './quota-precheck.pipe';
 export { QuotaExceededError } from './quota.errors';

@@ -91,7 +91,7 @@ export class TenantQuotaService {
   private async toDto(quota: TenantQuota, plan: Plan): Promise<TenantQuotaDto> {
     const at = new Date();
     const used = await this.usage.current(quota.tenantId, at);
-    const limits = effectiveLimits(plan.limits, quota.limitOverrides);
+    const limits = effectiveLimits(plan.limits, quota.limitOverrides, quota.licenses);
     const allowances = METRIC_CODES.map((m) => toAllowance(m, limits[m], used[m], at));
     return {
       tenantId: quota.tenantId,

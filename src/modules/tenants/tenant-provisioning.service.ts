@@ -5,18 +5,18 @@ import { RequestContext } from '../../common/context';
 import { ConflictError } from '../../common/errors';
 import { EventBus } from '../../common/events';
 import { TenantUserAccounts } from '../iam';
-import { QuotaService } from '../plans';
+import { SubscriptionsService } from '../billing';
 import { UsageCounters } from '../usage';
 import { CreateTenantDto, CreateTenantResultDto } from './dto/tenant.dto';
 import { Tenant } from './entities/tenant.entity';
 import { TenantCreatedEvent } from './events/tenant.events';
 import { toTenantDto } from './tenant.mapper';
 
-/** Default trial length in days when the request gives none (issue 3 §2). */
+/** Default trial length in days when the provisioning request gives none. */
 export const DEFAULT_TRIAL_DAYS = 14;
 
 /**
- * Provisions a tenant (issue 3 §2): tenant row, quota on its plan, usage counters and first
+ * Provisions a tenant: tenant row, plan subscription with its quota, usage counters and first
  * admin user, in the caller's one transaction (the audit interceptor's unit of work), then
  * publishes tenant.created (user.created comes from iam). Any failure leaves nothing behind.
  */
@@ -24,7 +24,7 @@ export const DEFAULT_TRIAL_DAYS = 14;
 export class TenantProvisioningService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly quotas: QuotaService,
+    private readonly subscriptions: SubscriptionsService,
     private readonly usage: UsageCounters,
     private readonly accounts: TenantUserAccounts,
     private readonly events: EventBus,
@@ -63,8 +63,15 @@ export class TenantProvisioningService {
     }
     this.context.noteAudit({ tenantId, resourceId: tenantId, resourceType: 'tenant' });
 
-    // The quota must exist before the admin's seats are reserved against its limits.
-    const quota = await this.quotas.createForTenant(tenantId, dto.planCode, dto.trialDays ?? DEFAULT_TRIAL_DAYS);
+    // The plan subscription (and with it the quota) must exist before the admin's seats are
+    // reserved against its limits.
+    const subscription = await this.subscriptions.startPlanSubscription(tenantId, {
+      planCode: dto.planCode,
+      trialDays: dto.trialDays ?? DEFAULT_TRIAL_DAYS,
+      licenses: dto.licenses,
+      interval: dto.billingInterval,
+    });
+    const quota = { billingStatus: subscription.status, trialEndsAt: subscription.trialEndsAt };
     await this.usage.createForTenant(tenantId);
     const { user, temporaryPassword } = await this.accounts.create(tenantId, {
       email: dto.admin.email,

@@ -1,3 +1,4 @@
+import { BillingModule } from '../billing';
 import { BullModule } from '@nestjs/bull';
 import { Global, Module, OnApplicationBootstrap } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -43,6 +44,7 @@ import { TenantsDataEraser } from './tenants-data.eraser';
     IamModule,
     PlansModule,
     UsageModule,
+    BillingModule,
   ],
   controllers: [AdminTenantsController, AdminTenantNotesController, TenantProfileController],
   providers: [

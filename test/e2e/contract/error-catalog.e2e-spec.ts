@@ -12,7 +12,7 @@ import { insertPlan, provisionSignedInTenant, provisionTenantViaApi, tenantBody 
  * is catalogued with that status, and one meaning answers one code on every route.
  */
 type Example = { summary?: string; value: Record<string, unknown> };
-type Media = { schema?: { $ref?: string; oneOf?: { $ref: string }[] }; examples?: Record<string, Example> };
+type Media = { schema?: { $ref?: string; anyOf?: { $ref: string }[] }; examples?: Record<string, Example> };
 type Operation = { operationId?: string; security?: unknown[]; responses: Record<string, { content?: Record<string, Media> }> };
 const spec = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'openapi.json'), 'utf8')) as {
   paths: Record<string, Record<string, Operation>>;
@@ -185,7 +185,7 @@ describe('error-code catalog', () => {
       for (const { where, status, media } of errorResponses) {
         const examples = Object.entries(media?.examples ?? {});
         if (!examples.length) failures.push(`${where}: no example`);
-        const refs = media?.schema?.$ref ? [media.schema.$ref] : (media?.schema?.oneOf ?? []).map((s) => s.$ref);
+        const refs = media?.schema?.$ref ? [media.schema.$ref] : (media?.schema?.anyOf ?? []).map((s) => s.$ref);
         for (const [name, { value }] of examples) {
           const entry = errorEntry(String(value.code));
           if (!entry) {

@@ -69,7 +69,10 @@ describe('tenant provisioning (POST /api/v1/admin/tenants)', () => {
     expect(users).toEqual([{ id: data!.admin.id, email: body.admin.email, role: 'admin', is_active: true, must_change_password: false }]);
 
     const events = await outboxEvents(t, tenantId);
-    expect(events.map((e) => e.event_name).sort()).toEqual(['tenant.created', 'user.created']);
+    expect(events.map((e) => e.event_name).sort()).toEqual(['subscription.created', 'tenant.created', 'user.created']);
+    // The plan subscription starts with the quota, in the same transaction: trial, the plan's code.
+    const subs = await t.db.query(`SELECT kind, item_code, status, trial_ends_at IS NOT NULL AS has_trial FROM subscriptions WHERE tenant_id = $1`, [tenantId]);
+    expect(subs).toEqual([{ kind: 'plan', item_code: plan.code, status: 'trial', has_trial: true }]);
     const created = events.find((e) => e.event_name === 'tenant.created')!;
     expect(created.envelope.payload).toMatchObject({ tenantId, slug: body.slug, planCode: plan.code, billingStatus: 'trial', adminUserId: data!.admin.id });
 

@@ -22,6 +22,12 @@ export class TenantQuota {
   @Column({ type: 'jsonb', default: () => `'{}'` }) limitOverrides: PlanLimits;
   /** Module code → enabled, overriding the plan's features. */
   @Column({ type: 'jsonb', default: () => `'{}'` }) featureOverrides: Record<string, boolean>;
+  /**
+   * Licensed user seats of the plan subscription (written by billing with its subscription, in one
+   * transaction): the `members` limit unless a staff override is set; null = the plan's limit.
+   */
+  @Column({ type: 'int', nullable: true }) licenses: number | null;
+  /** The plan subscription's status (billing writes it with the subscription, never on its own). */
   @Column({ type: 'text' }) billingStatus: BillingStatus;
   @Column({ type: 'timestamptz', nullable: true }) trialEndsAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) currentPeriodEndsAt: Date | null;

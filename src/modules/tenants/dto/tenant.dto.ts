@@ -20,12 +20,16 @@ import {
   ValidatorConstraintInterface,
   ValidationArguments,
 } from 'class-validator';
+import { BILLING_INTERVALS, BillingInterval } from '../../../common/time';
 import { IsCurrencyCode, MAX_CURSOR_LENGTH, MAX_OFFSET, PageMetaDto, PageQueryDto } from '../../../common/http';
 import { AuditLogDto } from '../../audit';
 import { MIN_PASSWORD_LENGTH } from '../../iam';
 import { AllowanceDto, BILLING_STATUSES, MetricValueFields } from '../../plans';
 import { canonicalise, canonicalLocale, canonicalTimeZone, IsBcp47Locale, IsIanaTimeZone, OptionalNotNull } from './field-rules';
 
+
+/** Largest licence count a tenant can be provisioned with. */
+export const MAX_LICENSES = 1_000_000;
 /** Tenant slug: lowercase letters, digits and hyphens, 3–63 chars, starting and ending with a letter or digit. */
 export const SLUG_PATTERN = /^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/;
 /** One tag: a short lowercase word (letters, digits, `-`, `_`), 1–32 chars. */
@@ -137,6 +141,20 @@ export class CreateTenantDto {
   @ApiPropertyOptional({ type: 'integer', default: 14, minimum: 0, maximum: MAX_TRIAL_DAYS, description: 'Trial length in days; 0 = no trial (billingStatus active)' })
   @IsOptional() @IsInt() @Min(0) @Max(MAX_TRIAL_DAYS)
   trialDays?: number;
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: MAX_LICENSES,
+    example: 10,
+    description: 'Licensed user seats of the plan subscription (the members limit). Default: the plan’s members limit, else 1 when the plan prices seats, else unlicensed',
+  })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_LICENSES)
+  licenses?: number;
+
+  @ApiPropertyOptional({ enum: BILLING_INTERVALS, enumName: 'BillingInterval', default: 'month', description: 'Billing interval of the plan subscription' })
+  @IsOptional() @IsIn(BILLING_INTERVALS)
+  billingInterval?: BillingInterval;
 
   @ApiPropertyOptional({ type: [String], example: ['enterprise', 'eu'], description: 'Lowercase words, at most 20' })
   @IsOptional() @Transform(tagList) @IsArray() @ArrayMaxSize(20)

@@ -1,0 +1,90 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { PlatformAuth } from '../../common/auth';
+import { RequestContext } from '../../common/context';
+import { ApiOp, Audited, AuditResource, PageOf, PageQueryDto, UuidPipe } from '../../common/http';
+import { ChangeLicensesDto, ConversionResultDto, LicenseChangeResultDto, PendingInvoiceItemDto, PreviewableDto, TenantSubscriptionDto } from './dto/subscription.dto';
+import { SubscriptionsService } from './subscriptions.service';
+
+/**
+ * A tenant's subscription for platform staff: the subscription page, licenses, trial conversion
+ * and the pending charges. Every route that moves money takes `"preview": true`, which answers the
+ * same lines and totals and changes nothing.
+ */
+@ApiTags('subscriptions')
+@AuditResource('billing', 'subscription')
+@PlatformAuth()
+@Controller('admin/tenants/:tenantId')
+export class AdminSubscriptionsController {
+  constructor(
+    private readonly subscriptions: SubscriptionsService,
+    private readonly context: RequestContext,
+  ) {}
+
+  /** A preview changes nothing: its audit row is recorded as `<action>.preview`. */
+  private auditPreview(preview: boolean | undefined, action: string): boolean {
+    if (preview) this.context.noteAudit({ action: `${action}.preview` });
+    return preview ?? false;
+  }
+
+  @Get('subscription')
+  @ApiOp('adminSubscriptions_get', 'Get a tenant’s plan and module subscriptions with licenses, users, costs and days left', ['validation_failed', 'tenant_not_found', 'subscription_not_found'])
+  @ApiOkResponse({ type: TenantSubscriptionDto })
+  get(@Param('tenantId', UuidPipe) tenantId: string): Promise<TenantSubscriptionDto> {
+    return this.subscriptions.view(tenantId);
+  }
+
+  @Post('subscription/licenses/add')
+  @HttpCode(200)
+  @Audited('subscriptions.licenses_add')
+  @PlatformAuth('owner', 'admin')
+  @ApiOp('adminSubscriptions_addLicenses', 'Add licenses now; the rest of the current period is charged prorated (preview: true changes nothing)', [
+    'validation_failed',
+    'tenant_not_found',
+    'subscription_not_found',
+    'licenses_not_licensed',
+  ])
+  @ApiOkResponse({ type: LicenseChangeResultDto })
+  addLicenses(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: ChangeLicensesDto): Promise<LicenseChangeResultDto> {
+    return this.subscriptions.changeLicenses(tenantId, dto.quantity, this.auditPreview(dto.preview, 'subscriptions.licenses_add'));
+  }
+
+  @Post('subscription/licenses/remove')
+  @HttpCode(200)
+  @Audited('subscriptions.licenses_remove')
+  @PlatformAuth('owner', 'admin')
+  @ApiOp('adminSubscriptions_removeLicenses', 'Remove licenses now; the unused part of the current period is credited (never below the active users; preview: true changes nothing)', [
+    'validation_failed',
+    'tenant_not_found',
+    'subscription_not_found',
+    'licenses_below_active_users',
+    'licenses_below_minimum',
+    'licenses_not_licensed',
+  ])
+  @ApiOkResponse({ type: LicenseChangeResultDto })
+  removeLicenses(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: ChangeLicensesDto): Promise<LicenseChangeResultDto> {
+    return this.subscriptions.changeLicenses(tenantId, -dto.quantity, this.auditPreview(dto.preview, 'subscriptions.licenses_remove'));
+  }
+
+  @Post('subscription/convert-to-paid')
+  @HttpCode(200)
+  @Audited('subscriptions.convert_to_paid')
+  @PlatformAuth('owner', 'admin')
+  @ApiOp('adminSubscriptions_convertToPaid', 'End the trial now: active, a new period from now, its charge pending (preview: true changes nothing)', [
+    'validation_failed',
+    'tenant_not_found',
+    'subscription_not_found',
+    'not_in_trial',
+  ])
+  @ApiOkResponse({ type: ConversionResultDto })
+  convertToPaid(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: PreviewableDto): Promise<ConversionResultDto> {
+    return this.subscriptions.convertToPaid(tenantId, this.auditPreview(dto.preview, 'subscriptions.convert_to_paid'));
+  }
+
+  @Get('billing/pending-items')
+  @ApiOp('adminSubscriptions_listPendingItems', 'List a tenant’s pending invoice items (charges and credits waiting for the next invoice), newest first', ['validation_failed', 'tenant_not_found'])
+  @ApiOkResponse({ type: PageOf(PendingInvoiceItemDto) })
+  listPendingItems(@Param('tenantId', UuidPipe) tenantId: string, @Query() query: PageQueryDto) {
+    return this.subscriptions.pendingItems(tenantId, query);
+  }
+}

@@ -1,0 +1,112 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { BILLING_INTERVALS } from '../../../common/time';
+import { SUBSCRIPTION_KINDS, SUBSCRIPTION_STATUSES } from '../entities/subscription.entity';
+
+/** Largest licence count a request may ask for (a plan subscription's seats). */
+export const MAX_LICENSES = 1_000_000;
+
+/** A charge or credit as the billing rules compute it: recorded as a pending invoice item, or previewed. */
+export class ChargeLineDto {
+  @ApiProperty({ example: 'Remaining time on 5 × license (Seats plan)' }) description: string;
+  @ApiProperty({ type: 'integer', example: 5, description: 'Units; negative on a credit for removed units' }) quantity: number;
+  @ApiProperty({ type: 'integer', example: 1500, description: 'Full-period price of one unit, minor units' }) unitAmountCents: number;
+  @ApiProperty({ type: 'integer', example: 3750, description: 'Amount billed (negative: credited), minor units, rounded half-even once' }) amountCents: number;
+  @ApiProperty({ example: 'USD' }) currency: string;
+  @ApiProperty({ format: 'date-time' }) periodStart: string;
+  @ApiProperty({ format: 'date-time' }) periodEnd: string;
+  @ApiProperty({ description: 'A prorated part of a period (true) or a full period (false)' }) proration: boolean;
+}
+
+/** A pending invoice item: a recorded charge waiting for the next invoice. */
+export class PendingInvoiceItemDto extends ChargeLineDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) subscriptionId: string;
+  @ApiProperty({ example: 'licenses.add', description: 'What produced it: subscription.start, trial.convert, licenses.add, licenses.remove, renewal, …' }) sourceAction: string;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The invoice that took it; null while pending' }) invoiceId: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+/** A subscription (plan or module). Amounts in minor units of `currency` per `interval`. */
+export class SubscriptionDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty({ enum: SUBSCRIPTION_KINDS, enumName: 'SubscriptionKind' }) kind: string;
+  @ApiProperty({ example: 'growth', description: 'The plan or module code' }) itemCode: string;
+  @ApiProperty({ enum: SUBSCRIPTION_STATUSES, enumName: 'SubscriptionStatus' }) status: string;
+  @ApiProperty({ enum: BILLING_INTERVALS, enumName: 'BillingInterval' }) interval: string;
+  @ApiProperty({ type: 'integer', nullable: true, example: 10, description: 'Licenses (plan, per-seat module) or 1; null when the plan does not license seats' }) quantity: number | null;
+  @ApiProperty({ type: 'integer', example: 0, description: 'Captured base price per interval' }) unitAmountCents: number;
+  @ApiProperty({ type: 'integer', example: 1500, description: 'Captured price of one license per interval (plan)' }) seatUnitAmountCents: number;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Negotiated price per interval replacing the computed one' }) priceOverrideCents: number | null;
+  @ApiProperty({ type: 'integer', example: 15000, description: 'What one period costs now' }) periodAmountCents: number;
+  @ApiProperty({ type: 'integer', example: 15000, description: 'Monthly cost (annual / 12, half-even)' }) monthlyCostCents: number;
+  @ApiProperty({ example: 'USD' }) currency: string;
+  @ApiProperty({ format: 'date-time' }) currentPeriodStart: string;
+  @ApiProperty({ format: 'date-time', description: 'End of the current period (exclusive); the next billing date' }) currentPeriodEnd: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) trialEndsAt: string | null;
+  @ApiProperty() cancelAtPeriodEnd: boolean;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time' }) cancelledAt: string | null;
+  @ApiProperty({ description: 'Module subscriptions: the tenant’s own on/off switch' }) activated: boolean;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+/** A tenant's subscriptions with the figures of the super-admin subscription page. */
+export class TenantSubscriptionDto {
+  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty({ type: SubscriptionDto, description: 'The plan subscription' }) subscription: SubscriptionDto;
+  @ApiProperty({ type: [SubscriptionDto], description: 'Module subscriptions (cancelled ones included)' }) modules: SubscriptionDto[];
+  @ApiProperty({ type: 'integer', nullable: true, example: 10, description: 'Licensed seats; null when the plan does not license seats' }) licenses: number | null;
+  @ApiProperty({ type: 'integer', example: 7 }) totalUsers: number;
+  @ApiProperty({ type: 'integer', example: 6, description: 'Active users; each takes a license' }) activeUsers: number;
+  @ApiProperty({ type: 'integer', example: 4, description: 'Active users signed in within the last 30 days' }) recentActiveUsers: number;
+  @ApiProperty({ type: Number, nullable: true, example: 60, description: 'activeUsers / licenses × 100, 2 decimals; null without licenses' }) usagePercentage: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, example: 9, description: 'Whole days left in the trial (rounded up); null when not in trial' }) trialDaysRemaining: number | null;
+  @ApiProperty({ type: 'integer', example: 21, description: 'Whole days to the end of the current period (rounded up)' }) billingDaysRemaining: number;
+  @ApiProperty({ type: 'integer', example: 15000, description: 'Plan and active module subscriptions per month (annual / 12), minor units' }) monthlyCostCents: number;
+  @ApiProperty({ format: 'date-time' }) nextBillingDate: string;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'Payments come with invoicing; null until then' }) lastPaymentDate: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'billing@acme.example', description: 'Where bills go (the tenant’s billing email, else its contact email)' }) billingEmail: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'Visa •••• 4242' }) paymentMethodLabel: string | null;
+  @ApiProperty({ type: String, nullable: true }) notes: string | null;
+}
+
+/** Body of the licenses add/remove routes. With `preview: true` the answer is computed and nothing changes. */
+export class ChangeLicensesDto {
+  @ApiProperty({ type: 'integer', minimum: 1, maximum: MAX_LICENSES, example: 5 }) @IsInt() @Min(1) @Max(MAX_LICENSES) quantity: number;
+  @ApiPropertyOptional({ default: false, description: 'Compute the answer (lines and totals) without changing anything' }) @IsOptional() @IsBoolean() preview?: boolean;
+}
+
+/** Body of convert-to-paid. */
+export class PreviewableDto {
+  @ApiPropertyOptional({ default: false, description: 'Compute the answer (lines and totals) without changing anything' }) @IsOptional() @IsBoolean() preview?: boolean;
+}
+
+/** What a license change did (or, previewed, would do). Amounts in minor units. */
+export class LicenseChangesDto {
+  @ApiProperty({ type: 'integer', example: 10 }) previousLicenses: number;
+  @ApiProperty({ type: 'integer', example: 15 }) newLicenses: number;
+  @ApiProperty({ type: 'integer', example: 15000 }) previousMonthlyCostCents: number;
+  @ApiProperty({ type: 'integer', example: 22500 }) newMonthlyCostCents: number;
+  @ApiProperty({ type: 'integer', example: 7500, description: 'newMonthlyCostCents − previousMonthlyCostCents' }) costDeltaCents: number;
+  @ApiProperty({ type: 'integer', example: 3750, description: 'Prorated charge (negative: credit) for the rest of the current period, recorded as a pending invoice item' }) prorationCents: number;
+  @ApiProperty({ type: 'integer', example: 6 }) activeUsers: number;
+  @ApiProperty({ type: 'integer', example: 9, description: 'newLicenses − activeUsers' }) availableSeats: number;
+}
+
+/** Answer of the licenses add/remove routes. */
+export class LicenseChangeResultDto {
+  @ApiProperty({ description: 'True when nothing was changed (`preview: true`)' }) preview: boolean;
+  @ApiProperty({ type: SubscriptionDto, description: 'The subscription after the change (as it would be, on a preview)' }) subscription: SubscriptionDto;
+  @ApiProperty({ type: LicenseChangesDto }) changes: LicenseChangesDto;
+  @ApiProperty({ type: [ChargeLineDto], description: 'The pending invoice items recorded (or that would be)' }) lines: ChargeLineDto[];
+}
+
+/** Answer of convert-to-paid. */
+export class ConversionResultDto {
+  @ApiProperty({ description: 'True when nothing was changed (`preview: true`)' }) preview: boolean;
+  @ApiProperty({ type: SubscriptionDto }) subscription: SubscriptionDto;
+  @ApiProperty({ type: [ChargeLineDto], description: 'The first period’s charge, recorded as a pending invoice item (or that would be)' }) lines: ChargeLineDto[];
+  @ApiProperty({ type: 'integer', example: 15000, description: 'Sum of `lines`, minor units' }) totalCents: number;
+}

@@ -1,0 +1,45 @@
+import { defineErrors } from '../../common/errors';
+
+/** Error codes of billing: subscriptions, licenses and charges (docs/adr/0014-error-code-catalog.md). */
+export const BILLING_ERRORS = defineErrors('billing', {
+  subscription_not_found: {
+    status: 404,
+    title: 'Subscription not found',
+    description: 'The tenant has no such subscription (or no plan subscription).',
+    example: { detail: 'Subscription 7c1d9e2f-3a4b-4c5d-8e6f-0a1b2c3d4e5f was not found.' },
+  },
+  licenses_below_active_users: {
+    status: 409,
+    family: 'seats',
+    title: 'Fewer licenses than active users',
+    description: 'The change would leave fewer licenses than active users. Deactivate users first; `minimumRequired` is the smallest licence count allowed now.',
+    example: { detail: 'The tenant has 6 active users; it needs at least 6 licenses.', state: 'licenses', currentActiveUsers: 6, requestedLicenses: 3, minimumRequired: 6 },
+  },
+  licenses_below_minimum: {
+    status: 409,
+    family: 'seats',
+    title: 'Fewer than one license',
+    description: 'A plan subscription keeps at least one license.',
+    example: { detail: 'A subscription keeps at least 1 license; 0 were requested.', state: 'licenses', requestedLicenses: 0, minimumRequired: 1 },
+  },
+  licenses_not_licensed: {
+    status: 409,
+    family: 'conflict',
+    title: 'Seats are not licensed on this plan',
+    description: 'The plan neither limits members nor prices seats, so the subscription has no licence count to change. Move the tenant to a plan that sells seats.',
+    example: { detail: 'The plan enterprise does not license seats.', state: 'licenses' },
+  },
+  not_in_trial: {
+    status: 409,
+    family: 'status',
+    title: 'Not in trial',
+    description: 'Only a subscription in trial can be converted to paid or have its trial extended. `currentStatus` is its status.',
+    example: { detail: 'The subscription is active, not in trial.', state: 'status', currentStatus: 'active' },
+  },
+});
+
+type BillingErrors = typeof BILLING_ERRORS;
+declare module '../../common/errors/error-catalog' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface ErrorCodes extends BillingErrors {}
+}

@@ -1,0 +1,380 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { RequestContext } from '../../common/context';
+import { AppError, NotFoundError } from '../../common/errors';
+import { EventBus } from '../../common/events';
+import { Page, PageQueryDto, toPage } from '../../common/http';
+import { TenantDirectory } from '../../common/tenancy';
+import { addBillingPeriods, BillingInterval, Clock, daysBetweenCeil } from '../../common/time';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
+import { TenantUserAccounts } from '../iam';
+import { QuotaService } from '../plans';
+import {
+  ChargeLineDto,
+  ConversionResultDto,
+  LicenseChangeResultDto,
+  PendingInvoiceItemDto,
+  SubscriptionDto,
+  TenantSubscriptionDto,
+} from './dto/subscription.dto';
+import { PendingInvoiceItem } from './entities/pending-invoice-item.entity';
+import { Subscription } from './entities/subscription.entity';
+import { SubscriptionConvertedEvent, SubscriptionCreatedEvent, SubscriptionEventPayload, SubscriptionLicensesChangedEvent } from './events/subscription.events';
+import { monthlyCostCents, periodAmountCents, planLicensesSeats, planPrices } from './pricing';
+import { ChargeLine, periodChargeLine, quantityChangeLine } from './proration';
+
+/** Days of sign-in history that count a user as recently active (the subscription page). */
+const RECENT_ACTIVITY_DAYS = 30;
+
+/** Maps a subscription to its public shape. */
+export function toSubscriptionDto(s: Subscription): SubscriptionDto {
+  return {
+    id: s.id,
+    tenantId: s.tenantId,
+    kind: s.kind,
+    itemCode: s.itemCode,
+    status: s.status,
+    interval: s.interval,
+    quantity: s.quantity,
+    unitAmountCents: s.unitAmountCents,
+    seatUnitAmountCents: s.seatUnitAmountCents,
+    priceOverrideCents: s.priceOverrideCents,
+    periodAmountCents: periodAmountCents(s),
+    monthlyCostCents: monthlyCostCents(s),
+    currency: s.currency,
+    currentPeriodStart: s.currentPeriodStart.toISOString(),
+    currentPeriodEnd: s.currentPeriodEnd.toISOString(),
+    trialEndsAt: s.trialEndsAt?.toISOString() ?? null,
+    cancelAtPeriodEnd: s.cancelAtPeriodEnd,
+    cancelledAt: s.cancelledAt?.toISOString() ?? null,
+    activated: s.activated,
+    createdAt: s.createdAt.toISOString(),
+    updatedAt: s.updatedAt.toISOString(),
+  };
+}
+
+function toLineDto(line: ChargeLine, currency: string): ChargeLineDto {
+  return {
+    description: line.description,
+    quantity: line.quantity,
+    unitAmountCents: line.unitAmountCents,
+    amountCents: line.amountCents,
+    currency,
+    periodStart: line.period.start.toISOString(),
+    periodEnd: line.period.end.toISOString(),
+    proration: line.proration,
+  };
+}
+
+function toPendingItemDto(i: PendingInvoiceItem): PendingInvoiceItemDto {
+  return {
+    id: i.id,
+    subscriptionId: i.subscriptionId,
+    description: i.description,
+    quantity: i.quantity,
+    unitAmountCents: i.unitAmountCents,
+    amountCents: i.amountCents,
+    currency: i.currency,
+    periodStart: i.periodStart.toISOString(),
+    periodEnd: i.periodEnd.toISOString(),
+    proration: i.proration,
+    sourceAction: i.sourceAction,
+    invoiceId: i.invoiceId,
+    createdAt: i.createdAt.toISOString(),
+  };
+}
+
+function eventPayload(s: Subscription): SubscriptionEventPayload {
+  return {
+    subscriptionId: s.id,
+    kind: s.kind,
+    itemCode: s.itemCode,
+    status: s.status,
+    interval: s.interval,
+    quantity: s.quantity,
+    currency: s.currency,
+    currentPeriodEnd: s.currentPeriodEnd.toISOString(),
+    trialEndsAt: s.trialEndsAt?.toISOString() ?? null,
+  };
+}
+
+/** What provisioning asks for: the plan, its trial, licenses (default: see {@link SubscriptionsService.startPlanSubscription}) and interval. */
+export interface PlanSubscriptionStart {
+  planCode: string;
+  trialDays: number;
+  licenses?: number;
+  interval?: BillingInterval;
+}
+
+/**
+ * The billing context's subscriptions: a tenant's plan subscription (plan, licenses, interval) and
+ * its charges. Every change runs in the caller's transaction with its audit row and events, and
+ * writes the tenant's billing state (status, trial and period ends, licenses) through the plans
+ * facade in the same transaction: the guards read one source of truth. "Now" is the injected Clock.
+ */
+@Injectable()
+export class SubscriptionsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly quotas: QuotaService,
+    private readonly accounts: TenantUserAccounts,
+    private readonly directory: TenantDirectory,
+    private readonly events: EventBus,
+    private readonly context: RequestContext,
+    private readonly clock: Clock,
+  ) {}
+
+  private subscriptions(tenantId: string) {
+    return new TenantScopedRepository(this.txHost.tx, Subscription, tenantId);
+  }
+
+  private items(tenantId: string) {
+    return new TenantScopedRepository(this.txHost.tx, PendingInvoiceItem, tenantId);
+  }
+
+  /**
+   * Starts a new tenant's plan subscription and its quota (provisioning, same transaction). With a
+   * trial: status `trial`, the period is the trial, nothing is charged. Without: status `active`, a
+   * period of `interval` starts now and its charge is recorded (billing in advance). Licenses
+   * default to the plan's members limit, else 1 when the plan prices seats, else none (a plan that
+   * neither limits members nor prices seats does not license them). Unit prices are captured now.
+   * @throws UnprocessableError `plan_unavailable` (field `planCode`)
+   */
+  async startPlanSubscription(tenantId: string, start: PlanSubscriptionStart): Promise<Subscription> {
+    const plan = await this.quotas.activePlan(start.planCode);
+    const interval = start.interval ?? 'month';
+    const now = this.clock.now();
+    const licensed = start.licenses !== undefined || planLicensesSeats(plan);
+    const quantity = start.licenses ?? (licensed ? (plan.limits.members ?? 1) : null);
+    const trialEndsAt = start.trialDays > 0 ? new Date(now.getTime() + start.trialDays * 86_400_000) : null;
+    const periodEnd = trialEndsAt ?? addBillingPeriods(now, interval, 1);
+    const sub = await this.subscriptions(tenantId).insertOne({
+      kind: 'plan',
+      planId: plan.id,
+      moduleId: null,
+      itemCode: plan.code,
+      status: trialEndsAt ? 'trial' : 'active',
+      interval,
+      quantity,
+      perSeat: false,
+      ...planPrices(plan, interval),
+      priceOverrideCents: null,
+      currency: plan.currency,
+      billingCycleAnchor: periodEnd,
+      currentPeriodStart: now,
+      currentPeriodEnd: periodEnd,
+      trialStart: trialEndsAt ? now : null,
+      trialEndsAt,
+      cancelAtPeriodEnd: false,
+      cancelledAt: null,
+      scheduledChange: null,
+      activated: true,
+      paymentMethodLabel: null,
+      notes: null,
+    });
+    await this.quotas.createForTenant(tenantId, plan, { billingStatus: sub.status, trialEndsAt, currentPeriodEndsAt: periodEnd, licenses: quantity });
+    if (!trialEndsAt) await this.record(sub, this.fullPeriodLines(sub), 'subscription.start');
+    await this.events.publish(new SubscriptionCreatedEvent(tenantId, eventPayload(sub)));
+    return sub;
+  }
+
+  /**
+   * The tenant's plan and module subscriptions with the figures of the subscription page.
+   * @throws NotFoundError `subscription_not_found` when the tenant has no plan subscription
+   */
+  async view(tenantId: string): Promise<TenantSubscriptionDto> {
+    const now = this.clock.now();
+    const all = await this.subscriptions(tenantId).find({ order: { createdAt: 'ASC', id: 'ASC' } });
+    const plan = all.find((s) => s.kind === 'plan') ?? (await this.missing(tenantId));
+    const modules = all.filter((s) => s.kind === 'module');
+    const [stats, contact] = await Promise.all([
+      this.accounts.userStats(tenantId, new Date(now.getTime() - RECENT_ACTIVITY_DAYS * 86_400_000)),
+      this.directory.billingContact(tenantId),
+    ]);
+    const billed = [plan, ...modules.filter((m) => m.status !== 'cancelled' && m.status !== 'trial')];
+    return {
+      tenantId,
+      subscription: toSubscriptionDto(plan),
+      modules: modules.map(toSubscriptionDto),
+      licenses: plan.quantity,
+      ...stats,
+      usagePercentage: plan.quantity ? Math.round((stats.activeUsers / plan.quantity) * 10_000) / 100 : null,
+      trialDaysRemaining: plan.status === 'trial' && plan.trialEndsAt ? daysBetweenCeil(now, plan.trialEndsAt) : null,
+      billingDaysRemaining: daysBetweenCeil(now, plan.currentPeriodEnd),
+      monthlyCostCents: billed.reduce((sum, s) => sum + monthlyCostCents(s), 0),
+      nextBillingDate: plan.currentPeriodEnd.toISOString(),
+      lastPaymentDate: null,
+      billingEmail: contact?.billingEmail ?? contact?.contactEmail ?? null,
+      paymentMethodLabel: plan.paymentMethodLabel,
+      notes: plan.notes,
+    };
+  }
+
+  /**
+   * Adds (`delta` > 0) or removes (`delta` < 0) licenses of the plan subscription now, with the
+   * prorated charge or credit for the rest of the current period (none in trial: nothing was
+   * paid). Locks the quota row the seat reservation reads its limit under, so a removal racing user
+   * creation can never leave more active users than licenses. With `preview` nothing changes.
+   * @throws AppError 409 `licenses_below_minimum` | `licenses_below_active_users` | `licenses_not_licensed`;
+   * NotFoundError `subscription_not_found`
+   */
+  async changeLicenses(tenantId: string, delta: number, preview: boolean): Promise<LicenseChangeResultDto> {
+    const sub = await this.lockPlanSubscription(tenantId);
+    const seats = await this.quotas.lockForBillingChange(tenantId);
+    if (sub.quantity === null) throw new AppError('licenses_not_licensed', 409, `The plan ${sub.itemCode} does not license seats.`, { state: 'licenses' });
+    const previous = sub.quantity;
+    const next = previous + delta;
+    if (next < 1) throw new AppError('licenses_below_minimum', 409, `A subscription keeps at least 1 license; ${next} were requested.`, { state: 'licenses', requestedLicenses: next, minimumRequired: 1 });
+    if (next < seats.membersUsed) {
+      throw new AppError('licenses_below_active_users', 409, `The tenant has ${seats.membersUsed} active users; it needs at least ${seats.membersUsed} licenses.`, {
+        state: 'licenses',
+        currentActiveUsers: seats.membersUsed,
+        requestedLicenses: next,
+        minimumRequired: seats.membersUsed,
+      });
+    }
+    const after: Subscription = { ...sub, quantity: next };
+    const lines: ChargeLine[] = [];
+    if (sub.status !== 'trial' && sub.priceOverrideCents === null) {
+      const unit = sub.seatUnitAmountCents;
+      const line = quantityChangeLine({
+        description: `${delta > 0 ? 'Remaining' : 'Unused'} time on ${Math.abs(delta)} × license (${sub.itemCode})`,
+        unitAmountCents: unit,
+        fromQuantity: previous,
+        toQuantity: next,
+        period: { start: sub.currentPeriodStart, end: sub.currentPeriodEnd },
+        at: this.clock.now(),
+      });
+      if (line && line.amountCents !== 0) lines.push(line);
+    }
+    const result: LicenseChangeResultDto = {
+      preview,
+      subscription: toSubscriptionDto(after),
+      changes: {
+        previousLicenses: previous,
+        newLicenses: next,
+        previousMonthlyCostCents: monthlyCostCents(sub),
+        newMonthlyCostCents: monthlyCostCents(after),
+        costDeltaCents: monthlyCostCents(after) - monthlyCostCents(sub),
+        prorationCents: lines.reduce((sum, l) => sum + l.amountCents, 0),
+        activeUsers: seats.membersUsed,
+        availableSeats: next - seats.membersUsed,
+      },
+      lines: lines.map((l) => toLineDto(l, sub.currency)),
+    };
+    if (preview) return this.previewed(tenantId, sub, result);
+
+    const saved = (await this.subscriptions(tenantId).updateOne({ id: sub.id }, { quantity: next }))!;
+    result.subscription = toSubscriptionDto(saved);
+    await this.quotas.setBillingState(tenantId, { billingStatus: saved.status, trialEndsAt: saved.trialEndsAt, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: next });
+    await this.record(saved, lines, delta > 0 ? 'licenses.add' : 'licenses.remove');
+    await this.events.publish(
+      new SubscriptionLicensesChangedEvent(tenantId, { ...eventPayload(saved), previousLicenses: previous, newLicenses: next, prorationCents: result.changes.prorationCents }),
+    );
+    this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before: toSubscriptionDto(sub), after: result.subscription });
+    return result;
+  }
+
+  /**
+   * Converts the plan subscription from trial to paid now: status active, trial cleared, a new
+   * period of its interval starting now (the billing cycle is re-anchored), and the first period's
+   * charge recorded. With `preview` nothing changes.
+   * @throws AppError 409 `not_in_trial` { currentStatus }; NotFoundError `subscription_not_found`
+   */
+  async convertToPaid(tenantId: string, preview: boolean): Promise<ConversionResultDto> {
+    const sub = await this.lockPlanSubscription(tenantId);
+    await this.quotas.lockForBillingChange(tenantId);
+    if (sub.status !== 'trial') throw new AppError('not_in_trial', 409, `The subscription is ${sub.status}, not in trial.`, { state: 'status', currentStatus: sub.status });
+    const now = this.clock.now();
+    const after: Subscription = {
+      ...sub,
+      status: 'active',
+      trialEndsAt: null,
+      billingCycleAnchor: now,
+      currentPeriodStart: now,
+      currentPeriodEnd: addBillingPeriods(now, sub.interval, 1),
+    };
+    const lines = this.fullPeriodLines(after);
+    const result: ConversionResultDto = {
+      preview,
+      subscription: toSubscriptionDto(after),
+      lines: lines.map((l) => toLineDto(l, sub.currency)),
+      totalCents: lines.reduce((sum, l) => sum + l.amountCents, 0),
+    };
+    if (preview) return this.previewed(tenantId, sub, result);
+
+    const saved = (await this.subscriptions(tenantId).updateOne(
+      { id: sub.id },
+      { status: 'active', trialEndsAt: null, billingCycleAnchor: after.billingCycleAnchor, currentPeriodStart: after.currentPeriodStart, currentPeriodEnd: after.currentPeriodEnd },
+    ))!;
+    result.subscription = toSubscriptionDto(saved);
+    await this.quotas.setBillingState(tenantId, { billingStatus: 'active', trialEndsAt: null, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity });
+    await this.record(saved, lines, 'trial.convert');
+    await this.events.publish(new SubscriptionConvertedEvent(tenantId, { ...eventPayload(saved), amountCents: result.totalCents }));
+    this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before: toSubscriptionDto(sub), after: result.subscription });
+    return result;
+  }
+
+  /** A preview's answer (nothing changed); its audit row names the tenant and subscription looked at. */
+  private previewed<R>(tenantId: string, sub: Subscription, result: R): R {
+    this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription' });
+    return result;
+  }
+
+  /** The tenant's pending invoice items, newest first. @throws NotFoundError `tenant_not_found` */
+  async pendingItems(tenantId: string, query: PageQueryDto): Promise<Page<PendingInvoiceItemDto>> {
+    if (!(await this.directory.findById(tenantId))) throw new NotFoundError('Tenant', tenantId);
+    const [rows, total] = await this.items(tenantId).findAndCount({ order: { createdAt: 'DESC', id: 'DESC' }, take: query.limit, skip: query.offset });
+    return toPage(rows.map(toPendingItemDto), total, query);
+  }
+
+  /** The plan subscription, locked FOR UPDATE. @throws NotFoundError `subscription_not_found` */
+  private async lockPlanSubscription(tenantId: string): Promise<Subscription> {
+    const sub = await this.subscriptions(tenantId).queryBuilder('s').andWhere(`s.kind = 'plan'`).setLock('pessimistic_write').getOne();
+    if (!sub) await this.missing(tenantId);
+    return sub!;
+  }
+
+  /** @throws NotFoundError `tenant_not_found` for an unknown tenant, else `subscription_not_found`. */
+  private async missing(tenantId: string): Promise<never> {
+    if (!(await this.directory.findById(tenantId))) throw new NotFoundError('Tenant', tenantId);
+    throw new NotFoundError('Subscription');
+  }
+
+  /**
+   * The charges of one full current period of `sub`: the negotiated price as one line, else the
+   * plan's base price and its licenses as separate lines (a line of 0 is left out), or the module's price.
+   */
+  private fullPeriodLines(sub: Subscription): ChargeLine[] {
+    const period = { start: sub.currentPeriodStart, end: sub.currentPeriodEnd };
+    const every = sub.interval === 'month' ? 'monthly' : 'annual';
+    if (sub.priceOverrideCents !== null) return [periodChargeLine({ description: `${sub.itemCode} (${every}, negotiated price)`, unitAmountCents: sub.priceOverrideCents, quantity: 1, period })];
+    const lines = [
+      periodChargeLine({ description: `${sub.itemCode} (${every})`, unitAmountCents: sub.unitAmountCents, quantity: sub.perSeat ? (sub.quantity ?? 0) : 1, period }),
+      periodChargeLine({ description: `${sub.quantity ?? 0} × license (${sub.itemCode}, ${every})`, unitAmountCents: sub.seatUnitAmountCents, quantity: sub.quantity ?? 0, period }),
+    ];
+    return lines.filter((l) => l.amountCents !== 0);
+  }
+
+  /** Records charge lines as pending invoice items of `sub` (a line of 0 is kept out). */
+  private async record(sub: Subscription, lines: ChargeLine[], sourceAction: string): Promise<void> {
+    const kept = lines.filter((l) => l.amountCents !== 0);
+    if (!kept.length) return;
+    await this.items(sub.tenantId).insert(
+      kept.map((l) => ({
+        subscriptionId: sub.id,
+        description: l.description,
+        quantity: l.quantity,
+        unitAmountCents: l.unitAmountCents,
+        amountCents: l.amountCents,
+        currency: sub.currency,
+        periodStart: l.period.start,
+        periodEnd: l.period.end,
+        proration: l.proration,
+        sourceAction,
+        invoiceId: null,
+      })),
+    );
+  }
+}
