@@ -57,7 +57,6 @@ export class Subscriptions1796251906407 implements MigrationInterface {
                 "cancel_at_period_end" boolean NOT NULL DEFAULT false,
                 "cancelled_at" TIMESTAMP WITH TIME ZONE,
                 "scheduled_change" jsonb,
-                "activated" boolean NOT NULL DEFAULT true,
                 "payment_method_label" text,
                 "notes" text,
                 "created_at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(),

@@ -9,7 +9,7 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import type { Request, Response } from 'express';
 import Redis from 'ioredis';
 import { ClsModule } from 'nestjs-cls';
-import { AuthenticationGuard, AuthModule, PolicyGuard } from './common/auth';
+import { AuthenticationGuard, AuthModule, ModuleGuard, PolicyGuard } from './common/auth';
 import { ContextModule, requestIdOf, RequestStore } from './common/context';
 import { ProblemFilter, validationExceptionFactory } from './common/errors';
 import { EventsModule } from './common/events';
@@ -108,6 +108,7 @@ export const INFRASTRUCTURE_IMPORTS = [
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: PolicyGuard },
     { provide: APP_GUARD, useExisting: QuotaGuard },
+    { provide: APP_GUARD, useClass: ModuleGuard },
     { provide: APP_PIPE, useClass: RejectNulCharactersPipe },
     {
       provide: APP_PIPE,

@@ -62,6 +62,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   subscriptions: 'A tenant’s plan and module subscriptions: licenses, trial conversion, pending charges (money-moving routes take preview: true)',
   'tenant-audit': 'The signed-in tenant’s own audit trail',
   'tenant-impersonations': 'Staff sessions that acted in the signed-in tenant, as its admins see them',
+  'tenant-modules': 'The signed-in tenant’s module marketplace and entitlements: browse, subscribe (free trial or paid), switch on and off',
   'tenant-notes': 'Staff notes on a tenant',
   'tenant-profile': 'The signed-in tenant’s profile and settings',
   'tenant-quota': 'The signed-in tenant’s plan, billing state and allowances',
@@ -85,7 +86,7 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth'] },
   { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
-  { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit'] },
+  { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-modules', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit'] },
   { name: 'Operations', tags: ['health', 'problems'] },
 ];
 

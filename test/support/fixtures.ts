@@ -226,3 +226,15 @@ export async function activeUsersOf(t: TestApp, tenantId: string): Promise<{ mem
 export function decodeJwt(token: string): Record<string, unknown> {
   return JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
 }
+
+/**
+ * Polls `check` every 25 ms until it returns true, for up to `timeoutMs` (work that happens after
+ * commit, e.g. an event consumer refreshing a Redis copy). @throws Error when it never does.
+ */
+export async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): Promise<void> {
+  const started = Date.now();
+  while (!(await check())) {
+    if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}

@@ -5,3 +5,4 @@ export * from './policy.guard';
 export * from './token-claims';
 export * from './token-revocations';
 export * from './token-lifetimes';
+export * from './module-entitlements';

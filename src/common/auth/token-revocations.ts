@@ -14,6 +14,11 @@ import { revocationTtlSeconds } from './token-lifetimes';
  * {@link revocationTtlSeconds} (the longest access or impersonation lifetime plus the verifier's
  * leeway), and callers cannot choose a shorter one.
  */
+/** Redis key of a tenant's cached module entitlements (JSON), read with every tenant token's inspection. */
+export function entitlementsKey(tenantId: string): string {
+  return `entitlements:${tenantId}`;
+}
+
 @Injectable()
 export class TokenRevocations {
   /** Seconds every revocation key lives. */
@@ -36,22 +41,25 @@ export class TokenRevocations {
 
   /**
    * One round trip for everything a request needs to know about its token beyond the signature:
-   * whether its subject, tenant, session or family is revoked, and whether its tenant is
-   * suspended (by staff or by billing). The suspension policy then needs no database query.
+   * whether its subject, tenant, session or family is revoked, whether its tenant is suspended
+   * (by staff or by billing), and the tenant's cached module entitlements. The suspension policy
+   * and the module guard then need no database query.
    */
-  async inspect(claims: Pick<AccessTokenClaims, 'sub' | 'tenantId' | 'sid' | 'fid' | 'iat' | 'act'>): Promise<{ revoked: boolean; tenantSuspended: boolean }> {
+  async inspect(claims: Pick<AccessTokenClaims, 'sub' | 'tenantId' | 'sid' | 'fid' | 'iat' | 'act'>): Promise<{ revoked: boolean; tenantSuspended: boolean; moduleEntitlements: string | null }> {
     // Subjects revoked up to an instant: the token's subject and, for an impersonation token,
     // the staff member acting (a deactivated or demoted impersonator loses the session too).
     const subjects = [`revoked:sub:${claims.sub}`, ...(claims.act?.sub ? [`revoked:sub:${claims.act.sub}`] : [])];
     const outright = TokenRevocations.keys(claims).slice(1);
     const suspension = claims.tenantId ? [`suspended:admin:${claims.tenantId}`, `suspended:billing:${claims.tenantId}`] : [];
-    const values = await this.redis.mget(...subjects, ...outright, ...suspension);
+    const entitlements = claims.tenantId ? [entitlementsKey(claims.tenantId)] : [];
+    const values = await this.redis.mget(...subjects, ...outright, ...suspension, ...entitlements);
     const issuedAtMs = (claims.iat ?? 0) * 1000;
     const subjectValues = values.slice(0, subjects.length);
     const outrightValues = values.slice(subjects.length, subjects.length + outright.length);
     return {
       revoked: subjectValues.some((v) => v !== null && issuedAtMs <= Number(v)) || outrightValues.some((v) => v !== null),
-      tenantSuspended: values.slice(subjects.length + outright.length).some((v) => v !== null),
+      tenantSuspended: values.slice(subjects.length + outright.length, subjects.length + outright.length + suspension.length).some((v) => v !== null),
+      moduleEntitlements: entitlements.length ? (values[values.length - 1] ?? null) : null,
     };
   }
 

@@ -19,6 +19,11 @@ export interface Actor {
   familyId: string | null;
   /** Whether the actor's tenant is suspended (by staff or billing); false for non-tenant actors. */
   tenantSuspended: boolean;
+  /**
+   * The tenant's module entitlements as cached in Redis (JSON of TenantEntitlements, read with the
+   * token inspection), or null when not cached or not a tenant actor.
+   */
+  moduleEntitlements: string | null;
 }
 
 /** The system actor used by jobs, relays and bootstrap work. */
@@ -32,6 +37,7 @@ export const SYSTEM_ACTOR: Actor = {
   sessionId: null,
   familyId: null,
   tenantSuspended: false,
+  moduleEntitlements: null,
 };
 
 /** Route facts captured by the first guard, for code that runs where no ExecutionContext exists. */

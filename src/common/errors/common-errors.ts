@@ -82,6 +82,14 @@ export const COMMON_ERRORS = defineErrors('common', {
     description: 'The route is denied to impersonation tokens (credentials, password resets, payment details and other actions staff may not take in a user’s place). Ask the user to do it.',
     example: { detail: 'This action is not allowed during impersonation.' },
   },
+  module_not_enabled: {
+    status: 403,
+    family: 'module',
+    title: 'Module not enabled',
+    description:
+      'The route belongs to a product module the tenant is not entitled to: `module` names it, `reason` says why (not_subscribed, subscription_cancelled, subscription_suspended, subscription_past_due, deactivated_by_tenant, disabled_by_staff, unknown_module), `subscribeUrl` is where a tenant admin starts a trial or subscribes.',
+    example: { detail: 'The integrations module is not enabled for your organisation (not_subscribed).', module: 'integrations', reason: 'not_subscribed', subscribeUrl: '/api/v1/tenant/modules/integrations/subscribe' },
+  },
   tenant_suspended: {
     status: 403,
     title: 'Tenant suspended',

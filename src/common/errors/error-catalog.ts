@@ -16,9 +16,10 @@
  * change), `unprocessable` (`field?`), `rateLimited` (`retryAfterSeconds`), `precondition`
  * (`etag`), `notReady` (`failing?`, `draining?`, `components?`), `seats` (a conflict over a seat
  * count: `requestedLicenses`, `minimumRequired`, `currentActiveUsers?`), `status` (a conflict with
- * the resource's status: `currentStatus`).
+ * the resource's status: `currentStatus`), `module` (a product module the tenant is not entitled
+ * to: `module`, `reason`, `subscribeUrl`).
  */
-export const PROBLEM_FAMILIES = ['problem', 'validation', 'quota', 'conflict', 'unprocessable', 'rateLimited', 'precondition', 'notReady', 'seats', 'status'] as const;
+export const PROBLEM_FAMILIES = ['problem', 'validation', 'quota', 'conflict', 'unprocessable', 'rateLimited', 'precondition', 'notReady', 'seats', 'status', 'module'] as const;
 export type ProblemFamily = (typeof PROBLEM_FAMILIES)[number];
 
 /** Extension members a family's problem must carry (checked on every catalog example). */
@@ -33,6 +34,7 @@ export const FAMILY_REQUIRED_MEMBERS: Record<ProblemFamily, readonly string[]> =
   notReady: [],
   seats: ['requestedLicenses', 'minimumRequired'],
   status: ['currentStatus'],
+  module: ['module', 'reason', 'subscribeUrl'],
 };
 
 /**

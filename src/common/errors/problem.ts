@@ -85,6 +85,13 @@ export class StatusProblemDto extends ConflictProblemDto {
   @ApiProperty({ example: 'active', description: 'The resource’s current status' }) currentStatus: string;
 }
 
+/** 403 `module_not_enabled`: the route belongs to a product module the tenant is not entitled to. */
+export class ModuleProblemDto extends ProblemDto {
+  @ApiProperty({ example: 'integrations', description: 'The module the route belongs to' }) module: string;
+  @ApiProperty({ example: 'not_subscribed', description: 'Why it is not enabled (GET /api/v1/tenant/entitlements lists every module with its reason)' }) reason: string;
+  @ApiProperty({ example: '/api/v1/tenant/modules/integrations/subscribe', description: 'Where a tenant admin starts a trial or subscribes' }) subscribeUrl: string;
+}
+
 /** The problem schema of each family (openapi.json `components.schemas`). */
 export const PROBLEM_SCHEMAS: Record<ProblemFamily, new () => ProblemDto> = {
   problem: ProblemDto,
@@ -97,4 +104,5 @@ export const PROBLEM_SCHEMAS: Record<ProblemFamily, new () => ProblemDto> = {
   notReady: NotReadyProblemDto,
   seats: SeatsProblemDto,
   status: StatusProblemDto,
+  module: ModuleProblemDto,
 };

@@ -1,8 +1,15 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { IamModule } from '../iam';
 import { PlansModule } from '../plans';
+import { EntitlementSource } from '../../common/auth';
 import { AdminSubscriptionsController } from './admin-subscriptions.controller';
+import { ChargeLedger } from './charge-ledger';
+import { ModuleDeactivation } from './entities/module-deactivation.entity';
+import { ModuleTrial } from './entities/module-trial.entity';
+import { EntitlementsService } from './entitlements.service';
+import { ModuleSubscriptionsService } from './module-subscriptions.service';
+import { TenantEntitlementsController, TenantModulesController } from './tenant-modules.controller';
 import { BillingDataEraser } from './billing-data.eraser';
 import { PendingInvoiceItem } from './entities/pending-invoice-item.entity';
 import { Subscription } from './entities/subscription.entity';
@@ -11,12 +18,21 @@ import { SubscriptionsService } from './subscriptions.service';
 /**
  * Billing context: subscriptions (plan and modules), licenses, trials, proration and the ledger of
  * pending charges that invoicing bills. Reads the catalog and writes the tenant's billing state
- * through the plans facade, in the caller's transaction.
+ * through the plans facade, in the caller's transaction. Global only to provide the
+ * EntitlementSource port to the module guard (common/auth).
  */
+@Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem]), PlansModule, IamModule],
-  controllers: [AdminSubscriptionsController],
-  providers: [SubscriptionsService, BillingDataEraser],
-  exports: [SubscriptionsService],
+  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation]), PlansModule, IamModule],
+  controllers: [AdminSubscriptionsController, TenantModulesController, TenantEntitlementsController],
+  providers: [
+    SubscriptionsService,
+    ModuleSubscriptionsService,
+    ChargeLedger,
+    EntitlementsService,
+    { provide: EntitlementSource, useExisting: EntitlementsService },
+    BillingDataEraser,
+  ],
+  exports: [SubscriptionsService, EntitlementSource],
 })
 export class BillingModule {}

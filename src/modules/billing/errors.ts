@@ -36,6 +36,41 @@ export const BILLING_ERRORS = defineErrors('billing', {
     description: 'Only a subscription in trial can be converted to paid or have its trial extended. `currentStatus` is its status.',
     example: { detail: 'The subscription is active, not in trial.', state: 'status', currentStatus: 'active' },
   },
+  module_unavailable: {
+    status: 422,
+    family: 'unprocessable',
+    title: 'Module unavailable',
+    description: 'No active module of the catalog has this code (it does not exist or was deactivated: existing subscribers keep it, nobody can newly subscribe). `field` names the request field.',
+    example: { detail: 'Module seo does not exist or is not offered any more.', field: 'moduleCode' },
+  },
+  module_already_subscribed: {
+    status: 409,
+    family: 'conflict',
+    title: 'Module already subscribed',
+    description: 'The tenant already has a subscription to this module that is not cancelled.',
+    example: { detail: 'The tenant already subscribes to crm (trial).', state: 'trial' },
+  },
+  module_included_in_plan: {
+    status: 409,
+    family: 'conflict',
+    title: 'Module included in the plan',
+    description: 'The tenant’s plan includes this module at no charge: there is nothing to subscribe to.',
+    example: { detail: 'The plan growth includes crm.', state: 'included' },
+  },
+  trial_already_used: {
+    status: 409,
+    family: 'conflict',
+    title: 'Trial already used',
+    description: 'A tenant gets one free trial per module. Subscribe with `trial: false` to pay from now.',
+    example: { detail: 'The tenant has already had its free trial of crm.', state: 'trial_used' },
+  },
+  trial_not_available: {
+    status: 409,
+    family: 'conflict',
+    title: 'No trial offered',
+    description: 'The module offers no free trial (trialDays 0). Subscribe with `trial: false`.',
+    example: { detail: 'The module seo offers no free trial.', state: 'no_trial' },
+  },
 });
 
 type BillingErrors = typeof BILLING_ERRORS;

@@ -1,7 +1,7 @@
 import type { BillingInterval } from '../../common/time';
 import type { CatalogPlan } from '../plans';
 import type { Subscription } from './entities/subscription.entity';
-import { monthlyAmountCents } from './proration';
+import { ChargeLine, monthlyAmountCents, periodChargeLine } from './proration';
 
 /** A plan's base and per-seat unit prices for `interval`, in minor units (what a new subscription captures). */
 export function planPrices(plan: CatalogPlan, interval: BillingInterval): { unitAmountCents: number; seatUnitAmountCents: number } {
@@ -31,4 +31,19 @@ export function monthlyCostCents(sub: Parameters<typeof periodAmountCents>[0] & 
  */
 export function planLicensesSeats(plan: CatalogPlan): boolean {
   return (plan.limits.members ?? null) !== null || plan.seatMonthlyPriceCents > 0 || plan.seatAnnualPriceCents > 0;
+}
+
+/**
+ * The charges of one full current period of `sub`: the negotiated price as one line, else the
+ * base price and the licenses as separate lines (a line of 0 is left out).
+ */
+export function fullPeriodLines(sub: Subscription): ChargeLine[] {
+  const period = { start: sub.currentPeriodStart, end: sub.currentPeriodEnd };
+  const every = sub.interval === 'month' ? 'monthly' : 'annual';
+  if (sub.priceOverrideCents !== null) return [periodChargeLine({ description: `${sub.itemCode} (${every}, negotiated price)`, unitAmountCents: sub.priceOverrideCents, quantity: 1, period })];
+  const lines = [
+    periodChargeLine({ description: `${sub.itemCode} (${every})`, unitAmountCents: sub.unitAmountCents, quantity: sub.perSeat ? (sub.quantity ?? 0) : 1, period }),
+    periodChargeLine({ description: `${sub.quantity ?? 0} × license (${sub.itemCode}, ${every})`, unitAmountCents: sub.seatUnitAmountCents, quantity: sub.quantity ?? 0, period }),
+  ];
+  return lines.filter((l) => l.amountCents !== 0);
 }

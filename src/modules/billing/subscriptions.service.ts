@@ -21,8 +21,9 @@ import {
 import { PendingInvoiceItem } from './entities/pending-invoice-item.entity';
 import { Subscription } from './entities/subscription.entity';
 import { SubscriptionConvertedEvent, SubscriptionCreatedEvent, SubscriptionEventPayload, SubscriptionLicensesChangedEvent } from './events/subscription.events';
-import { monthlyCostCents, periodAmountCents, planLicensesSeats, planPrices } from './pricing';
-import { ChargeLine, periodChargeLine, quantityChangeLine } from './proration';
+import { ChargeLedger } from './charge-ledger';
+import { fullPeriodLines, monthlyCostCents, periodAmountCents, planLicensesSeats, planPrices } from './pricing';
+import { ChargeLine, quantityChangeLine } from './proration';
 
 /** Days of sign-in history that count a user as recently active (the subscription page). */
 const RECENT_ACTIVITY_DAYS = 30;
@@ -48,13 +49,12 @@ export function toSubscriptionDto(s: Subscription): SubscriptionDto {
     trialEndsAt: s.trialEndsAt?.toISOString() ?? null,
     cancelAtPeriodEnd: s.cancelAtPeriodEnd,
     cancelledAt: s.cancelledAt?.toISOString() ?? null,
-    activated: s.activated,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
 }
 
-function toLineDto(line: ChargeLine, currency: string): ChargeLineDto {
+export function toLineDto(line: ChargeLine, currency: string): ChargeLineDto {
   return {
     description: line.description,
     quantity: line.quantity,
@@ -85,7 +85,7 @@ function toPendingItemDto(i: PendingInvoiceItem): PendingInvoiceItemDto {
   };
 }
 
-function eventPayload(s: Subscription): SubscriptionEventPayload {
+export function eventPayload(s: Subscription): SubscriptionEventPayload {
   return {
     subscriptionId: s.id,
     kind: s.kind,
@@ -123,6 +123,7 @@ export class SubscriptionsService {
     private readonly events: EventBus,
     private readonly context: RequestContext,
     private readonly clock: Clock,
+    private readonly ledger: ChargeLedger,
   ) {}
 
   private subscriptions(tenantId: string) {
@@ -169,12 +170,11 @@ export class SubscriptionsService {
       cancelAtPeriodEnd: false,
       cancelledAt: null,
       scheduledChange: null,
-      activated: true,
       paymentMethodLabel: null,
       notes: null,
     });
     await this.quotas.createForTenant(tenantId, plan, { billingStatus: sub.status, trialEndsAt, currentPeriodEndsAt: periodEnd, licenses: quantity });
-    if (!trialEndsAt) await this.record(sub, this.fullPeriodLines(sub), 'subscription.start');
+    if (!trialEndsAt) await this.ledger.record(sub, fullPeriodLines(sub), 'subscription.start');
     await this.events.publish(new SubscriptionCreatedEvent(tenantId, eventPayload(sub)));
     return sub;
   }
@@ -268,7 +268,7 @@ export class SubscriptionsService {
     const saved = (await this.subscriptions(tenantId).updateOne({ id: sub.id }, { quantity: next }))!;
     result.subscription = toSubscriptionDto(saved);
     await this.quotas.setBillingState(tenantId, { billingStatus: saved.status, trialEndsAt: saved.trialEndsAt, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: next });
-    await this.record(saved, lines, delta > 0 ? 'licenses.add' : 'licenses.remove');
+    await this.ledger.record(saved, lines, delta > 0 ? 'licenses.add' : 'licenses.remove');
     await this.events.publish(
       new SubscriptionLicensesChangedEvent(tenantId, { ...eventPayload(saved), previousLicenses: previous, newLicenses: next, prorationCents: result.changes.prorationCents }),
     );
@@ -295,7 +295,7 @@ export class SubscriptionsService {
       currentPeriodStart: now,
       currentPeriodEnd: addBillingPeriods(now, sub.interval, 1),
     };
-    const lines = this.fullPeriodLines(after);
+    const lines = fullPeriodLines(after);
     const result: ConversionResultDto = {
       preview,
       subscription: toSubscriptionDto(after),
@@ -310,7 +310,7 @@ export class SubscriptionsService {
     ))!;
     result.subscription = toSubscriptionDto(saved);
     await this.quotas.setBillingState(tenantId, { billingStatus: 'active', trialEndsAt: null, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity });
-    await this.record(saved, lines, 'trial.convert');
+    await this.ledger.record(saved, lines, 'trial.convert');
     await this.events.publish(new SubscriptionConvertedEvent(tenantId, { ...eventPayload(saved), amountCents: result.totalCents }));
     this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before: toSubscriptionDto(sub), after: result.subscription });
     return result;
@@ -340,41 +340,5 @@ export class SubscriptionsService {
   private async missing(tenantId: string): Promise<never> {
     if (!(await this.directory.findById(tenantId))) throw new NotFoundError('Tenant', tenantId);
     throw new NotFoundError('Subscription');
-  }
-
-  /**
-   * The charges of one full current period of `sub`: the negotiated price as one line, else the
-   * plan's base price and its licenses as separate lines (a line of 0 is left out), or the module's price.
-   */
-  private fullPeriodLines(sub: Subscription): ChargeLine[] {
-    const period = { start: sub.currentPeriodStart, end: sub.currentPeriodEnd };
-    const every = sub.interval === 'month' ? 'monthly' : 'annual';
-    if (sub.priceOverrideCents !== null) return [periodChargeLine({ description: `${sub.itemCode} (${every}, negotiated price)`, unitAmountCents: sub.priceOverrideCents, quantity: 1, period })];
-    const lines = [
-      periodChargeLine({ description: `${sub.itemCode} (${every})`, unitAmountCents: sub.unitAmountCents, quantity: sub.perSeat ? (sub.quantity ?? 0) : 1, period }),
-      periodChargeLine({ description: `${sub.quantity ?? 0} × license (${sub.itemCode}, ${every})`, unitAmountCents: sub.seatUnitAmountCents, quantity: sub.quantity ?? 0, period }),
-    ];
-    return lines.filter((l) => l.amountCents !== 0);
-  }
-
-  /** Records charge lines as pending invoice items of `sub` (a line of 0 is kept out). */
-  private async record(sub: Subscription, lines: ChargeLine[], sourceAction: string): Promise<void> {
-    const kept = lines.filter((l) => l.amountCents !== 0);
-    if (!kept.length) return;
-    await this.items(sub.tenantId).insert(
-      kept.map((l) => ({
-        subscriptionId: sub.id,
-        description: l.description,
-        quantity: l.quantity,
-        unitAmountCents: l.unitAmountCents,
-        amountCents: l.amountCents,
-        currency: sub.currency,
-        periodStart: l.period.start,
-        periodEnd: l.period.end,
-        proration: l.proration,
-        sourceAction,
-        invoiceId: null,
-      })),
-    );
   }
 }

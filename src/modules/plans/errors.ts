@@ -33,7 +33,7 @@ export const PLANS_ERRORS = defineErrors('plans', {
   module_not_found: {
     status: 404,
     title: 'Module not found',
-    description: 'No module of the catalog has this id.',
+    description: 'No module of the catalog has this id (or code, on tenant routes that name a module by its code).',
     example: { detail: 'Module 7c1d9e2f-3a4b-4c5d-8e6f-0a1b2c3d4e5f was not found.' },
   },
   module_code_taken: {

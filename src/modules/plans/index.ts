@@ -22,7 +22,7 @@ export { describeMetric, MAX_LIMIT, MetricLimitFields, MetricValueFields } from 
 export { UsageLedger } from './usage-ledger';
 export { PlansModule } from './plans.module';
 export { QuotaService, Allowance, CatalogPlan, effectiveLimit, effectiveLimits, effectiveLimitSql, LICENSED_METRIC, QuotaBillingState, toAllowance } from './quota.service';
-export { ModuleCatalogService } from './modules.service';
+export { CatalogModule, ModuleCatalogService } from './modules.service';
 export { PricingModel, PRICING_MODELS } from './entities/product-module.entity';
 export { QuotaGuard } from './quota.guard';
 export { EnforceQuota, QuotaPrecheckPipe } from './quota-precheck.pipe';

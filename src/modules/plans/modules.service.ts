@@ -10,6 +10,9 @@ import { CreateModuleDto, ModuleDto, ModuleListQueryDto, UpdateModuleDto } from 
 import { ProductModule } from './entities/product-module.entity';
 import { ModuleCreatedEvent, ModuleUpdatedEvent } from './events/plan.events';
 
+/** A module of the catalog as other contexts read it (prices in minor units per interval). */
+export type CatalogModule = Pick<ProductModule, 'id' | 'code' | 'name' | 'description' | 'pricingModel' | 'monthlyPriceCents' | 'annualPriceCents' | 'currency' | 'trialDays' | 'isActive'>;
+
 /** Maps a catalog module to its public shape. */
 export function toModuleDto(m: ProductModule): ModuleDto {
   return {
@@ -114,6 +117,16 @@ export class ModuleCatalogService {
     const known = new Set((await this.repo.find({ select: { code: true }, where: { code: In(codes) } })).map((m) => m.code));
     const unknown = codes.find((c) => !known.has(c));
     if (unknown !== undefined) throw new UnprocessableError('unknown_module', `Module ${unknown} is not in the catalog.`, { field: `${field}.${unknown}` });
+  }
+
+  /** Every module of the catalog (active or not), by code: what billing prices and entitles. */
+  async all(): Promise<CatalogModule[]> {
+    return this.repo.find({ order: { code: 'ASC' } });
+  }
+
+  /** The module with this code, or null. */
+  async byCode(code: string): Promise<CatalogModule | null> {
+    return this.repo.findOne({ where: { code } });
   }
 
   private async find(id: string, lock = false): Promise<ProductModule> {

@@ -164,6 +164,19 @@ export class QuotaService {
     );
   }
 
+  /**
+   * The modules the tenant's plan includes (`plan.features[code] === true`) and the staff feature
+   * overrides (code → on/off). @throws NotFoundError `tenant_not_found`
+   */
+  async features(tenantId: string): Promise<{ planCode: string; included: Record<string, boolean>; overrides: Record<string, boolean> }> {
+    const rows: { code: string; features: Record<string, boolean>; feature_overrides: Record<string, boolean> }[] = await this.txHost.tx.query(
+      `SELECT p.code, p.features, q.feature_overrides FROM tenant_quotas q JOIN plans p ON p.id = q.plan_id WHERE q.tenant_id = $1`,
+      [tenantId],
+    );
+    if (!rows.length) throw new NotFoundError('Tenant', tenantId);
+    return { planCode: rows[0].code, included: rows[0].features, overrides: rows[0].feature_overrides };
+  }
+
   /** Effective limits of a tenant. @throws NotFoundError */
   async limits(tenantId: string, opts: { lockForShare?: boolean } = {}): Promise<Record<QuotaMetric, number | null>> {
     const row = await this.quotaRow(tenantId, opts.lockForShare);

@@ -38,7 +38,7 @@ describe('tenant detail, PATCH with If-Match, and the tenant’s own profile', (
         billingStatus: 'trial',
         trialEndsAt: expect.any(String),
         trialDaysRemaining: 14,
-        currentPeriodEndsAt: null,
+        currentPeriodEndsAt: data!.quota.trialEndsAt, // a trial's period is the trial
       },
       usage: { members: 1, orgAdmins: 1, projects: 0, domains: 0, automationsPerMonth: 0, lastCalculatedAt: expect.any(String) },
       adminContact: { id: tenant.admin.id, email: tenant.admin.email, fullName: 'Ada Admin' },

@@ -64,6 +64,14 @@ describe('tenant purge erases every tenant-owned table', () => {
     expect((await t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/admin-password-reset', p)).response.status).toBeLessThan(300); // password_reset_tokens (iam)
     expect((await t.as(owner).POST('/api/v1/admin/impersonations', { body: { tenantId: tenant.id, reason: 'Customer asked for help with SSO setup' } })).response.status).toBe(201); // impersonation_sessions
     await t.app.get(UnitOfWork).run(() => t.app.get(UsageRecalculationService).snapshotAll('2020-01-01')); // tenant_usage_snapshots
+    // Billing: a module trial (subscriptions, module_trials), switched off (module_deactivations),
+    // and a paid module (pending_invoice_items).
+    for (const [code, trialDays] of [[`trial-${tenant.slug}`.slice(0, 60), 14], [`paid-${tenant.slug}`.slice(0, 60), 0]] as const) {
+      expect((await t.as(owner).POST('/api/v1/admin/modules', { body: { code, name: code, monthlyPriceCents: 900, annualPriceCents: 9000, currency: 'USD', trialDays } })).response.status).toBe(201);
+      const mp = { params: { path: { moduleCode: code } } };
+      expect((await t.as(admin.accessToken).POST('/api/v1/tenant/modules/{moduleCode}/subscribe', { ...mp, body: { interval: 'month' } })).response.status).toBe(200);
+      if (trialDays) expect((await t.as(admin.accessToken).POST('/api/v1/tenant/modules/{moduleCode}/deactivate', mp)).response.status).toBe(200);
+    }
 
     expect((await t.as(owner).DELETE('/api/v1/admin/tenants/{tenantId}', p)).response.status).toBe(202);
     await t.db.query(`UPDATE tenants SET purge_after = now() - interval '1 second' WHERE id = $1`, [tenant.id]);

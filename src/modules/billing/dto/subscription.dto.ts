@@ -47,7 +47,6 @@ export class SubscriptionDto {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) trialEndsAt: string | null;
   @ApiProperty() cancelAtPeriodEnd: boolean;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) cancelledAt: string | null;
-  @ApiProperty({ description: 'Module subscriptions: the tenant’s own on/off switch' }) activated: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

@@ -62,8 +62,6 @@ export class Subscription {
   @Column({ type: 'boolean', default: false }) cancelAtPeriodEnd: boolean;
   @Column({ type: 'timestamptz', nullable: true }) cancelledAt: Date | null;
   @Column({ type: 'jsonb', nullable: true }) scheduledChange: ScheduledChange | null;
-  /** The tenant's own on/off switch of a module (billing unchanged). */
-  @Column({ type: 'boolean', default: true }) activated: boolean;
   @Column({ type: 'text', nullable: true }) paymentMethodLabel: string | null;
   @Column({ type: 'text', nullable: true }) notes: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;

@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { RequestContext } from '../../common/context';
+import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../../common/errors';
+import { EventBus } from '../../common/events';
+import { addBillingPeriods, Clock } from '../../common/time';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
+import { CatalogModule, ModuleCatalogService, QuotaService } from '../plans';
+import { ChargeLedger } from './charge-ledger';
+import { EntitlementDto, MarketplaceModuleDto, ModuleSubscriptionResultDto, SubscribeModuleDto } from './dto/module-subscription.dto';
+import { Page, PageQueryDto, toPage } from '../../common/http';
+import { ModuleDeactivation } from './entities/module-deactivation.entity';
+import { ModuleTrial } from './entities/module-trial.entity';
+import { Subscription } from './entities/subscription.entity';
+import { EntitlementsService } from './entitlements.service';
+import { EntitlementChangedEvent, ModuleActivatedEvent, ModuleDeactivatedEvent, ModuleSubscribedEvent } from './events/module.events';
+import { fullPeriodLines } from './pricing';
+import { toLineDto, toSubscriptionDto } from './subscriptions.service';
+
+/**
+ * The module marketplace of a tenant: browse, subscribe (free trial or paid), and the tenant's own
+ * on/off switch. One transaction per change with its audit row, its events and the entitlement
+ * change (the cache is refreshed after commit). "Now" is the injected Clock.
+ */
+@Injectable()
+export class ModuleSubscriptionsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly catalog: ModuleCatalogService,
+    private readonly quotas: QuotaService,
+    private readonly entitlements: EntitlementsService,
+    private readonly ledger: ChargeLedger,
+    private readonly events: EventBus,
+    private readonly context: RequestContext,
+    private readonly clock: Clock,
+  ) {}
+
+  /** Every active module (and any the tenant subscribes to), with prices, trial availability and the tenant's state. */
+  async marketplace(tenantId: string, query: PageQueryDto): Promise<Page<MarketplaceModuleDto>> {
+    const [views, trials] = await Promise.all([this.entitlements.views(tenantId), new TenantScopedRepository(this.txHost.tx, ModuleTrial, tenantId).find()]);
+    const used = new Set(trials.map((t) => t.moduleId));
+    const rows: MarketplaceModuleDto[] = views
+        .filter((v) => v.module.isActive || (v.subscription && v.subscription.status !== 'cancelled'))
+        .map((v) => ({
+          code: v.module.code,
+          name: v.module.name,
+          description: v.module.description,
+          pricingModel: v.module.pricingModel,
+          monthlyPriceCents: v.module.monthlyPriceCents,
+          annualPriceCents: v.module.annualPriceCents,
+          currency: v.module.currency,
+          trialDays: v.module.trialDays,
+          trialAvailable: v.module.isActive && v.module.trialDays > 0 && !used.has(v.module.id),
+          state: v.includedInPlan ? 'included' : (v.subscription?.status ?? 'not_subscribed'),
+          activated: !v.deactivated,
+          isEntitled: v.enabled,
+          subscription: v.subscription ? toSubscriptionDto(v.subscription) : null,
+        }));
+    return toPage(rows.slice(query.offset, query.offset + query.limit), rows.length, query);
+  }
+
+  /** Every catalog module, by code, with `isEntitled` and the reason. */
+  async entitlementList(tenantId: string, query: PageQueryDto): Promise<Page<EntitlementDto>> {
+    const rows = (await this.entitlements.views(tenantId)).map((v) => ({ module: v.module.code, name: v.module.name, isEntitled: v.enabled, reason: v.reason }));
+    return toPage(rows.slice(query.offset, query.offset + query.limit), rows.length, query);
+  }
+
+  /**
+   * Subscribes the tenant to a module: with its free trial (default when offered and unused; one
+   * per module per tenant, decided by the module_trials key) nothing is charged until it ends;
+   * paid, a period of `interval` starts now and its charge is recorded. A per-seat module's
+   * quantity is the plan subscription's licenses. Prices are captured now.
+   * @throws NotFoundError `module_not_found` | UnprocessableError `module_unavailable` |
+   * ConflictError `module_already_subscribed` | `module_included_in_plan` | `trial_already_used` | `trial_not_available`
+   */
+  async subscribe(tenantId: string, code: string, dto: SubscribeModuleDto): Promise<ModuleSubscriptionResultDto> {
+    const module = await this.activeModule(code);
+    const subs = new TenantScopedRepository(this.txHost.tx, Subscription, tenantId);
+    // The plan subscription's row lock serialises the tenant's subscription changes.
+    const plan = await subs.queryBuilder('s').andWhere(`s.kind = 'plan'`).setLock('pessimistic_write').getOne();
+    if (!plan) throw new NotFoundError('Subscription');
+    const features = await this.quotas.features(tenantId);
+    if (features.included[module.code] === true) throw new ConflictError('module_included_in_plan', `The plan ${features.planCode} includes ${module.code}.`, { state: 'included' });
+    const live = await subs.queryBuilder('s').andWhere(`s.kind = 'module'`).andWhere('s.module_id = :moduleId', { moduleId: module.id }).andWhere(`s.status <> 'cancelled'`).getOne();
+    if (live) throw new ConflictError('module_already_subscribed', `The tenant already subscribes to ${module.code} (${live.status}).`, { state: live.status });
+    const trialUsed = await new TenantScopedRepository(this.txHost.tx, ModuleTrial, tenantId).exists({ moduleId: module.id });
+    const trial = dto.trial ?? (module.trialDays > 0 && !trialUsed);
+    if (trial && module.trialDays === 0) throw new ConflictError('trial_not_available', `The module ${module.code} offers no free trial.`, { state: 'no_trial' });
+    if (trial && trialUsed) throw new ConflictError('trial_already_used', `The tenant has already had its free trial of ${module.code}.`, { state: 'trial_used' });
+
+    const now = this.clock.now();
+    const trialEndsAt = trial ? new Date(now.getTime() + module.trialDays * 86_400_000) : null;
+    const periodEnd = trialEndsAt ?? addBillingPeriods(now, dto.interval, 1);
+    const perSeat = module.pricingModel === 'per_seat';
+    const values = {
+      kind: 'module' as const,
+      planId: null,
+      moduleId: module.id,
+      itemCode: module.code,
+      status: trial ? ('trial' as const) : ('active' as const),
+      interval: dto.interval,
+      quantity: perSeat ? (plan.quantity ?? (await this.quotas.lockForBillingChange(tenantId)).membersUsed) : 1,
+      perSeat,
+      unitAmountCents: dto.interval === 'month' ? module.monthlyPriceCents : module.annualPriceCents,
+      seatUnitAmountCents: 0,
+      priceOverrideCents: null,
+      currency: module.currency,
+      billingCycleAnchor: periodEnd,
+      currentPeriodStart: now,
+      currentPeriodEnd: periodEnd,
+      trialStart: trial ? now : null,
+      trialEndsAt,
+      cancelAtPeriodEnd: false,
+      cancelledAt: null,
+      scheduledChange: null,
+      paymentMethodLabel: null,
+      notes: null,
+    };
+    const draft = { ...values, id: '00000000-0000-0000-0000-000000000000', tenantId, createdAt: now, updatedAt: now } as Subscription;
+    const lines = trial ? [] : fullPeriodLines(draft);
+    const result: ModuleSubscriptionResultDto = { preview: dto.preview ?? false, subscription: toSubscriptionDto(draft), lines: lines.map((l) => toLineDto(l, module.currency)), totalCents: lines.reduce((a, l) => a + l.amountCents, 0) };
+    if (dto.preview) {
+      this.context.noteAudit({ tenantId, resourceType: 'module_subscription', action: 'tenantModules.subscribe.preview' });
+      return result;
+    }
+
+    const sub = await subs.insertOne(values);
+    if (trial) {
+      const inserted = await new TenantScopedRepository(this.txHost.tx, ModuleTrial, tenantId).insertOne({ moduleId: module.id, subscriptionId: sub.id }, { orIgnore: true });
+      if (!inserted) throw new ConflictError('trial_already_used', `The tenant has already had its free trial of ${module.code}.`, { state: 'trial_used' });
+    }
+    await this.ledger.record(sub, lines, 'module.subscribe');
+    await this.events.publish(
+      new ModuleSubscribedEvent(tenantId, { moduleCode: module.code, moduleId: module.id, subscriptionId: sub.id, status: sub.status, interval: sub.interval, trialEndsAt: sub.trialEndsAt?.toISOString() ?? null }),
+    );
+    await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: [module.code], cause: 'module.subscribed' }));
+    result.subscription = toSubscriptionDto(sub);
+    this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'module_subscription', after: result.subscription });
+    return result;
+  }
+
+  /**
+   * The tenant's own switch: `on` false switches the module off (not enabled, billing unchanged),
+   * true on again. Idempotent (no event when nothing changes). Answers the module's entitlement.
+   * @throws NotFoundError `module_not_found`
+   */
+  async setActivated(tenantId: string, code: string, on: boolean): Promise<{ module: string; activated: boolean; isEntitled: boolean; reason: string }> {
+    const module = await this.catalog.byCode(code);
+    if (!module) throw new AppError('module_not_found', 404, `Module ${code} was not found.`);
+    const repo = new TenantScopedRepository(this.txHost.tx, ModuleDeactivation, tenantId);
+    const changed = on ? (await repo.delete({ moduleId: module.id })) > 0 : (await repo.insertOne({ moduleId: module.id }, { orIgnore: true })) !== null;
+    if (changed) {
+      const payload = { moduleCode: module.code, moduleId: module.id };
+      await this.events.publish(on ? new ModuleActivatedEvent(tenantId, payload) : new ModuleDeactivatedEvent(tenantId, payload));
+      await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: [module.code], cause: on ? 'module.activated' : 'module.deactivated' }));
+    }
+    const view = (await this.entitlements.views(tenantId)).find((v) => v.module.id === module.id)!;
+    this.context.noteAudit({ tenantId, resourceId: module.id, resourceType: 'module', after: { module: module.code, activated: on, changed } });
+    return { module: module.code, activated: !view.deactivated, isEntitled: view.enabled, reason: view.reason };
+  }
+
+  /** @throws AppError 404 `module_not_found` | UnprocessableError `module_unavailable` (inactive) */
+  private async activeModule(code: string): Promise<CatalogModule> {
+    const module = await this.catalog.byCode(code);
+    if (!module) throw new AppError('module_not_found', 404, `Module ${code} was not found.`);
+    if (!module.isActive) throw new UnprocessableError('module_unavailable', `Module ${code} is not offered any more.`, { field: 'moduleCode' });
+    return module;
+  }
+}
