@@ -24,6 +24,11 @@ export abstract class TenantDirectory {
   abstract findById(id: string, opts?: { lockForShare?: boolean }): Promise<TenantRef | null>;
   /** Who is billed: the tenant's name, contact and billing emails, phone, locale and currency; null for an unknown id. */
   abstract billingContact(id: string): Promise<TenantBillingContact | null>;
+  /**
+   * Changes who is billed (billing email, contact email, phone) in the caller's transaction, with
+   * the tenant's own `tenant.updated` event and version bump. Returns the contact after the change.
+   */
+  abstract updateBillingContact(id: string, patch: Partial<Pick<TenantBillingContact, 'billingEmail' | 'contactEmail' | 'contactPhone'>>): Promise<TenantBillingContact>;
 }
 
 /** The billing-relevant profile of a tenant (billingEmail falls back to contactEmail where a bill is sent). */

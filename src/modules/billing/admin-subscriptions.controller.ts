@@ -1,9 +1,18 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
 import { ApiOp, Audited, AuditResource, PageOf, PageQueryDto, UuidPipe } from '../../common/http';
-import { ChangeLicensesDto, ConversionResultDto, LicenseChangeResultDto, PendingInvoiceItemDto, PreviewableDto, TenantSubscriptionDto } from './dto/subscription.dto';
+import {
+  ChangeLicensesDto,
+  ConversionResultDto,
+  LicenseChangeResultDto,
+  PendingInvoiceItemDto,
+  PreviewableDto,
+  SubscriptionUpdateResultDto,
+  TenantSubscriptionDto,
+  UpdateSubscriptionDto,
+} from './dto/subscription.dto';
 import { SubscriptionsService } from './subscriptions.service';
 
 /**
@@ -32,6 +41,22 @@ export class AdminSubscriptionsController {
   @ApiOkResponse({ type: TenantSubscriptionDto })
   get(@Param('tenantId', UuidPipe) tenantId: string): Promise<TenantSubscriptionDto> {
     return this.subscriptions.view(tenantId);
+  }
+
+  @Put('subscription')
+  @Audited('subscriptions.update')
+  @PlatformAuth('owner', 'admin')
+  @ApiOp('adminSubscriptions_update', 'Edit a tenant’s subscription: status, plan, licenses, trial end, next billing date, negotiated price, billing contact, payment method label, notes (no proration)', [
+    'validation_failed',
+    'tenant_not_found',
+    'subscription_not_found',
+    'plan_unavailable',
+    'licenses_below_active_users',
+    'licenses_not_licensed',
+  ])
+  @ApiOkResponse({ type: SubscriptionUpdateResultDto })
+  update(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: UpdateSubscriptionDto): Promise<SubscriptionUpdateResultDto> {
+    return this.subscriptions.update(tenantId, dto);
   }
 
   @Post('subscription/licenses/add')

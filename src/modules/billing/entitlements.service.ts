@@ -45,12 +45,11 @@ export class EntitlementsService extends EntitlementSource {
 
   /** Every catalog module with the tenant's entitlement, its latest subscription and switch. @throws NotFoundError `tenant_not_found` */
   async views(tenantId: string): Promise<ModuleEntitlementView[]> {
-    const [modules, features, subs, deactivations] = await Promise.all([
-      this.catalog.all(),
-      this.quotas.features(tenantId),
-      new TenantScopedRepository(this.txHost.tx, Subscription, tenantId).find({ where: { kind: 'module' }, order: { createdAt: 'ASC', id: 'ASC' } }),
-      new TenantScopedRepository(this.txHost.tx, ModuleDeactivation, tenantId).find(),
-    ]);
+    // Sequential: inside a transaction the statements share one connection.
+    const modules = await this.catalog.all();
+    const features = await this.quotas.features(tenantId);
+    const subs = await new TenantScopedRepository(this.txHost.tx, Subscription, tenantId).find({ where: { kind: 'module' }, order: { createdAt: 'ASC', id: 'ASC' } });
+    const deactivations = await new TenantScopedRepository(this.txHost.tx, ModuleDeactivation, tenantId).find();
     const off = new Set(deactivations.map((d) => d.moduleId));
     // The latest subscription per module (the live one when there is one: at most one is live).
     const latest = new Map<string, Subscription>();

@@ -38,7 +38,8 @@ export class ModuleSubscriptionsService {
 
   /** Every active module (and any the tenant subscribes to), with prices, trial availability and the tenant's state. */
   async marketplace(tenantId: string, query: PageQueryDto): Promise<Page<MarketplaceModuleDto>> {
-    const [views, trials] = await Promise.all([this.entitlements.views(tenantId), new TenantScopedRepository(this.txHost.tx, ModuleTrial, tenantId).find()]);
+    const views = await this.entitlements.views(tenantId);
+    const trials = await new TenantScopedRepository(this.txHost.tx, ModuleTrial, tenantId).find();
     const used = new Set(trials.map((t) => t.moduleId));
     const rows: MarketplaceModuleDto[] = views
         .filter((v) => v.module.isActive || (v.subscription && v.subscription.status !== 'cancelled'))

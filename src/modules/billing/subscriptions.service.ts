@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../../common/context';
-import { AppError, NotFoundError } from '../../common/errors';
+import { AppError, NotFoundError, ValidationError } from '../../common/errors';
 import { EventBus } from '../../common/events';
 import { Page, PageQueryDto, toPage } from '../../common/http';
 import { TenantDirectory } from '../../common/tenancy';
@@ -13,6 +13,8 @@ import { QuotaService } from '../plans';
 import {
   ChargeLineDto,
   ConversionResultDto,
+  SubscriptionUpdateResultDto,
+  UpdateSubscriptionDto,
   LicenseChangeResultDto,
   PendingInvoiceItemDto,
   SubscriptionDto,
@@ -20,7 +22,8 @@ import {
 } from './dto/subscription.dto';
 import { PendingInvoiceItem } from './entities/pending-invoice-item.entity';
 import { Subscription } from './entities/subscription.entity';
-import { SubscriptionConvertedEvent, SubscriptionCreatedEvent, SubscriptionEventPayload, SubscriptionLicensesChangedEvent } from './events/subscription.events';
+import { EntitlementChangedEvent } from './events/module.events';
+import { SubscriptionConvertedEvent, SubscriptionCreatedEvent, SubscriptionEventPayload, SubscriptionLicensesChangedEvent, SubscriptionUpdatedEvent } from './events/subscription.events';
 import { ChargeLedger } from './charge-ledger';
 import { fullPeriodLines, monthlyCostCents, periodAmountCents, planLicensesSeats, planPrices } from './pricing';
 import { ChargeLine, quantityChangeLine } from './proration';
@@ -188,10 +191,9 @@ export class SubscriptionsService {
     const all = await this.subscriptions(tenantId).find({ order: { createdAt: 'ASC', id: 'ASC' } });
     const plan = all.find((s) => s.kind === 'plan') ?? (await this.missing(tenantId));
     const modules = all.filter((s) => s.kind === 'module');
-    const [stats, contact] = await Promise.all([
-      this.accounts.userStats(tenantId, new Date(now.getTime() - RECENT_ACTIVITY_DAYS * 86_400_000)),
-      this.directory.billingContact(tenantId),
-    ]);
+    // Sequential: inside a transaction (PUT) the statements share one connection.
+    const stats = await this.accounts.userStats(tenantId, new Date(now.getTime() - RECENT_ACTIVITY_DAYS * 86_400_000));
+    const contact = await this.directory.billingContact(tenantId);
     const billed = [plan, ...modules.filter((m) => m.status !== 'cancelled' && m.status !== 'trial')];
     return {
       tenantId,
@@ -274,6 +276,77 @@ export class SubscriptionsService {
     );
     this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before: toSubscriptionDto(sub), after: result.subscription });
     return result;
+  }
+
+  /**
+   * The staff edit of the subscription page (seed 004's editable fields plus a negotiated price):
+   * status, plan (its current prices captured), licenses (never below the active users), trial end,
+   * next billing date, price override, the tenant's billing contact, payment method label, notes.
+   * No proration is charged (the licenses and change-plan routes prorate). The tenant's billing
+   * state is written in the same transaction. Answers `changes` with before/after per field.
+   * @throws ValidationError (no editable field) | AppError 409 `licenses_below_active_users` |
+   * `licenses_not_licensed` | UnprocessableError `plan_unavailable` | NotFoundError
+   */
+  async update(tenantId: string, dto: UpdateSubscriptionDto): Promise<SubscriptionUpdateResultDto> {
+    const fields = Object.keys(dto).filter((k) => dto[k as keyof UpdateSubscriptionDto] !== undefined);
+    if (!fields.length) throw new ValidationError([{ field: 'body', message: 'give at least one editable field' }], 'Invalid request: no editable field given');
+    const sub = await this.lockPlanSubscription(tenantId);
+    const seats = await this.quotas.lockForBillingChange(tenantId);
+    const contact = (await this.directory.billingContact(tenantId))!;
+    const changes: Record<string, { before: unknown; after: unknown }> = {};
+    const patch: Partial<Subscription> = {};
+    const note = (field: string, before: unknown, after: unknown) => {
+      const b = before instanceof Date ? before.toISOString() : before;
+      const a = after instanceof Date ? after.toISOString() : after;
+      if (JSON.stringify(b) !== JSON.stringify(a)) changes[field] = { before: b, after: a };
+      return JSON.stringify(b) !== JSON.stringify(a);
+    };
+    if (dto.status !== undefined && note('status', sub.status, dto.status)) {
+      patch.status = dto.status;
+      if (dto.status === 'cancelled') patch.cancelledAt = this.clock.now();
+    }
+    if (dto.planCode !== undefined && note('planCode', sub.itemCode, dto.planCode)) {
+      const plan = await this.quotas.activePlan(dto.planCode);
+      Object.assign(patch, { planId: plan.id, itemCode: plan.code, currency: plan.currency, ...planPrices(plan, sub.interval) });
+    }
+    if (dto.licenses !== undefined && note('licenses', sub.quantity, dto.licenses)) {
+      if (sub.quantity === null) throw new AppError('licenses_not_licensed', 409, `The plan ${sub.itemCode} does not license seats.`, { state: 'licenses' });
+      if (dto.licenses < seats.membersUsed) {
+        throw new AppError('licenses_below_active_users', 409, `The tenant has ${seats.membersUsed} active users; it needs at least ${seats.membersUsed} licenses.`, {
+          state: 'licenses',
+          currentActiveUsers: seats.membersUsed,
+          requestedLicenses: dto.licenses,
+          minimumRequired: seats.membersUsed,
+        });
+      }
+      patch.quantity = dto.licenses;
+    }
+    if (dto.trialEndsAt !== undefined && note('trialEndsAt', sub.trialEndsAt, dto.trialEndsAt)) patch.trialEndsAt = dto.trialEndsAt;
+    if (dto.nextBillingDate !== undefined && note('nextBillingDate', sub.currentPeriodEnd, dto.nextBillingDate)) patch.currentPeriodEnd = dto.nextBillingDate;
+    if (dto.priceOverrideCents !== undefined && note('priceOverrideCents', sub.priceOverrideCents, dto.priceOverrideCents)) patch.priceOverrideCents = dto.priceOverrideCents;
+    if (dto.paymentMethodLabel !== undefined && note('paymentMethodLabel', sub.paymentMethodLabel, dto.paymentMethodLabel)) patch.paymentMethodLabel = dto.paymentMethodLabel;
+    if (dto.notes !== undefined && note('notes', sub.notes, dto.notes)) patch.notes = dto.notes;
+    const contactPatch: Record<string, unknown> = {};
+    for (const key of ['billingEmail', 'contactEmail', 'contactPhone'] as const) {
+      if (dto[key] !== undefined && note(key, contact[key], dto[key])) contactPatch[key] = dto[key];
+    }
+    const before = toSubscriptionDto(sub);
+    if (Object.keys(patch).length) {
+      const saved = (await this.subscriptions(tenantId).updateOne({ id: sub.id }, patch))!;
+      await this.quotas.setBillingState(tenantId, {
+        billingStatus: saved.status,
+        trialEndsAt: saved.trialEndsAt,
+        currentPeriodEndsAt: saved.currentPeriodEnd,
+        licenses: saved.quantity,
+        planId: saved.planId ?? undefined,
+      });
+      await this.events.publish(new SubscriptionUpdatedEvent(tenantId, { ...eventPayload(saved), changed: Object.keys(changes) }));
+      if (patch.status !== undefined || patch.planId !== undefined) await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: [], cause: 'subscription.updated' }));
+    }
+    if (Object.keys(contactPatch).length) await this.directory.updateBillingContact(tenantId, contactPatch);
+    const page = await this.view(tenantId);
+    this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before, after: page.subscription, metadata: { changes } });
+    return { subscription: page, changes };
   }
 
   /**

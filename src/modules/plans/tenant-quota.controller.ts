@@ -24,7 +24,7 @@ export class AdminTenantQuotaController {
   @Patch()
   @Audited('tenantQuota.update')
   @PlatformAuth('owner', 'admin')
-  @ApiOp('adminTenantQuota_update', 'Change a tenant’s plan, limit overrides, features or billing state', ['validation_failed', 'tenant_not_found', 'plan_unavailable'])
+  @ApiOp('adminTenantQuota_update', 'Change a tenant’s plan, limit overrides or features (the billing state is the subscription’s: PUT …/subscription)', ['validation_failed', 'tenant_not_found', 'plan_unavailable'])
   @ApiOkResponse({ type: TenantQuotaDto })
   update(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: UpdateTenantQuotaDto): Promise<TenantQuotaDto> {
     return this.quotas.update(tenantId, dto);

@@ -49,9 +49,6 @@ export class TenantQuotaService {
       patch.limitOverrides = Object.fromEntries(Object.entries(dto.limitOverrides).filter(([, v]) => v !== undefined)) as PlanLimits;
     }
     if (dto.featureOverrides !== undefined) patch.featureOverrides = dto.featureOverrides;
-    if (dto.billingStatus !== undefined) patch.billingStatus = dto.billingStatus;
-    if (dto.trialEndsAt !== undefined) patch.trialEndsAt = dto.trialEndsAt;
-    if (dto.currentPeriodEndsAt !== undefined) patch.currentPeriodEndsAt = dto.currentPeriodEndsAt;
     if (dto.externalCustomerId !== undefined) patch.externalCustomerId = dto.externalCustomerId;
     if (dto.notes !== undefined) patch.notes = dto.notes;
     const changed = Object.keys(patch).filter((k) => JSON.stringify(patch[k as keyof TenantQuota]) !== JSON.stringify(before[k as keyof TenantQuota]));

@@ -200,6 +200,35 @@ describe('plan subscriptions (admin)', () => {
     expect(active).toBe(1);
   });
 
+  it('PUT subscription edits the page’s fields, answers before/after per field, writes the billing state and the tenant’s contact', async () => {
+    clock.set(new Date('2027-03-01T00:00:00Z'));
+    const tenant = await provision(10, 0);
+    const put = (body: Record<string, unknown>) => t.as(owner).PUT('/api/v1/admin/tenants/{tenantId}/subscription', { ...p(tenant.id), body: body as never });
+    const res = await put({ licenses: 12, priceOverrideCents: 9900, billingEmail: 'billing@edited.example', paymentMethodLabel: 'Visa •••• 4242', notes: 'Negotiated in March' });
+    expect(res.response.status).toBe(200);
+    expect(res.data!.changes).toEqual({
+      licenses: { before: 10, after: 12 },
+      priceOverrideCents: { before: null, after: 9900 },
+      billingEmail: { before: null, after: 'billing@edited.example' },
+      paymentMethodLabel: { before: null, after: 'Visa •••• 4242' },
+      notes: { before: null, after: 'Negotiated in March' },
+    });
+    expect(res.data!.subscription).toMatchObject({ licenses: 12, monthlyCostCents: 9900, billingEmail: 'billing@edited.example', paymentMethodLabel: 'Visa •••• 4242', notes: 'Negotiated in March' });
+    expect(await quotaRow(tenant.id)).toEqual({ billing_status: 'active', licenses: 12 });
+    expect((await t.db.query(`SELECT billing_email FROM tenants WHERE id = $1`, [tenant.id]))[0].billing_email).toBe('billing@edited.example');
+    expect(await pending(tenant.id)).toHaveLength(1); // a staff edit charges no proration
+    const [audit] = await t.db.query(`SELECT action, outcome FROM audit_logs WHERE tenant_id = $1 AND action = 'subscriptions.update'`, [tenant.id]);
+    expect(audit).toEqual({ action: 'subscriptions.update', outcome: 'success' });
+
+    // Removing the override: the cost follows the licenses again (12 × 1500).
+    expect((await put({ priceOverrideCents: null })).data!.subscription.monthlyCostCents).toBe(18000);
+    expect(await expectProblem(await put({ licenses: 0 }), 400, 'validation_failed')).toMatchObject({ errors: [{ field: 'licenses', message: expect.any(String) }] });
+    await expectProblem(await put({}), 400, 'validation_failed');
+    // The status is the tenant's billing status (one source of truth).
+    expect((await put({ status: 'past_due' })).response.status).toBe(200);
+    expect(await quotaRow(tenant.id)).toEqual({ billing_status: 'past_due', licenses: 12 });
+  });
+
   it('unknown tenant → 404 tenant_not_found; support staff read but cannot change licenses; bad quantity → 400 naming it', async () => {
     await expectProblem(await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/subscription', p('00000000-0000-4000-8000-000000000000')), 404, 'tenant_not_found');
     const tenant = await provision();

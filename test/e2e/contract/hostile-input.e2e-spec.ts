@@ -228,41 +228,48 @@ describe('dates outside the accepted range → 400 naming the field', () => {
     });
   });
 
-  describe('PATCH /api/v1/admin/tenants/{tenantId}/quota', () => {
-    const patch = (body: Record<string, unknown>) => {
-      const id = requestId('quota-date');
-      return rawFetch(t, `/api/v1/admin/tenants/${tenant.id}/quota`, { method: 'PATCH', token: staff, headers: { 'X-Request-Id': id }, json: body }).then((res) => ({ res, id }));
+  describe('PUT /api/v1/admin/tenants/{tenantId}/subscription', () => {
+    const put = (body: Record<string, unknown>) => {
+      const id = requestId('subscription-date');
+      return rawFetch(t, `/api/v1/admin/tenants/${tenant.id}/subscription`, { method: 'PUT', token: staff, headers: { 'X-Request-Id': id }, json: body }).then((res) => ({ res, id }));
     };
     const stored = async () =>
-      (await t.db.query(`SELECT trial_ends_at AS "trialEndsAt", current_period_ends_at AS "currentPeriodEndsAt" FROM tenant_quotas WHERE tenant_id = $1`, [tenant.id]))[0] as {
+      (await t.db.query(`SELECT trial_ends_at AS "trialEndsAt", current_period_end AS "nextBillingDate" FROM subscriptions WHERE tenant_id = $1 AND kind = 'plan'`, [tenant.id]))[0] as {
         trialEndsAt: Date | null;
-        currentPeriodEndsAt: Date | null;
+        nextBillingDate: Date;
       };
 
     it.each([
       ['trialEndsAt', '-100000-01-01T00:00:00.000Z'],
-      ['currentPeriodEndsAt', '+275760-09-13T00:00:00.000Z'],
+      ['nextBillingDate', '+275760-09-13T00:00:00.000Z'],
       ['trialEndsAt', '2026-13-01T00:00:00Z'],
-      ['currentPeriodEndsAt', 1767225600000],
+      ['nextBillingDate', 1767225600000],
     ])('%s = %s → 400, audited, nothing changed', async (field, value) => {
       const before = await stored();
-      const { res, id } = await patch({ [field]: value });
+      const { res, id } = await put({ [field]: value });
       const problem = await expectProblem(res, 400, 'validation_failed');
       expect(problem.errors).toEqual([{ field, message: expect.stringMatching(RANGE) }]);
       expect(await stored()).toEqual(before);
       const rows = await auditRowsFor(t, id);
       expect(rows).toHaveLength(1);
-      expect(rows[0]).toMatchObject({ action: 'tenantQuota.update', statusCode: 400, outcome: 'failure', errorCode: 'validation_failed', tenantId: tenant.id });
+      expect(rows[0]).toMatchObject({ action: 'subscriptions.update', statusCode: 400, outcome: 'failure', errorCode: 'validation_failed', tenantId: tenant.id });
     });
 
-    it('in-range dates with any offset are stored as the instant; null clears them', async () => {
-      const ok = await patch({ trialEndsAt: '9999-12-31T23:59:59Z', currentPeriodEndsAt: '2026-03-01T01:00:00+01:00' });
+    it('in-range dates with any offset are stored as the instant, on the subscription and the quota; null clears the trial end', async () => {
+      const ok = await put({ trialEndsAt: '9999-12-31T23:59:59Z', nextBillingDate: '2026-03-01T01:00:00+01:00' });
       expect(ok.res.status).toBe(200);
-      expect(await ok.res.json()).toMatchObject({ trialEndsAt: '9999-12-31T23:59:59.000Z', currentPeriodEndsAt: '2026-03-01T00:00:00.000Z' });
-      expect(await stored()).toEqual({ trialEndsAt: new Date('9999-12-31T23:59:59Z'), currentPeriodEndsAt: new Date('2026-03-01T00:00:00Z') });
-      const cleared = await patch({ trialEndsAt: null, currentPeriodEndsAt: null });
+      expect(((await ok.res.json()) as { subscription: { subscription: unknown } }).subscription.subscription).toMatchObject({ trialEndsAt: '9999-12-31T23:59:59.000Z', currentPeriodEnd: '2026-03-01T00:00:00.000Z' });
+      expect(await stored()).toEqual({ trialEndsAt: new Date('9999-12-31T23:59:59Z'), nextBillingDate: new Date('2026-03-01T00:00:00Z') });
+      const [quota] = await t.db.query(`SELECT trial_ends_at, current_period_ends_at FROM tenant_quotas WHERE tenant_id = $1`, [tenant.id]);
+      expect(quota).toEqual({ trial_ends_at: new Date('9999-12-31T23:59:59Z'), current_period_ends_at: new Date('2026-03-01T00:00:00Z') });
+      const cleared = await put({ trialEndsAt: null });
       expect(cleared.res.status).toBe(200);
-      expect(await stored()).toEqual({ trialEndsAt: null, currentPeriodEndsAt: null });
+      expect((await stored()).trialEndsAt).toBeNull();
+    });
+
+    it('no editable field → 400', async () => {
+      const { res } = await put({});
+      expect(res.status).toBe(400);
     });
   });
 

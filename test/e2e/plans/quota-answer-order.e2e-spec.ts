@@ -68,7 +68,7 @@ describe('a malformed body is a 400 even when the tenant is over quota', () => {
 
   it('a suspended tenant’s write is 403 tenant_suspended before validation, and audited', async () => {
     const suspended = await provisionSignedInTenant(t, { members: 1, orgAdmins: 3 });
-    const patched = await t.as(owner).PATCH('/api/v1/admin/tenants/{tenantId}/quota', { params: { path: { tenantId: suspended.id } }, body: { billingStatus: 'suspended' } });
+    const patched = await t.as(owner).PUT('/api/v1/admin/tenants/{tenantId}/subscription', { params: { path: { tenantId: suspended.id } }, body: { status: 'suspended' } });
     expect(patched.response.status).toBe(200);
     const reqId = requestId('order-403');
     await expectProblem(await create(suspended, { email: 'not-an-email' }, reqId), 403, 'tenant_suspended');

@@ -64,9 +64,10 @@ describe('tenant quotas', () => {
     const tenant = await provisionTenant(t, (await insertPlan(t)).code);
     const bad = await t.as(owner).PATCH('/api/v1/admin/tenants/{tenantId}/quota', {
       params: { path: { tenantId: tenant.id } },
-      body: { billingStatus: 'frozen', limitOverrides: { members: 1.5 } } as never,
+      body: { billingStatus: 'suspended', limitOverrides: { members: 1.5 } } as never,
     });
     expect(bad.response.status).toBe(400);
+    // The billing state is the subscription's (PUT …/subscription): sending it here is refused.
     expect((bad.error as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual(['billingStatus', 'limitOverrides.members']);
     const missing = await quotaOf('00000000-0000-4000-8000-000000000000');
     expect(missing.response.status).toBe(404);
@@ -80,14 +81,14 @@ describe('tenant quotas', () => {
     expect(mine.data).toMatchObject({ billingStatus: 'trial' });
     expect(mine.data!.data.find((a) => a.metric === 'members')).toEqual({ metric: 'members', limit: 10, used: 2, remaining: 8 });
 
-    await t.as(owner).PATCH('/api/v1/admin/tenants/{tenantId}/quota', { params: { path: { tenantId: tenant.id } }, body: { billingStatus: 'suspended' } });
+    expect((await t.as(owner).PUT('/api/v1/admin/tenants/{tenantId}/subscription', { params: { path: { tenantId: tenant.id } }, body: { status: 'suspended' } })).response.status).toBe(200);
     const blocked = await t.as(member.accessToken).GET('/api/v1/tenant/quota');
     expect(blocked.response.status).toBe(403);
     expect(blocked.error).toMatchObject({ code: 'tenant_suspended' });
     expect((await t.as(admin).GET('/api/v1/tenant/quota')).response.status).toBe(200);
     expect((await t.as(member.accessToken).GET('/api/v1/auth/me')).response.status).toBe(200);
 
-    await t.as(owner).PATCH('/api/v1/admin/tenants/{tenantId}/quota', { params: { path: { tenantId: tenant.id } }, body: { billingStatus: 'active' } });
+    expect((await t.as(owner).PUT('/api/v1/admin/tenants/{tenantId}/subscription', { params: { path: { tenantId: tenant.id } }, body: { status: 'active' } })).response.status).toBe(200);
     expect((await t.as(member.accessToken).GET('/api/v1/tenant/quota')).response.status).toBe(200);
   });
 });
@@ -113,9 +114,9 @@ describe('quota edge cases', () => {
     const tenant = await provisionTenant(t, (await insertPlan(t, { limits: { members: 10 } })).code);
     const member = await addUser(t, tenant, 'member');
     const path = { params: { path: { tenantId: tenant.id } } };
-    await t.as(owner).PATCH('/api/v1/admin/tenants/{tenantId}/quota', { ...path, body: { billingStatus: 'suspended' } });
+    await t.as(owner).PUT('/api/v1/admin/tenants/{tenantId}/subscription', { ...path, body: { status: 'suspended' } });
     const [suspendedEvent] = await t.db.query(`SELECT id FROM outbox WHERE tenant_id = $1 AND event_name = 'quota.updated' ORDER BY occurred_at DESC LIMIT 1`, [tenant.id]);
-    await t.as(owner).PATCH('/api/v1/admin/tenants/{tenantId}/quota', { ...path, body: { billingStatus: 'active' } });
+    await t.as(owner).PUT('/api/v1/admin/tenants/{tenantId}/subscription', { ...path, body: { status: 'active' } });
     expect((await t.as(member.accessToken).GET('/api/v1/tenant/quota')).response.status).toBe(200);
 
     // Re-dispatch the old "suspended" event as the relay would after a lost dispatch.

@@ -1,5 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIsoDateTimeInRange } from '../../../common/http';
+import { MAX_PRICE_CENTS } from '../../plans';
 import { BILLING_INTERVALS } from '../../../common/time';
 import { SUBSCRIPTION_KINDS, SUBSCRIPTION_STATUSES } from '../entities/subscription.entity';
 
@@ -108,4 +110,46 @@ export class ConversionResultDto {
   @ApiProperty({ type: SubscriptionDto }) subscription: SubscriptionDto;
   @ApiProperty({ type: [ChargeLineDto], description: 'The first period’s charge, recorded as a pending invoice item (or that would be)' }) lines: ChargeLineDto[];
   @ApiProperty({ type: 'integer', example: 15000, description: 'Sum of `lines`, minor units' }) totalCents: number;
+}
+
+/**
+ * Body of PUT /admin/tenants/:tenantId/subscription: the subscription page's editable fields (a
+ * staff edit: no proration is charged; the licenses routes prorate). At least one field.
+ */
+export class UpdateSubscriptionDto {
+  @ApiPropertyOptional({ enum: SUBSCRIPTION_STATUSES, enumName: 'SubscriptionStatus', description: 'Also the tenant’s billing status the guards read (suspended blocks the tenant)' })
+  @IsOptional() @IsIn(SUBSCRIPTION_STATUSES)
+  status?: (typeof SUBSCRIPTION_STATUSES)[number];
+  @ApiPropertyOptional({ example: 'growth', description: 'Move to this active plan now, capturing its current prices (no proration; use change-plan to prorate)' })
+  @IsOptional() @IsString() @Matches(/^[a-z0-9-]{1,63}$/, { message: 'planCode must be a plan code' })
+  planCode?: string;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_LICENSES, description: 'Licensed seats (never below the active users)' })
+  @IsOptional() @IsInt() @Min(1) @Max(MAX_LICENSES)
+  licenses?: number;
+  @IsIsoDateTimeInRange({ optional: true, nullable: true, description: 'End of the trial; null clears it' }) trialEndsAt?: Date | null;
+  @IsIsoDateTimeInRange({ optional: true, description: 'End of the current period (the next billing date)' }) nextBillingDate?: Date;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 0, maximum: MAX_PRICE_CENTS, description: 'Negotiated price per interval replacing the computed one; null removes it' })
+  @IsOptional() @IsInt() @Min(0) @Max(MAX_PRICE_CENTS)
+  priceOverrideCents?: number | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'billing@acme.example', description: 'The tenant’s billing email; null falls back to the contact email' })
+  @IsOptional() @IsEmail() @MaxLength(254)
+  billingEmail?: string | null;
+  @ApiPropertyOptional({ example: 'ops@acme.example', description: 'The tenant’s contact email' }) @IsOptional() @IsEmail() @MaxLength(254) contactEmail?: string;
+  @ApiPropertyOptional({ type: String, nullable: true, example: '+49 30 1234567' }) @IsOptional() @IsString() @MinLength(3) @MaxLength(40) contactPhone?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true, example: 'Visa •••• 4242', description: 'How the tenant pays, as shown to staff (no card data)' })
+  @IsOptional() @IsString() @MaxLength(100)
+  paymentMethodLabel?: string | null;
+  @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(5000) notes?: string | null;
+}
+
+/** Answer of PUT subscription: the page after the change and what changed. */
+export class SubscriptionUpdateResultDto {
+  @ApiProperty({ type: TenantSubscriptionDto }) subscription: TenantSubscriptionDto;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'object', required: ['before', 'after'], properties: { before: { description: 'Value before' }, after: { description: 'Value after' } } },
+    example: { licenses: { before: 10, after: 12 } },
+    description: 'Changed fields by name, each with before and after (empty when nothing changed)',
+  })
+  changes: Record<string, { before: unknown; after: unknown }>;
 }

@@ -29,3 +29,8 @@ export class SubscriptionLicensesChangedEvent extends DomainEvent<
 > {
   static override readonly eventName = 'subscription.licenses_changed';
 }
+
+/** A staff edit of the subscription (status, plan, licenses, dates, price override, labels). Producer: billing. */
+export class SubscriptionUpdatedEvent extends DomainEvent<SubscriptionEventPayload & { changed: string[] }> {
+  static override readonly eventName = 'subscription.updated';
+}

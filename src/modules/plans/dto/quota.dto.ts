@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { IsBooleanMap, IsIsoDateTimeInRange } from '../../../common/http';
+import { IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { IsBooleanMap } from '../../../common/http';
 import { BILLING_STATUSES } from '../entities/tenant-quota.entity';
 import { METRIC_CODES } from '../metrics';
 import { PlanLimitsDto } from './plan.dto';
@@ -49,16 +49,18 @@ export class TenantQuotaDto {
   overLimit: AllowanceDto[];
 }
 
-/** Changes to a tenant's quota. `limitOverrides` and `featureOverrides` replace the stored maps. */
+/**
+ * Changes to a tenant's quota: plan, limit and feature overrides, external customer id, notes.
+ * `limitOverrides` and `featureOverrides` replace the stored maps. The billing state (status, trial
+ * and period ends, licenses) is the plan subscription's: change it with
+ * PUT /api/v1/admin/tenants/{tenantId}/subscription (sending it here is a 400 naming the field).
+ */
 export class UpdateTenantQuotaDto {
   @ApiPropertyOptional({ example: 'enterprise', description: 'Move the tenant to this (active) plan' })
   @IsOptional() @IsString() @Matches(/^[a-z0-9-]{1,63}$/, { message: 'planCode must be a plan code' })
   planCode?: string;
   @ApiPropertyOptional({ type: PlanLimitsDto }) @IsOptional() @ValidateNested() @Type(() => PlanLimitsDto) limitOverrides?: PlanLimitsDto;
   @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'boolean' } }) @IsOptional() @IsBooleanMap() featureOverrides?: Record<string, boolean>;
-  @ApiPropertyOptional({ enum: BILLING_STATUSES }) @IsOptional() @IsIn(BILLING_STATUSES) billingStatus?: (typeof BILLING_STATUSES)[number];
-  @IsIsoDateTimeInRange({ optional: true, nullable: true, description: 'End of the trial; null clears it' }) trialEndsAt?: Date | null;
-  @IsIsoDateTimeInRange({ optional: true, nullable: true, description: 'End of the current billing period; null clears it' }) currentPeriodEndsAt?: Date | null;
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(200) externalCustomerId?: string | null;
   @ApiPropertyOptional({ type: String, nullable: true }) @IsOptional() @IsString() @MaxLength(5000) notes?: string | null;
 }
