@@ -13,7 +13,7 @@
  * Routes (statements as the service sends them, captured with log_statement=all; bench/README.md):
  *   GET   /api/v1/tenant/quota            3 queries: quota row, plan row, usage counters
  *   GET   /api/v1/tenant/users            4 queries: page, count, limits, usage counters
- *   GET   /api/v1/admin/tenants           2 queries in parallel: page (+ member counters), total (tenant_status_counts)
+ *   GET   /api/v1/admin/tenants           2 queries in parallel: page (+ member counters, plan subscription), total (tenant_status_counts)
  *   POST  /api/v1/tenant/users            argon2id hash (m=19456, t=2, p=1), then one transaction:
  *                                         limits, usage, INSERT user, limits, seat upsert, SELECT
  *                                         user, INSERT outbox (dispatched: no consumer), INSERT audit
@@ -34,6 +34,7 @@ import { Pool, PoolClient } from 'pg';
 import { METRIC_CODES, MetricCode, periodOf, pickMetrics } from '../src/modules/plans/metrics';
 import { Allowance, effectiveLimits, toAllowance } from '../src/modules/plans/quota.service';
 import { TenantListRow, toTenantListItem } from '../src/modules/tenants/tenant.mapper';
+import { planSubscriptionColumnsSql, planSubscriptionJoinSql } from '../src/modules/billing/subscription-summary';
 import { encodeKeysetCursor } from '../src/common/http/pagination';
 
 const [mode = 'bare', portArg = '3922'] = process.argv.slice(2);
@@ -273,7 +274,7 @@ app.get(
     const offset = Number(req.query.offset ?? 0);
     const [page, count] = await Promise.all([
       pool.query<ListRow>(
-        `SELECT page.*, u.value AS member_count, to_char(page.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_key
+        `SELECT page.*, u.value AS member_count, ${planSubscriptionColumnsSql('s')}, to_char(page.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS sort_key
          FROM (SELECT t.id, t.name, t.slug, t.status, t.tags, t.created_at, q.billing_status, q.trial_ends_at,
                       p.code AS plan_code, p.name AS plan_name, CASE WHEN q.limit_overrides ? 'members' THEN (q.limit_overrides->>'members')::int ELSE (p.limits->>'members')::int END AS members_limit
                FROM tenants t JOIN tenant_quotas q ON q.tenant_id = t.id JOIN plans p ON p.id = q.plan_id
@@ -281,6 +282,7 @@ app.get(
                ORDER BY t.created_at DESC, t.id DESC
                LIMIT $1 OFFSET $2) page
          LEFT JOIN usage_counters u ON u.tenant_id = page.id AND u.metric = 'members' AND u.period_start = DATE '1970-01-01'
+         ${planSubscriptionJoinSql('page.id', 's')}
          ORDER BY page.created_at DESC, page.id DESC`,
         // One row more than the page tells whether a next page exists (meta.nextCursor), as the service does.
         [limit + 1, offset],

@@ -60,7 +60,7 @@ export async function recreateDatabase(db: string, entities: string = ENTITY_GLO
 
 /**
  * Inserts the three list plans (starter, growth, enterprise) and `tenants` tenants with quotas,
- * usage rows, level counters, tags, statuses and trials, in bulk SQL, then ANALYZE.
+ * plan subscriptions, usage rows, level counters, tags, statuses and trials, in bulk SQL, then ANALYZE.
  */
 export async function seedTenants(ds: DataSource, tenants: number): Promise<void> {
   await ds.query(`INSERT INTO plans (code, name, currency, limits, monthly_price_cents, annual_price_cents) VALUES
@@ -91,6 +91,16 @@ export async function seedTenants(ds: DataSource, tenants: number): Promise<void
      SELECT id, m.metric, DATE '1970-01-01', CASE m.metric WHEN 'members' THEN 1 + abs(hashtext(slug)) % 20 WHEN 'orgAdmins' THEN 1 ELSE 0 END
      FROM tenants CROSS JOIN (VALUES ('members'), ('orgAdmins'), ('projects'), ('domains')) AS m(metric)
      WHERE slug LIKE 'tenant-%'`,
+  );
+  // Each tenant's plan subscription (what provisioning creates): licenses = the plan's members limit.
+  await ds.query(
+    `INSERT INTO subscriptions (tenant_id, kind, plan_id, item_code, status, interval, quantity, unit_amount_cents, currency,
+                                billing_cycle_anchor, current_period_start, current_period_end, trial_start, trial_ends_at)
+     SELECT q.tenant_id, 'plan', p.id, p.code, q.billing_status, 'month', (p.limits->>'members')::int, p.monthly_price_cents, p.currency,
+            COALESCE(q.trial_ends_at, now() + interval '20 days'), now() - interval '10 days', COALESCE(q.trial_ends_at, now() + interval '20 days'),
+            CASE WHEN q.trial_ends_at IS NOT NULL THEN now() - interval '10 days' END, q.trial_ends_at
+     FROM tenant_quotas q JOIN plans p ON p.id = q.plan_id JOIN tenants t ON t.id = q.tenant_id
+     WHERE t.slug LIKE 'tenant-%'`,
   );
   await ds.query('ANALYZE');
 }

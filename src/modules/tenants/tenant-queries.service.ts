@@ -7,6 +7,7 @@ import { AuditQueryService } from '../audit';
 import { TenantUserAccounts } from '../iam';
 import { effectiveLimitSql, QuotaService } from '../plans';
 import { countMetricJoinSql, UsageCounters } from '../usage';
+import { planSubscriptionColumnsSql, planSubscriptionJoinSql } from '../billing';
 import { TenantDetailDto, TenantListItemDto, TenantListQueryDto, TenantQuotaSummaryDto, TenantSort } from './dto/tenant.dto';
 import { TenantSelfDto } from './dto/tenant-self.dto';
 import { Tenant } from './entities/tenant.entity';
@@ -153,9 +154,10 @@ export class TenantQueries {
     // primary-key probe each), so a deep offset does not join every tenant's counter.
     const [rows, [{ total }]] = await Promise.all([
       tx.query(
-        `SELECT page.*, u.value AS member_count, ${CURSOR_TEXT[query.sort]} AS sort_key
+        `SELECT page.*, u.value AS member_count, ${planSubscriptionColumnsSql('s')}, ${CURSOR_TEXT[query.sort]} AS sort_key
          FROM (${page}) page
          ${countMetricJoinSql('members', 'page.id', 'u')}
+         ${planSubscriptionJoinSql('page.id', 's')}
          ORDER BY ${PAGE_SORT_COLUMNS[query.sort]} ${direction}${NULLS[query.sort]}, page.id ${direction}
          LIMIT ${limit}`,
         params,

@@ -1,5 +1,6 @@
 import type { Tenant } from './entities/tenant.entity';
 import type { TenantDto, TenantListItemDto } from './dto/tenant.dto';
+import { PlanSubscriptionColumns, toSubscriptionSummary } from '../billing';
 
 const DAY_MS = 86_400_000;
 
@@ -19,8 +20,8 @@ export function usagePercent(used: number, limit: number | null): number | null 
   return Math.round((used * 100) / limit);
 }
 
-/** One row of the staff tenant list's read model (tenants ⨝ quota ⨝ plan ⨝ member counter, docs/adr/0004). */
-export interface TenantListRow {
+/** One row of the staff tenant list's read model (tenants ⨝ quota ⨝ plan ⨝ member counter ⨝ plan subscription, docs/adr/0004). */
+export interface TenantListRow extends PlanSubscriptionColumns {
   id: string;
   name: string;
   slug: string;
@@ -50,6 +51,7 @@ export function toTenantListItem(r: TenantListRow, now = Date.now()): TenantList
     trialDaysRemaining: trialDaysRemaining(r.trial_ends_at, now),
     tags: r.tags,
     usage: { members: { used, limit: r.members_limit, percent: usagePercent(used, r.members_limit) } },
+    subscription: toSubscriptionSummary(r, used, new Date(now)),
     createdAt: iso(r.created_at)!,
   };
 }

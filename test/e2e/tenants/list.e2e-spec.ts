@@ -55,8 +55,18 @@ describe('tenant list (GET /api/v1/admin/tenants)', () => {
       trialDaysRemaining: 3,
       tags: [tag, 'eu'],
       usage: { members: { used: 1, limit: 4, percent: 25 } },
+      // The plan subscription (one query per page): licenses = the plan's members limit, 1 of 4 in use.
+      subscription: { status: 'trial', licenses: 4, usagePercentage: 25, monthlyCostCents: 4900, billingDaysRemaining: 3, nextBillingDate: row.trialEndsAt },
       createdAt: expect.any(String),
     });
+  });
+
+  it('the subscription columns follow the subscription: licenses, cost and usage percentage after a change', async () => {
+    const p = { params: { path: { tenantId: charlie.id } } };
+    expect((await t.as(owner).PUT('/api/v1/admin/tenants/{tenantId}/subscription', { ...p, body: { priceOverrideCents: 12000 } })).response.status).toBe(200);
+    const page = await list({ q: `${run} charlie` });
+    // Charlie's plan limits no members and prices no seats: no licenses, no usage percentage.
+    expect(page.data[0].subscription).toMatchObject({ status: 'active', licenses: null, usagePercentage: null, monthlyCostCents: 12000 });
   });
 
   it('members usage: override wins over the plan; unlimited has no limit and no percent; no trial → nulls', async () => {

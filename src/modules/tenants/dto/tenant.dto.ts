@@ -294,6 +294,16 @@ export class TenantListUsageDto {
   @ApiProperty({ type: SeatUsageDto }) members: SeatUsageDto;
 }
 
+/** The plan subscription as a tenant list row shows it. Amounts in minor units. */
+export class TenantListSubscriptionDto {
+  @ApiProperty({ enum: ['trial', 'active', 'past_due', 'suspended', 'cancelled'], enumName: 'SubscriptionStatus' }) status: string;
+  @ApiProperty({ type: 'integer', nullable: true, example: 10, description: 'Licensed seats; null when the plan does not license seats' }) licenses: number | null;
+  @ApiProperty({ type: Number, nullable: true, example: 60, description: 'Active users / licenses × 100, 2 decimals' }) usagePercentage: number | null;
+  @ApiProperty({ type: 'integer', example: 15000, description: 'Monthly cost of the plan subscription (annual / 12)' }) monthlyCostCents: number;
+  @ApiProperty({ type: 'integer', example: 21, description: 'Whole days to the end of the current period, rounded up' }) billingDaysRemaining: number;
+  @ApiProperty({ format: 'date-time' }) nextBillingDate: string;
+}
+
 /** One row of the tenant list. */
 export class TenantListItemDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -307,6 +317,8 @@ export class TenantListItemDto {
   trialDaysRemaining: number | null;
   @ApiProperty({ type: [String] }) tags: string[];
   @ApiProperty({ type: TenantListUsageDto }) usage: TenantListUsageDto;
+  @ApiProperty({ type: TenantListSubscriptionDto, nullable: true, description: 'The plan subscription; null for a tenant without one' })
+  subscription: TenantListSubscriptionDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
