@@ -138,6 +138,8 @@ export default tseslint.config(
       // Billing's read-model fragment for those lists: a join on each listed tenant's one plan
       // subscription (the tenant comes from the joined row, docs/adr/0004).
       'src/modules/billing/subscription-summary.ts',
+      // The platform-wide subscriptions list for staff (an optional tenantId filter on an /admin route).
+      'src/modules/billing/subscription-queries.service.ts',
     ],
     rules: { 'no-restricted-syntax': ['error', FORWARD_REF] },
   },

@@ -9,10 +9,13 @@ import {
   LicenseChangeResultDto,
   PendingInvoiceItemDto,
   PreviewableDto,
+  SubscriptionDto,
   SubscriptionUpdateResultDto,
   TenantSubscriptionDto,
   UpdateSubscriptionDto,
 } from './dto/subscription.dto';
+import { SubscriptionListQueryDto } from './dto/subscription-list.dto';
+import { SubscriptionQueries } from './subscription-queries.service';
 import { SubscriptionsService } from './subscriptions.service';
 
 /**
@@ -111,5 +114,21 @@ export class AdminSubscriptionsController {
   @ApiOkResponse({ type: PageOf(PendingInvoiceItemDto) })
   listPendingItems(@Param('tenantId', UuidPipe) tenantId: string, @Query() query: PageQueryDto) {
     return this.subscriptions.pendingItems(tenantId, query);
+  }
+}
+
+/** Every subscription on the platform, for platform staff. */
+@ApiTags('subscriptions')
+@AuditResource('billing', 'subscription')
+@PlatformAuth()
+@Controller('admin/subscriptions')
+export class AdminSubscriptionListController {
+  constructor(private readonly queries: SubscriptionQueries) {}
+
+  @Get()
+  @ApiOp('adminSubscriptions_list', 'List every subscription on the platform (filters: tenant, status, kind, plan, module, interval, trials ending, renewals due)', ['validation_failed'])
+  @ApiOkResponse({ type: PageOf(SubscriptionDto) })
+  list(@Query() query: SubscriptionListQueryDto) {
+    return this.queries.list(query);
   }
 }

@@ -3,7 +3,8 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { IamModule } from '../iam';
 import { PlansModule } from '../plans';
 import { EntitlementSource } from '../../common/auth';
-import { AdminSubscriptionsController } from './admin-subscriptions.controller';
+import { AdminSubscriptionListController, AdminSubscriptionsController } from './admin-subscriptions.controller';
+import { SubscriptionQueries } from './subscription-queries.service';
 import { ChargeLedger } from './charge-ledger';
 import { ModuleDeactivation } from './entities/module-deactivation.entity';
 import { ModuleTrial } from './entities/module-trial.entity';
@@ -24,9 +25,10 @@ import { SubscriptionsService } from './subscriptions.service';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation]), PlansModule, IamModule],
-  controllers: [AdminSubscriptionsController, TenantModulesController, TenantEntitlementsController],
+  controllers: [AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
   providers: [
     SubscriptionsService,
+    SubscriptionQueries,
     ModuleSubscriptionsService,
     ChargeLedger,
     EntitlementsService,

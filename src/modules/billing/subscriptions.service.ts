@@ -38,6 +38,8 @@ export function toSubscriptionDto(s: Subscription): SubscriptionDto {
     tenantId: s.tenantId,
     kind: s.kind,
     itemCode: s.itemCode,
+    planCode: s.kind === 'plan' ? s.itemCode : null,
+    moduleCode: s.kind === 'module' ? s.itemCode : null,
     status: s.status,
     interval: s.interval,
     quantity: s.quantity,

@@ -229,6 +229,31 @@ describe('plan subscriptions (admin)', () => {
     expect(await quotaRow(tenant.id)).toEqual({ billing_status: 'past_due', licenses: 12 });
   });
 
+  it('GET /admin/subscriptions lists every subscription with filters by tenant, status, kind, plan, trials ending and renewals due', async () => {
+    clock.set(new Date('2027-03-01T00:00:00Z'));
+    const trialing = await provision(5, 3); // trial ends Mar 4
+    const paying = await provision(5, 0); // renews Apr 1
+    const list = async (query: Record<string, unknown>) => {
+      const res = await t.as(owner).GET('/api/v1/admin/subscriptions', { params: { query: { limit: 100, ...query } as never } });
+      expect(res.response.status).toBe(200);
+      return res.data!;
+    };
+    const ids = (page: { data: { tenantId: string }[] }) => page.data.map((s) => s.tenantId);
+    expect(ids(await list({ tenantId: trialing.id }))).toEqual([trialing.id]);
+    expect((await list({ tenantId: paying.id, kind: 'plan', planCode })).data[0]).toMatchObject({ kind: 'plan', itemCode: planCode, status: 'active', quantity: 5 });
+    expect(ids(await list({ planCode, trialEndingWithinDays: 5 }))).toContain(trialing.id);
+    expect(ids(await list({ planCode, trialEndingWithinDays: 5 }))).not.toContain(paying.id);
+    expect(ids(await list({ planCode, renewingWithinDays: 31 }))).toContain(paying.id);
+    expect(ids(await list({ planCode, renewingWithinDays: 10 }))).not.toContain(paying.id);
+    expect(ids(await list({ tenantId: paying.id, kind: 'module' }))).toEqual([]);
+    const sorted = await list({ planCode, sort: 'currentPeriodEnd', order: 'asc' });
+    const ends = sorted.data.map((s) => s.currentPeriodEnd);
+    expect([...ends].sort()).toEqual(ends);
+    const bad = await t.as(owner).GET('/api/v1/admin/subscriptions', { params: { query: { status: 'frozen', renewingWithinDays: -1 } as never } });
+    expect(bad.response.status).toBe(400);
+    expect((bad.error as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual(['renewingWithinDays', 'status']);
+  });
+
   it('unknown tenant → 404 tenant_not_found; support staff read but cannot change licenses; bad quantity → 400 naming it', async () => {
     await expectProblem(await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/subscription', p('00000000-0000-4000-8000-000000000000')), 404, 'tenant_not_found');
     const tenant = await provision();

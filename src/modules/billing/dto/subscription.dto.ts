@@ -35,6 +35,8 @@ export class SubscriptionDto {
   @ApiProperty({ format: 'uuid' }) tenantId: string;
   @ApiProperty({ enum: SUBSCRIPTION_KINDS, enumName: 'SubscriptionKind' }) kind: string;
   @ApiProperty({ example: 'growth', description: 'The plan or module code' }) itemCode: string;
+  @ApiProperty({ type: String, nullable: true, example: 'growth', description: 'The plan’s code (plan subscriptions); null on a module subscription' }) planCode: string | null;
+  @ApiProperty({ type: String, nullable: true, example: null, description: 'The module’s code (module subscriptions); null on a plan subscription' }) moduleCode: string | null;
   @ApiProperty({ enum: SUBSCRIPTION_STATUSES, enumName: 'SubscriptionStatus' }) status: string;
   @ApiProperty({ enum: BILLING_INTERVALS, enumName: 'BillingInterval' }) interval: string;
   @ApiProperty({ type: 'integer', nullable: true, example: 10, description: 'Licenses (plan, per-seat module) or 1; null when the plan does not license seats' }) quantity: number | null;
