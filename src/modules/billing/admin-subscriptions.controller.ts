@@ -5,6 +5,9 @@ import { RequestContext } from '../../common/context';
 import { ApiOp, Audited, AuditResource, PageOf, PageQueryDto, UuidPipe } from '../../common/http';
 import {
   ChangeLicensesDto,
+  ChangePlanDto,
+  ExtendTrialDto,
+  PlanChangeResultDto,
   ConversionResultDto,
   LicenseChangeResultDto,
   PendingInvoiceItemDto,
@@ -107,6 +110,32 @@ export class AdminSubscriptionsController {
   @ApiOkResponse({ type: ConversionResultDto })
   convertToPaid(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: PreviewableDto): Promise<ConversionResultDto> {
     return this.subscriptions.convertToPaid(tenantId, this.auditPreview(dto.preview, 'subscriptions.convert_to_paid'));
+  }
+
+  @Post('subscription/change-plan')
+  @HttpCode(200)
+  @Audited('subscriptions.change_plan')
+  @PlatformAuth('owner', 'admin')
+  @ApiOp('adminSubscriptions_changePlan', 'Move the tenant to another plan: upgrades now with proration, downgrades at period end by default; says what breaks (preview: true changes nothing)', [
+    'validation_failed',
+    'tenant_not_found',
+    'subscription_not_found',
+    'plan_unavailable',
+  ])
+  @ApiOkResponse({ type: PlanChangeResultDto })
+  changePlan(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: ChangePlanDto): Promise<PlanChangeResultDto> {
+    this.auditPreview(dto.preview, 'subscriptions.change_plan');
+    return this.subscriptions.changePlan(tenantId, dto);
+  }
+
+  @Post('subscription/extend-trial')
+  @HttpCode(200)
+  @Audited('subscriptions.extend_trial')
+  @PlatformAuth('owner', 'admin')
+  @ApiOp('adminSubscriptions_extendTrial', 'Extend the trial to a later end (or by days), with the reason on the audit trail', ['validation_failed', 'tenant_not_found', 'subscription_not_found', 'not_in_trial'])
+  @ApiOkResponse({ type: TenantSubscriptionDto })
+  extendTrial(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: ExtendTrialDto): Promise<TenantSubscriptionDto> {
+    return this.subscriptions.extendTrial(tenantId, dto);
   }
 
   @Get('billing/pending-items')

@@ -9,10 +9,13 @@ import { TenantDirectory } from '../../common/tenancy';
 import { addBillingPeriods, BillingInterval, Clock, daysBetweenCeil } from '../../common/time';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import { TenantUserAccounts } from '../iam';
-import { QuotaService } from '../plans';
+import { ModuleCatalogService, QuotaService } from '../plans';
 import {
+  ChangePlanDto,
   ChargeLineDto,
   ConversionResultDto,
+  ExtendTrialDto,
+  PlanChangeResultDto,
   SubscriptionUpdateResultDto,
   UpdateSubscriptionDto,
   LicenseChangeResultDto,
@@ -23,10 +26,17 @@ import {
 import { PendingInvoiceItem } from './entities/pending-invoice-item.entity';
 import { Subscription } from './entities/subscription.entity';
 import { EntitlementChangedEvent } from './events/module.events';
-import { SubscriptionConvertedEvent, SubscriptionCreatedEvent, SubscriptionEventPayload, SubscriptionLicensesChangedEvent, SubscriptionUpdatedEvent } from './events/subscription.events';
+import {
+  SubscriptionConvertedEvent,
+  SubscriptionCreatedEvent,
+  SubscriptionEventPayload,
+  SubscriptionLicensesChangedEvent,
+  SubscriptionPlanChangedEvent,
+  SubscriptionUpdatedEvent,
+} from './events/subscription.events';
 import { ChargeLedger } from './charge-ledger';
 import { fullPeriodLines, monthlyCostCents, periodAmountCents, planLicensesSeats, planPrices } from './pricing';
-import { ChargeLine, quantityChangeLine } from './proration';
+import { ChargeLine, priceChangeLines, quantityChangeLine, remainingFraction, roundCents } from './proration';
 
 /** Days of sign-in history that count a user as recently active (the subscription page). */
 const RECENT_ACTIVITY_DAYS = 30;
@@ -52,6 +62,7 @@ export function toSubscriptionDto(s: Subscription): SubscriptionDto {
     currentPeriodStart: s.currentPeriodStart.toISOString(),
     currentPeriodEnd: s.currentPeriodEnd.toISOString(),
     trialEndsAt: s.trialEndsAt?.toISOString() ?? null,
+    scheduledChange: s.scheduledChange,
     cancelAtPeriodEnd: s.cancelAtPeriodEnd,
     cancelledAt: s.cancelledAt?.toISOString() ?? null,
     createdAt: s.createdAt.toISOString(),
@@ -129,6 +140,7 @@ export class SubscriptionsService {
     private readonly context: RequestContext,
     private readonly clock: Clock,
     private readonly ledger: ChargeLedger,
+    private readonly catalog: ModuleCatalogService,
   ) {}
 
   private subscriptions(tenantId: string) {
@@ -395,6 +407,134 @@ export class SubscriptionsService {
   private previewed<R>(tenantId: string, sub: Subscription, result: R): R {
     this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription' });
     return result;
+  }
+
+  /**
+   * Moves the plan subscription to another plan (and interval). An upgrade (a higher monthly cost)
+   * takes effect now by default, with the unused time of the old price credited and the rest of
+   * the period charged at the new one (Stripe's proration pair; none in trial); a downgrade at the
+   * end of the period by default (a scheduled change the renewal applies). month → year is
+   * immediate: the unused month is credited and a year starts now, charged in full; year → month
+   * always waits for the period end. The answer also says what the new plan breaks: usage above
+   * its limits and modules that turn off. With `preview` nothing changes.
+   * @throws UnprocessableError `plan_unavailable` | NotFoundError
+   */
+  async changePlan(tenantId: string, dto: ChangePlanDto): Promise<PlanChangeResultDto> {
+    const sub = await this.lockPlanSubscription(tenantId);
+    await this.quotas.lockForBillingChange(tenantId);
+    const plan = await this.quotas.activePlan(dto.planCode);
+    const interval = dto.interval ?? sub.interval;
+    const now = this.clock.now();
+    const next: Subscription = { ...sub, planId: plan.id, itemCode: plan.code, currency: plan.currency, interval, ...planPrices(plan, interval), scheduledChange: null };
+    const upgrade = monthlyCostCents(next) >= monthlyCostCents(sub);
+    const yearToMonth = sub.interval === 'year' && interval === 'month';
+    const monthToYear = sub.interval === 'month' && interval === 'year';
+    const effective = yearToMonth ? 'period_end' : monthToYear ? 'now' : (dto.effective ?? (upgrade ? 'now' : 'period_end'));
+    const impact = await this.impactOf(tenantId, plan);
+
+    let lines: ChargeLine[] = [];
+    let after: Subscription;
+    if (effective === 'period_end') {
+      after = { ...sub, scheduledChange: { planCode: plan.code, interval, effectiveAt: sub.currentPeriodEnd.toISOString() } };
+    } else if (sub.status === 'trial') {
+      after = next; // nothing was paid: switch, no proration
+    } else if (monthToYear) {
+      const period = { start: sub.currentPeriodStart, end: sub.currentPeriodEnd };
+      const credit = roundCents(remainingFraction(period, now).mul(periodAmountCents(sub)));
+      after = { ...next, billingCycleAnchor: now, currentPeriodStart: now, currentPeriodEnd: addBillingPeriods(now, 'year', 1) };
+      lines = [
+        ...(credit ? [{ description: `Unused time on ${sub.itemCode} (monthly)`, quantity: -1, unitAmountCents: periodAmountCents(sub), amountCents: -credit, period: { start: now, end: sub.currentPeriodEnd }, proration: true }] : []),
+        ...fullPeriodLines(after),
+      ];
+    } else {
+      after = next;
+      lines = priceChangeLines({
+        oldDescription: sub.itemCode,
+        newDescription: plan.code,
+        oldUnitAmountCents: periodAmountCents(sub),
+        newUnitAmountCents: periodAmountCents(next),
+        oldQuantity: 1,
+        newQuantity: 1,
+        period: { start: sub.currentPeriodStart, end: sub.currentPeriodEnd },
+        at: now,
+      });
+    }
+    const result: PlanChangeResultDto = {
+      preview: dto.preview ?? false,
+      effective,
+      effectiveAt: (effective === 'now' ? now : sub.currentPeriodEnd).toISOString(),
+      upgrade,
+      subscription: toSubscriptionDto(after),
+      lines: lines.map((l) => toLineDto(l, after.currency)),
+      totalCents: lines.reduce((a, l) => a + l.amountCents, 0),
+      impact,
+    };
+    if (dto.preview) return this.previewed(tenantId, sub, result);
+
+    const saved = (await this.subscriptions(tenantId).updateOne(
+      { id: sub.id },
+      {
+        planId: after.planId,
+        itemCode: after.itemCode,
+        currency: after.currency,
+        interval: after.interval,
+        unitAmountCents: after.unitAmountCents,
+        seatUnitAmountCents: after.seatUnitAmountCents,
+        billingCycleAnchor: after.billingCycleAnchor,
+        currentPeriodStart: after.currentPeriodStart,
+        currentPeriodEnd: after.currentPeriodEnd,
+        scheduledChange: after.scheduledChange,
+      },
+    ))!;
+    result.subscription = toSubscriptionDto(saved);
+    if (effective === 'now') {
+      await this.quotas.setBillingState(tenantId, { billingStatus: saved.status, trialEndsAt: saved.trialEndsAt, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity, planId: plan.id });
+      await this.ledger.record(saved, lines, 'plan.change');
+      await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: impact.modulesTurningOff, cause: 'subscription.plan_changed' }));
+    }
+    await this.events.publish(
+      new SubscriptionPlanChangedEvent(tenantId, { ...eventPayload(saved), previousPlanCode: sub.itemCode, newPlanCode: plan.code, effective, effectiveAt: result.effectiveAt, prorationCents: result.totalCents }),
+    );
+    this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before: toSubscriptionDto(sub), after: result.subscription });
+    return result;
+  }
+
+  /**
+   * Extends the trial of the plan subscription to `trialEndsAt` or by `days`; the trial's period
+   * ends with it. @throws AppError 409 `not_in_trial` | ValidationError (neither or both given, or
+   * not after the current end) | NotFoundError
+   */
+  async extendTrial(tenantId: string, dto: ExtendTrialDto): Promise<TenantSubscriptionDto> {
+    if ((dto.trialEndsAt === undefined) === (dto.days === undefined)) {
+      throw new ValidationError([{ field: 'trialEndsAt', message: 'give exactly one of trialEndsAt and days' }]);
+    }
+    const sub = await this.lockPlanSubscription(tenantId);
+    await this.quotas.lockForBillingChange(tenantId);
+    if (sub.status !== 'trial' || !sub.trialEndsAt) throw new AppError('not_in_trial', 409, `The subscription is ${sub.status}, not in trial.`, { state: 'status', currentStatus: sub.status });
+    const end = dto.trialEndsAt ?? new Date(sub.trialEndsAt.getTime() + dto.days! * 86_400_000);
+    if (end.getTime() <= sub.trialEndsAt.getTime()) {
+      throw new ValidationError([{ field: 'trialEndsAt', message: `trialEndsAt must be after the current trial end (${sub.trialEndsAt.toISOString()})` }]);
+    }
+    const saved = (await this.subscriptions(tenantId).updateOne({ id: sub.id }, { trialEndsAt: end, currentPeriodEnd: end, billingCycleAnchor: end }))!;
+    await this.quotas.setBillingState(tenantId, { billingStatus: 'trial', trialEndsAt: end, currentPeriodEndsAt: end, licenses: saved.quantity });
+    await this.events.publish(new SubscriptionUpdatedEvent(tenantId, { ...eventPayload(saved), changed: ['trialEndsAt'] }));
+    this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before: toSubscriptionDto(sub), after: toSubscriptionDto(saved), metadata: { reason: dto.reason } });
+    return this.view(tenantId);
+  }
+
+  /** What moving to `plan` breaks: usage above the new limits, modules turning off. */
+  private async impactOf(tenantId: string, plan: { limits: Record<string, number | null | undefined>; features: Record<string, boolean> }) {
+    const overLimit = await this.quotas.overLimitOn(tenantId, plan.limits, this.clock.now());
+    const features = await this.quotas.features(tenantId);
+    const liveModules = new Set(
+      (await this.subscriptions(tenantId).find({ where: { kind: 'module' } })).filter((m) => m.status !== 'cancelled' && m.status !== 'suspended').map((m) => m.itemCode),
+    );
+    const known = new Set((await this.catalog.all()).map((m) => m.code));
+    const modulesTurningOff = Object.keys(features.included)
+      .filter((code) => features.included[code] === true && plan.features[code] !== true && known.has(code))
+      .filter((code) => !liveModules.has(code) && features.overrides[code] !== true)
+      .sort();
+    return { overLimit, modulesTurningOff };
   }
 
   /** The tenant's pending invoice items, newest first. @throws NotFoundError `tenant_not_found` */

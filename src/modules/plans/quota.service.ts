@@ -177,6 +177,17 @@ export class QuotaService {
     return { planCode: rows[0].code, included: rows[0].features, overrides: rows[0].feature_overrides };
   }
 
+  /**
+   * The metrics whose current usage would be above their limit if the tenant were on a plan with
+   * `planLimits` (its overrides and licenses kept). @throws NotFoundError `tenant_not_found`
+   */
+  async overLimitOn(tenantId: string, planLimits: PlanLimits, at = new Date()): Promise<{ metric: QuotaMetric; limit: number | null; used: number }[]> {
+    const row = await this.quotaRow(tenantId);
+    const used = await this.usage.current(tenantId, at);
+    const limits = effectiveLimits(planLimits, row.limit_overrides, row.licenses);
+    return METRIC_CODES.filter((m) => limits[m] !== null && used[m] > limits[m]!).map((metric) => ({ metric, limit: limits[metric], used: used[metric] }));
+  }
+
   /** Effective limits of a tenant. @throws NotFoundError */
   async limits(tenantId: string, opts: { lockForShare?: boolean } = {}): Promise<Record<QuotaMetric, number | null>> {
     const row = await this.quotaRow(tenantId, opts.lockForShare);

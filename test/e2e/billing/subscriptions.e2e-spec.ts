@@ -254,6 +254,94 @@ describe('plan subscriptions (admin)', () => {
     expect((bad.error as { errors: { field: string }[] }).errors.map((e) => e.field).sort()).toEqual(['renewingWithinDays', 'status']);
   });
 
+  describe('change-plan and extend-trial', () => {
+    let pro: string;
+    let lite: string;
+    let mod: string;
+    beforeAll(async () => {
+      mod = unique('incl').toLowerCase();
+      expect((await t.as(owner).POST('/api/v1/admin/modules', { body: { code: mod, name: 'Included', monthlyPriceCents: 100, annualPriceCents: 1000, currency: 'USD' } })).response.status).toBe(201);
+      const plan = async (body: Record<string, unknown>) => {
+        const code = unique('p').toLowerCase();
+        const res = await t.as(owner).POST('/api/v1/admin/plans', { body: { code, name: code, annualPriceCents: 0, seatAnnualPriceCents: 150000, currency: 'USD', ...body } as never });
+        expect(res.response.status).toBe(201);
+        return code;
+      };
+      pro = await plan({ monthlyPriceCents: 5000, seatMonthlyPriceCents: 2000, features: { [mod]: true } });
+      lite = await plan({ monthlyPriceCents: 0, seatMonthlyPriceCents: 1000, limits: { members: 1 } });
+    });
+    const change = (tenantId: string, body: Record<string, unknown>) => t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/subscription/change-plan', { ...p(tenantId), body: body as never });
+
+    it('an upgrade now credits the unused old price and charges the new one for the rest of the period; the preview equals it', async () => {
+      clock.set(new Date('2027-03-01T00:00:00Z'));
+      const tenant = await provision(10, 0); // 10 × 1500 = 15000 / month, Mar 1 → Apr 1
+      clock.set(new Date('2027-03-16T12:00:00Z')); // half of March left
+      const preview = await change(tenant.id, { planCode: pro, preview: true });
+      expect(preview.response.status).toBe(200);
+      expect((await view(tenant.id)).subscription.itemCode).toBe(planCode);
+      const real = await change(tenant.id, { planCode: pro });
+      expect(real.response.status).toBe(200);
+      expect(real.data!).toMatchObject({ effective: 'now', upgrade: true, totalCents: 5000 });
+      // 5000 + 10 × 2000 = 25000 a month: −7500 for the unused half of 15000, +12500 for the new half.
+      expect(real.data!.lines.map((l) => [l.description, l.amountCents, l.proration])).toEqual([
+        [`Unused time on ${planCode}`, -7500, true],
+        [`Remaining time on ${pro}`, 12500, true],
+      ]);
+      expect(real.data!.lines).toEqual(preview.data!.lines);
+      expect(real.data!.subscription).toMatchObject({ itemCode: pro, unitAmountCents: 5000, seatUnitAmountCents: 2000, monthlyCostCents: 25000 });
+      expect((await t.db.query(`SELECT p.code FROM tenant_quotas q JOIN plans p ON p.id = q.plan_id WHERE q.tenant_id = $1`, [tenant.id]))[0].code).toBe(pro);
+      expect((await pending(tenant.id)).filter((i) => i.source_action === 'plan.change').map((i) => i.amount)).toEqual([-7500, 12500]);
+      expect((await outboxEvents(t, tenant.id, 'subscription.plan_changed'))[0].payload).toMatchObject({ previousPlanCode: planCode, newPlanCode: pro, effective: 'now', prorationCents: 5000 });
+
+      // The entitlements follow the plan: the module the new plan includes is on.
+      const me = await signIn(t, tenant.slug, tenant.admin.email, tenant.admin.password);
+      const ent = await t.as(me.accessToken).GET('/api/v1/tenant/entitlements', { params: { query: { limit: 100 } } });
+      expect(ent.data!.data.find((e) => e.module === mod)).toMatchObject({ isEntitled: true, reason: 'included_in_plan' });
+    });
+
+    it('a downgrade waits for the period end by default and says what breaks; nothing is charged now', async () => {
+      clock.set(new Date('2027-03-01T00:00:00Z'));
+      const tenant = await provision(10, 0);
+      expect((await change(tenant.id, { planCode: pro })).response.status).toBe(200); // now on pro (includes the module)
+      const admin = (await signIn(t, tenant.slug, tenant.admin.email, tenant.admin.password)).accessToken;
+      await addTenantUserViaApi(t, admin); // 2 active users: lite's members limit (1) is not theirs, the 10 licenses are
+      const preview = await change(tenant.id, { planCode: lite, preview: true });
+      expect(preview.data!).toMatchObject({ effective: 'period_end', upgrade: false, lines: [], totalCents: 0, effectiveAt: '2027-04-01T00:00:00.000Z' });
+      expect(preview.data!.impact.modulesTurningOff).toEqual([mod]);
+      const real = await change(tenant.id, { planCode: lite });
+      expect(real.data!.subscription).toMatchObject({ itemCode: pro, scheduledChange: { planCode: lite, interval: 'month', effectiveAt: '2027-04-01T00:00:00.000Z' } });
+      expect(real.data!.impact).toEqual(preview.data!.impact);
+      expect((await t.db.query(`SELECT p.code FROM tenant_quotas q JOIN plans p ON p.id = q.plan_id WHERE q.tenant_id = $1`, [tenant.id]))[0].code).toBe(pro);
+    });
+
+    it('month → year is immediate: the unused month credited, a year charged from now', async () => {
+      clock.set(new Date('2027-03-01T00:00:00Z'));
+      const tenant = await provision(10, 0);
+      clock.set(new Date('2027-03-16T12:00:00Z'));
+      const res = await change(tenant.id, { planCode, interval: 'year' });
+      expect(res.data!).toMatchObject({ effective: 'now' });
+      expect(res.data!.subscription).toMatchObject({ interval: 'year', currentPeriodStart: '2027-03-16T12:00:00.000Z', currentPeriodEnd: '2028-03-16T12:00:00.000Z', seatUnitAmountCents: 15000 });
+      expect(res.data!.lines.map((l) => [l.amountCents, l.proration])).toEqual([
+        [-7500, true],
+        [150000, false],
+      ]);
+    });
+
+    it('extend-trial: later end by days or date; not later → 400; not in trial → 409 not_in_trial', async () => {
+      clock.set(new Date('2027-03-01T00:00:00Z'));
+      const tenant = await provision(10, 14);
+      const extend = (body: Record<string, unknown>) => t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/subscription/extend-trial', { ...p(tenant.id), body: body as never });
+      const res = await extend({ days: 7, reason: 'Evaluation extended by sales' });
+      expect(res.response.status).toBe(200);
+      expect(res.data!).toMatchObject({ trialDaysRemaining: 21, subscription: { trialEndsAt: '2027-03-22T00:00:00.000Z', currentPeriodEnd: '2027-03-22T00:00:00.000Z' } });
+      expect((await t.db.query(`SELECT trial_ends_at FROM tenant_quotas WHERE tenant_id = $1`, [tenant.id]))[0].trial_ends_at).toEqual(new Date('2027-03-22T00:00:00Z'));
+      expect(await expectProblem(await extend({ trialEndsAt: '2027-03-10T00:00:00Z', reason: 'Shorter' }), 400, 'validation_failed')).toMatchObject({ errors: [{ field: 'trialEndsAt', message: expect.any(String) }] });
+      await expectProblem(await extend({ reason: 'Neither' }), 400, 'validation_failed');
+      await t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/subscription/convert-to-paid', { ...p(tenant.id), body: {} });
+      expect(await expectProblem(await extend({ days: 3, reason: 'Too late' }), 409, 'not_in_trial')).toMatchObject({ currentStatus: 'active' });
+    });
+  });
+
   it('unknown tenant → 404 tenant_not_found; support staff read but cannot change licenses; bad quantity → 400 naming it', async () => {
     await expectProblem(await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/subscription', p('00000000-0000-4000-8000-000000000000')), 404, 'tenant_not_found');
     const tenant = await provision();

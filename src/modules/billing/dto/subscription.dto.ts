@@ -29,6 +29,13 @@ export class PendingInvoiceItemDto extends ChargeLineDto {
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
+/** A change that takes effect at the end of the current period (a downgrade, year → month). */
+export class ScheduledChangeDto {
+  @ApiPropertyOptional({ example: 'starter' }) planCode?: string;
+  @ApiPropertyOptional({ enum: BILLING_INTERVALS, enumName: 'BillingInterval' }) interval?: string;
+  @ApiProperty({ format: 'date-time' }) effectiveAt: string;
+}
+
 /** A subscription (plan or module). Amounts in minor units of `currency` per `interval`. */
 export class SubscriptionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -49,6 +56,7 @@ export class SubscriptionDto {
   @ApiProperty({ format: 'date-time' }) currentPeriodStart: string;
   @ApiProperty({ format: 'date-time', description: 'End of the current period (exclusive); the next billing date' }) currentPeriodEnd: string;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) trialEndsAt: string | null;
+  @ApiProperty({ type: ScheduledChangeDto, nullable: true, description: 'A change waiting for the end of the current period' }) scheduledChange: ScheduledChangeDto | null;
   @ApiProperty() cancelAtPeriodEnd: boolean;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) cancelledAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -154,4 +162,55 @@ export class SubscriptionUpdateResultDto {
     description: 'Changed fields by name, each with before and after (empty when nothing changed)',
   })
   changes: Record<string, { before: unknown; after: unknown }>;
+}
+
+/** When a plan change takes effect. */
+export const CHANGE_EFFECTIVE = ['now', 'period_end'] as const;
+
+/** Body of change-plan. */
+export class ChangePlanDto {
+  @ApiProperty({ example: 'enterprise', description: 'Code of an active plan' })
+  @IsString() @Matches(/^[a-z0-9-]{1,63}$/, { message: 'planCode must be a plan code' })
+  planCode: string;
+  @ApiPropertyOptional({ enum: BILLING_INTERVALS, enumName: 'BillingInterval', description: 'Default: the current interval. month → year is immediate (the unused month credited); year → month at period end' })
+  @IsOptional() @IsIn(BILLING_INTERVALS)
+  interval?: (typeof BILLING_INTERVALS)[number];
+  @ApiPropertyOptional({ enum: CHANGE_EFFECTIVE, enumName: 'ChangeEffective', description: 'Default: now for an upgrade (prorated), period_end for a downgrade' })
+  @IsOptional() @IsIn(CHANGE_EFFECTIVE)
+  effective?: (typeof CHANGE_EFFECTIVE)[number];
+  @ApiPropertyOptional({ default: false, description: 'Compute the answer (lines, totals, what breaks) without changing anything' }) @IsOptional() @IsBoolean() preview?: boolean;
+}
+
+/** A metric whose usage would be above the new plan's limit. */
+export class OverLimitDto {
+  @ApiProperty({ example: 'projects' }) metric: string;
+  @ApiProperty({ type: 'integer', nullable: true, example: 3 }) limit: number | null;
+  @ApiProperty({ type: 'integer', example: 7 }) used: number;
+}
+
+/** What a downgrade breaks: usage above the new limits and modules that turn off. */
+export class PlanChangeImpactDto {
+  @ApiProperty({ type: [OverLimitDto], description: 'Existing resources stay; new ones are refused until usage is under the limit' }) overLimit: OverLimitDto[];
+  @ApiProperty({ type: [String], example: ['crm'], description: 'Modules the current plan includes, the new one does not, and no module subscription keeps' }) modulesTurningOff: string[];
+}
+
+/** Answer of change-plan. Amounts in minor units. */
+export class PlanChangeResultDto {
+  @ApiProperty({ description: 'True when nothing was changed (`preview: true`)' }) preview: boolean;
+  @ApiProperty({ enum: CHANGE_EFFECTIVE, enumName: 'ChangeEffective' }) effective: string;
+  @ApiProperty({ format: 'date-time', description: 'When the change takes effect' }) effectiveAt: string;
+  @ApiProperty({ description: 'Whether the new plan costs more per month than the current one' }) upgrade: boolean;
+  @ApiProperty({ type: SubscriptionDto, description: 'The subscription after the call (a change at period end shows as its scheduled change)' }) subscription: SubscriptionDto;
+  @ApiProperty({ type: [ChargeLineDto], description: 'Prorated credit and charge recorded now (none at period end or in trial)' }) lines: ChargeLineDto[];
+  @ApiProperty({ type: 'integer', description: 'Sum of `lines`' }) totalCents: number;
+  @ApiProperty({ type: PlanChangeImpactDto }) impact: PlanChangeImpactDto;
+}
+
+/** Body of extend-trial: a new end, or days to add to the current one, and why. */
+export class ExtendTrialDto {
+  @IsIsoDateTimeInRange({ optional: true, description: 'The new end of the trial (after the current one); or give `days`' }) trialEndsAt?: Date;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 365, description: 'Days added to the current trial end; or give `trialEndsAt`' })
+  @IsOptional() @IsInt() @Min(1) @Max(365)
+  days?: number;
+  @ApiProperty({ example: 'Evaluation extended by sales', minLength: 3, maxLength: 500 }) @IsString() @MinLength(3) @MaxLength(500) reason: string;
 }

@@ -34,3 +34,10 @@ export class SubscriptionLicensesChangedEvent extends DomainEvent<
 export class SubscriptionUpdatedEvent extends DomainEvent<SubscriptionEventPayload & { changed: string[] }> {
   static override readonly eventName = 'subscription.updated';
 }
+
+/** The plan changed now (prorated) or was scheduled for the period end. Producer: billing. */
+export class SubscriptionPlanChangedEvent extends DomainEvent<
+  SubscriptionEventPayload & { previousPlanCode: string; newPlanCode: string; effective: string; effectiveAt: string; prorationCents: number }
+> {
+  static override readonly eventName = 'subscription.plan_changed';
+}
