@@ -140,6 +140,8 @@ export default tseslint.config(
       'src/modules/billing/subscription-summary.ts',
       // The platform-wide subscriptions list for staff (an optional tenantId filter on an /admin route).
       'src/modules/billing/subscription-queries.service.ts',
+      // The billing lifecycle job walks every tenant's due subscriptions (trial ends, renewals).
+      'src/modules/billing/billing-lifecycle.service.ts',
     ],
     rules: { 'no-restricted-syntax': ['error', FORWARD_REF] },
   },

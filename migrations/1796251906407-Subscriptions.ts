@@ -14,6 +14,7 @@ export class Subscriptions1796251906407 implements MigrationInterface {
         await queryRunner.query(`
             CREATE TABLE "pending_invoice_items" (
                 "id" uuid NOT NULL DEFAULT uuid_generate_v4(),
+                "seq" BIGSERIAL NOT NULL,
                 "tenant_id" uuid NOT NULL,
                 "subscription_id" uuid NOT NULL,
                 "description" text NOT NULL,
@@ -31,7 +32,7 @@ export class Subscriptions1796251906407 implements MigrationInterface {
             )
         `);
         await queryRunner.query(`
-            CREATE INDEX "ix_pending_invoice_items_tenant" ON "pending_invoice_items" ("tenant_id", "created_at")
+            CREATE INDEX "ix_pending_invoice_items_tenant" ON "pending_invoice_items" ("tenant_id", "seq")
         `);
         await queryRunner.query(`
             CREATE TABLE "subscriptions" (
@@ -54,6 +55,7 @@ export class Subscriptions1796251906407 implements MigrationInterface {
                 "current_period_end" TIMESTAMP WITH TIME ZONE NOT NULL,
                 "trial_start" TIMESTAMP WITH TIME ZONE,
                 "trial_ends_at" TIMESTAMP WITH TIME ZONE,
+                "trial_reminder_sent_for" TIMESTAMP WITH TIME ZONE,
                 "cancel_at_period_end" boolean NOT NULL DEFAULT false,
                 "cancelled_at" TIMESTAMP WITH TIME ZONE,
                 "scheduled_change" jsonb,

@@ -1,6 +1,10 @@
+import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AuditModule } from '../audit';
 import { IamModule } from '../iam';
+import { BILLING_QUEUE, BillingLifecycleProcessor } from './billing-lifecycle.processor';
+import { BillingLifecycleService } from './billing-lifecycle.service';
 import { PlansModule } from '../plans';
 import { EntitlementSource } from '../../common/auth';
 import { AdminSubscriptionListController, AdminSubscriptionsController } from './admin-subscriptions.controller';
@@ -24,13 +28,15 @@ import { SubscriptionsService } from './subscriptions.service';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation]), PlansModule, IamModule],
+  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
   controllers: [AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
   providers: [
     SubscriptionsService,
     SubscriptionQueries,
     ModuleSubscriptionsService,
     ChargeLedger,
+    BillingLifecycleService,
+    BillingLifecycleProcessor,
     EntitlementsService,
     { provide: EntitlementSource, useExisting: EntitlementsService },
     BillingDataEraser,

@@ -107,7 +107,7 @@ export class ModuleSubscriptionsService {
       seatUnitAmountCents: 0,
       priceOverrideCents: null,
       currency: module.currency,
-      billingCycleAnchor: periodEnd,
+      billingCycleAnchor: trialEndsAt ?? now,
       currentPeriodStart: now,
       currentPeriodEnd: periodEnd,
       trialStart: trial ? now : null,

@@ -179,7 +179,7 @@ export class SubscriptionsService {
       ...planPrices(plan, interval),
       priceOverrideCents: null,
       currency: plan.currency,
-      billingCycleAnchor: periodEnd,
+      billingCycleAnchor: trialEndsAt ?? now,
       currentPeriodStart: now,
       currentPeriodEnd: periodEnd,
       trialStart: trialEndsAt ? now : null,

@@ -32,7 +32,7 @@ describe('plan subscriptions (admin)', () => {
     return res.data!;
   };
   const pending = async (tenantId: string) =>
-    (await t.db.query(`SELECT description, quantity, unit_amount_cents::int AS unit, amount_cents::int AS amount, proration, source_action FROM pending_invoice_items WHERE tenant_id = $1 ORDER BY created_at, id`, [
+    (await t.db.query(`SELECT description, quantity, unit_amount_cents::int AS unit, amount_cents::int AS amount, proration, source_action FROM pending_invoice_items WHERE tenant_id = $1 ORDER BY seq`, [
       tenantId,
     ])) as { description: string; quantity: number; unit: number; amount: number; proration: boolean; source_action: string }[];
   const quotaRow = async (tenantId: string) => (await t.db.query(`SELECT billing_status, licenses FROM tenant_quotas WHERE tenant_id = $1`, [tenantId]))[0] as { billing_status: string; licenses: number };

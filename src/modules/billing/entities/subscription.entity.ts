@@ -59,6 +59,8 @@ export class Subscription {
   @Column({ type: 'timestamptz' }) currentPeriodEnd: Date;
   @Column({ type: 'timestamptz', nullable: true }) trialStart: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) trialEndsAt: Date | null;
+  /** The trial end the 3-days-before reminder (subscription.trial_will_end) was sent for: sent once per trial end. */
+  @Column({ type: 'timestamptz', nullable: true }) trialReminderSentFor: Date | null;
   @Column({ type: 'boolean', default: false }) cancelAtPeriodEnd: boolean;
   @Column({ type: 'timestamptz', nullable: true }) cancelledAt: Date | null;
   @Column({ type: 'jsonb', nullable: true }) scheduledChange: ScheduledChange | null;

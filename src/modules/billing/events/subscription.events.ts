@@ -41,3 +41,23 @@ export class SubscriptionPlanChangedEvent extends DomainEvent<
 > {
   static override readonly eventName = 'subscription.plan_changed';
 }
+
+/** Three days before a trial ends (once per trial end). Producer: billing. */
+export class SubscriptionTrialWillEndEvent extends DomainEvent<SubscriptionEventPayload> {
+  static override readonly eventName = 'subscription.trial_will_end';
+}
+
+/** A trial ended: a plan subscription became paid (its first period charged), a module trial was cancelled. Producer: billing. */
+export class SubscriptionTrialEndedEvent extends DomainEvent<SubscriptionEventPayload & { outcome: 'converted' | 'cancelled' }> {
+  static override readonly eventName = 'subscription.trial_ended';
+}
+
+/** A period rolled over: scheduled changes applied, the new period's charges recorded. Producer: billing. */
+export class SubscriptionRenewedEvent extends DomainEvent<SubscriptionEventPayload & { amountCents: number; periodStart: string }> {
+  static override readonly eventName = 'subscription.renewed';
+}
+
+/** A subscription was cancelled (at its period end, or at once by staff). Producer: billing. */
+export class SubscriptionCancelledEvent extends DomainEvent<SubscriptionEventPayload & { cancelledAt: string }> {
+  static override readonly eventName = 'subscription.cancelled';
+}
