@@ -87,6 +87,10 @@ interface SampleTenant {
   tags: string[];
   users: { email: string; fullName: string; role: 'manager' | 'member' | 'viewer' | 'admin' }[];
   suspendReason?: string;
+  /** The plan subscription's status when not what provisioning gives (trial or active). */
+  planStatus?: 'past_due' | 'suspended';
+  /** Module subscriptions: subscribed (trial or paid), then optionally cancelled now or at period end. */
+  modules?: { code: string; interval: 'month' | 'year'; trial: boolean; cancel?: 'now' | 'period_end' }[];
 }
 
 const TENANTS: SampleTenant[] = [
@@ -103,6 +107,7 @@ const TENANTS: SampleTenant[] = [
       { email: 'member2@acme.example', fullName: 'Mia Member', role: 'member' },
       { email: 'viewer@acme.example', fullName: 'Val Viewer', role: 'viewer' },
     ],
+    modules: [{ code: 'call-analytics', interval: 'month', trial: true }],
   },
   {
     name: 'Globex GmbH',
@@ -117,6 +122,11 @@ const TENANTS: SampleTenant[] = [
       { email: 'member@globex.example', fullName: 'Greta Mitglied', role: 'member' },
       { email: 'viewer@globex.example', fullName: 'Gustav Betrachter', role: 'viewer' },
     ],
+    modules: [
+      { code: 'campaigns', interval: 'month', trial: false },
+      { code: 'seo', interval: 'month', trial: false, cancel: 'now' },
+      { code: 'integrations', interval: 'year', trial: false },
+    ],
   },
   {
     name: 'Initech',
@@ -128,6 +138,17 @@ const TENANTS: SampleTenant[] = [
       { email: 'admin2@initech.example', fullName: 'Bill Lumbergh', role: 'admin' },
       { email: 'peter@initech.example', fullName: 'Peter Gibbons', role: 'member' },
     ],
+    modules: [{ code: 'seo', interval: 'year', trial: false, cancel: 'period_end' }],
+  },
+  {
+    name: 'Hooli',
+    slug: 'hooli',
+    planCode: 'growth',
+    trialDays: 0,
+    tags: ['us', 'at-risk'],
+    users: [{ email: 'gavin@hooli.example', fullName: 'Gavin Belson', role: 'manager' }],
+    planStatus: 'past_due',
+    modules: [{ code: 'campaigns', interval: 'month', trial: true }],
   },
   {
     name: 'Umbrella Trading',
@@ -140,6 +161,7 @@ const TENANTS: SampleTenant[] = [
     tags: ['eu', 'at-risk'],
     users: [{ email: 'member@umbrella.example', fullName: 'Una Member', role: 'member' }],
     suspendReason: 'Sample data: unpaid invoice',
+    planStatus: 'suspended',
   },
 ];
 
@@ -160,6 +182,8 @@ async function main(): Promise<void> {
   const { TenantUserAccounts } = await import('../src/modules/iam');
   const { TenantProvisioningService } = await import('../src/modules/tenants/tenant-provisioning.service');
   const { TenantLifecycleService } = await import('../src/modules/tenants/tenant-lifecycle.service');
+  const { SubscriptionsService } = await import('../src/modules/billing/subscriptions.service');
+  const { ModuleSubscriptionsService } = await import('../src/modules/billing/module-subscriptions.service');
 
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   try {
@@ -168,6 +192,8 @@ async function main(): Promise<void> {
     const provisioning = app.get(TenantProvisioningService);
     const lifecycle = app.get(TenantLifecycleService);
     const accounts = app.get(TenantUserAccounts);
+    const subscriptions = app.get(SubscriptionsService);
+    const moduleSubscriptions = app.get(ModuleSubscriptionsService);
     const log = (line: string) => process.stdout.write(`${line}\n`);
 
     for (const m of MODULES) {
@@ -218,8 +244,19 @@ async function main(): Promise<void> {
         for (const user of sample.users) await accounts.create(tenant.id, { ...user, password: DEV_PASSWORD });
         return tenant.id;
       });
+      // Subscriptions in every state, each change in its own transaction (as through the API).
+      for (const m of sample.modules ?? []) {
+        await uow.run(() => moduleSubscriptions.subscribe(tenantId, m.code, { interval: m.interval, trial: m.trial }));
+        if (m.cancel === 'now') await uow.run(() => moduleSubscriptions.cancelNow(tenantId, m.code, false));
+        if (m.cancel === 'period_end') await uow.run(() => moduleSubscriptions.setCancelAtPeriodEnd(tenantId, m.code, true));
+      }
+      if (sample.planStatus) await uow.run(() => subscriptions.update(tenantId, { status: sample.planStatus }));
       if (sample.suspendReason) await uow.run(() => lifecycle.suspend(tenantId, sample.suspendReason!));
-      log(`tenant ${sample.slug}: created on ${sample.planCode} with ${sample.users.length + 1} user(s)${sample.suspendReason ? ', suspended' : ''}`);
+      const modules = (sample.modules ?? []).map((m) => `${m.code} (${m.trial ? 'trial' : m.interval}${m.cancel ? `, cancelled ${m.cancel === 'now' ? 'now' : 'at period end'}` : ''})`);
+      log(
+        `tenant ${sample.slug}: created on ${sample.planCode} (${sample.planStatus ?? (sample.trialDays > 0 ? 'trial' : 'active')}) with ${sample.users.length + 1} user(s)` +
+          `${modules.length ? `, modules ${modules.join(', ')}` : ''}${sample.suspendReason ? ', suspended' : ''}`,
+      );
     }
 
     log('');

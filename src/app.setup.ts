@@ -62,7 +62,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   subscriptions: 'A tenant’s plan and module subscriptions: licenses, trial conversion, pending charges (money-moving routes take preview: true)',
   'tenant-audit': 'The signed-in tenant’s own audit trail',
   'tenant-impersonations': 'Staff sessions that acted in the signed-in tenant, as its admins see them',
-  'tenant-modules': 'The signed-in tenant’s module marketplace and entitlements: browse, subscribe (free trial or paid), switch on and off',
+  'tenant-modules': 'The signed-in tenant’s module marketplace and entitlements: browse, subscribe (free trial or paid), cancel at period end, switch on and off',
+  'tenant-subscription': 'The signed-in tenant’s plan subscription: licenses, costs and days left; add or remove licenses, change plan (with a preview of the charges and what breaks), cancel at period end',
   'tenant-notes': 'Staff notes on a tenant',
   'tenant-profile': 'The signed-in tenant’s profile and settings',
   'tenant-quota': 'The signed-in tenant’s plan, billing state and allowances',
@@ -86,7 +87,7 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth'] },
   { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
-  { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-modules', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit'] },
+  { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit'] },
   { name: 'Operations', tags: ['health', 'problems'] },
 ];
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
@@ -20,6 +20,8 @@ import {
 import { SubscriptionListQueryDto } from './dto/subscription-list.dto';
 import { SubscriptionQueries } from './subscription-queries.service';
 import { SubscriptionsService } from './subscriptions.service';
+import { ModuleSubscriptionsService } from './module-subscriptions.service';
+import { CancelModuleQueryDto, ModuleSubscriptionResultDto, SubscribeModuleDto, TenantModuleParams } from './dto/module-subscription.dto';
 
 /**
  * A tenant's subscription for platform staff: the subscription page, licenses, trial conversion
@@ -33,6 +35,7 @@ import { SubscriptionsService } from './subscriptions.service';
 export class AdminSubscriptionsController {
   constructor(
     private readonly subscriptions: SubscriptionsService,
+    private readonly modules: ModuleSubscriptionsService,
     private readonly context: RequestContext,
   ) {}
 
@@ -74,6 +77,7 @@ export class AdminSubscriptionsController {
     'tenant_not_found',
     'subscription_not_found',
     'licenses_not_licensed',
+    'subscription_already_cancelled',
   ])
   @ApiOkResponse({ type: LicenseChangeResultDto })
   addLicenses(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: ChangeLicensesDto): Promise<LicenseChangeResultDto> {
@@ -91,6 +95,7 @@ export class AdminSubscriptionsController {
     'licenses_below_active_users',
     'licenses_below_minimum',
     'licenses_not_licensed',
+    'subscription_already_cancelled',
   ])
   @ApiOkResponse({ type: LicenseChangeResultDto })
   removeLicenses(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: ChangeLicensesDto): Promise<LicenseChangeResultDto> {
@@ -121,6 +126,7 @@ export class AdminSubscriptionsController {
     'tenant_not_found',
     'subscription_not_found',
     'plan_unavailable',
+    'subscription_already_cancelled',
   ])
   @ApiOkResponse({ type: PlanChangeResultDto })
   changePlan(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: ChangePlanDto): Promise<PlanChangeResultDto> {
@@ -136,6 +142,45 @@ export class AdminSubscriptionsController {
   @ApiOkResponse({ type: TenantSubscriptionDto })
   extendTrial(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: ExtendTrialDto): Promise<TenantSubscriptionDto> {
     return this.subscriptions.extendTrial(tenantId, dto);
+  }
+
+  @Post('subscription/modules/:moduleCode')
+  @HttpCode(200)
+  @Audited('subscriptions.modules_add')
+  @PlatformAuth('owner', 'admin')
+  @ApiOp('adminSubscriptions_addModule', 'Subscribe the tenant to a module, with its free trial (one per module) or paid from now (preview: true changes nothing)', [
+    'validation_failed',
+    'tenant_not_found',
+    'subscription_not_found',
+    'module_not_found',
+    'module_unavailable',
+    'module_already_subscribed',
+    'module_included_in_plan',
+    'trial_already_used',
+    'trial_not_available',
+  ])
+  @ApiOkResponse({ type: ModuleSubscriptionResultDto })
+  async addModule(@Param() params: TenantModuleParams, @Body() dto: SubscribeModuleDto): Promise<ModuleSubscriptionResultDto> {
+    await this.subscriptions.view(params.tenantId); // 404 tenant_not_found / subscription_not_found first
+    this.auditPreview(dto.preview, 'subscriptions.modules_add');
+    return this.modules.subscribe(params.tenantId, params.moduleCode, dto);
+  }
+
+  @Delete('subscription/modules/:moduleCode')
+  @Audited('subscriptions.modules_cancel')
+  @PlatformAuth('owner', 'admin')
+  @ApiOp('adminSubscriptions_cancelModule', 'Cancel the tenant’s module subscription: now (default; the unused paid time is credited, the module turns off) or at the period end (preview=true changes nothing)', [
+    'validation_failed',
+    'tenant_not_found',
+    'subscription_not_found',
+    'module_not_found',
+    'module_not_subscribed',
+  ])
+  @ApiOkResponse({ type: ModuleSubscriptionResultDto })
+  async cancelModule(@Param() params: TenantModuleParams, @Query() query: CancelModuleQueryDto): Promise<ModuleSubscriptionResultDto> {
+    await this.subscriptions.view(params.tenantId);
+    const preview = this.auditPreview(query.preview, 'subscriptions.modules_cancel');
+    return query.effective === 'period_end' ? this.modules.cancelAtPeriodEnd(params.tenantId, params.moduleCode, preview) : this.modules.cancelNow(params.tenantId, params.moduleCode, preview);
   }
 
   @Get('billing/pending-items')

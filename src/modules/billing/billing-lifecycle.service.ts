@@ -7,7 +7,7 @@ import { AuditService } from '../audit';
 import { QuotaService } from '../plans';
 import { ChargeLedger } from './charge-ledger';
 import { Subscription } from './entities/subscription.entity';
-import { EntitlementChangedEvent } from './events/module.events';
+import { EntitlementChangedEvent, ModuleUnsubscribedEvent } from './events/module.events';
 import {
   SubscriptionCancelledEvent,
   SubscriptionRenewedEvent,
@@ -38,8 +38,8 @@ export interface LifecycleRunResult {
  * Steps, each at the Clock's now:
  * - trial reminders: a trial ending within 3 days → `subscription.trial_will_end`, once per end;
  * - trial ends: a plan trial becomes active with a new period from the trial end and its first
- *   period charged (billing in advance; collecting it is invoicing's); a module trial is cancelled
- *   (the module turns off) — `subscription.trial_ended`;
+ *   period charged (billing in advance; collecting it is invoicing's); a module trial, or a plan
+ *   trial cancelled at its end, is cancelled (the module turns off) — `subscription.trial_ended`;
  * - period rollover of active and past_due subscriptions: a cancellation at period end cancels
  *   (`subscription.cancelled`); otherwise the scheduled change is applied (its plan's current
  *   prices captured), the period advances on the billing cycle's anchor and the new period's
@@ -112,10 +112,14 @@ export class BillingLifecycleService {
   private async endTrial(sub: Subscription, now: Date): Promise<boolean> {
     if (sub.status !== 'trial' || !sub.trialEndsAt || sub.trialEndsAt > now) return false;
     const end = sub.trialEndsAt;
-    if (sub.kind === 'module') {
-      const saved = await this.save(sub, { status: 'cancelled', cancelledAt: end });
+    if (sub.kind === 'module' || sub.cancelAtPeriodEnd) {
+      // A module trial ends without converting; so does a plan trial cancelled at its end.
+      const saved = await this.save(sub, { status: 'cancelled', cancelledAt: end, cancelAtPeriodEnd: false });
+      if (sub.kind === 'plan') await this.quotas.setBillingState(sub.tenantId, { billingStatus: 'cancelled', trialEndsAt: saved.trialEndsAt, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity });
       await this.events.publish(new SubscriptionTrialEndedEvent(sub.tenantId, { ...eventPayload(saved), outcome: 'cancelled' }));
-      await this.events.publish(new EntitlementChangedEvent(sub.tenantId, { moduleCodes: [sub.itemCode], cause: 'subscription.trial_ended' }));
+      await this.events.publish(new SubscriptionCancelledEvent(sub.tenantId, { ...eventPayload(saved), cancelledAt: end.toISOString() }));
+      await this.unsubscribed(saved, end);
+      await this.events.publish(new EntitlementChangedEvent(sub.tenantId, { moduleCodes: sub.kind === 'module' ? [sub.itemCode] : [], cause: 'subscription.trial_ended' }));
       await this.auditJob(saved, 'subscriptions.trial_ended', { outcome: 'cancelled' });
       return true;
     }
@@ -134,6 +138,7 @@ export class BillingLifecycleService {
       const saved = await this.save(sub, { status: 'cancelled', cancelledAt: sub.currentPeriodEnd, cancelAtPeriodEnd: false });
       if (sub.kind === 'plan') await this.quotas.setBillingState(sub.tenantId, { billingStatus: 'cancelled', trialEndsAt: null, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity });
       await this.events.publish(new SubscriptionCancelledEvent(sub.tenantId, { ...eventPayload(saved), cancelledAt: saved.cancelledAt!.toISOString() }));
+      await this.unsubscribed(saved, saved.cancelledAt!);
       await this.events.publish(new EntitlementChangedEvent(sub.tenantId, { moduleCodes: sub.kind === 'module' ? [sub.itemCode] : [], cause: 'subscription.cancelled' }));
       await this.auditJob(saved, 'subscriptions.cancelled', {});
       return 'cancelled';
@@ -178,6 +183,12 @@ export class BillingLifecycleService {
     }
     await this.auditJob(current, 'subscriptions.renewed', { periodStart: sub.currentPeriodEnd.toISOString(), periodEnd: current.currentPeriodEnd.toISOString() });
     return renewed ? 'renewed' : false;
+  }
+
+  /** `module.unsubscribed` when a module subscription ended. */
+  private async unsubscribed(sub: Subscription, at: Date): Promise<void> {
+    if (sub.kind !== 'module' || !sub.moduleId) return;
+    await this.events.publish(new ModuleUnsubscribedEvent(sub.tenantId, { moduleCode: sub.itemCode, moduleId: sub.moduleId, subscriptionId: sub.id, cancelledAt: at.toISOString() }));
   }
 
   private repo() {

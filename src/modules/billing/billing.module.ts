@@ -1,3 +1,4 @@
+import { TenantSubscriptionController } from './tenant-subscription.controller';
 import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
@@ -29,7 +30,7 @@ import { SubscriptionsService } from './subscriptions.service';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
-  controllers: [AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
+  controllers: [TenantSubscriptionController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
   providers: [
     SubscriptionsService,
     SubscriptionQueries,

@@ -71,6 +71,20 @@ export const BILLING_ERRORS = defineErrors('billing', {
     description: 'The module offers no free trial (trialDays 0). Subscribe with `trial: false`.',
     example: { detail: 'The module seo offers no free trial.', state: 'no_trial' },
   },
+  subscription_already_cancelled: {
+    status: 409,
+    family: 'status',
+    title: 'Subscription already cancelled',
+    description: 'The subscription has ended; there is nothing to cancel or resume. Subscribe again (a module) or ask staff to reactivate it (the plan).',
+    example: { detail: 'The subscription crm is already cancelled.', state: 'status', currentStatus: 'cancelled' },
+  },
+  module_not_subscribed: {
+    status: 409,
+    family: 'conflict',
+    title: 'Module not subscribed',
+    description: 'The tenant has no live subscription to this module (none, or it has ended), so it cannot be cancelled or resumed.',
+    example: { detail: 'The tenant does not subscribe to seo.', state: 'not_subscribed' },
+  },
 });
 
 type BillingErrors = typeof BILLING_ERRORS;

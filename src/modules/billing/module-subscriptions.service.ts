@@ -14,9 +14,12 @@ import { ModuleDeactivation } from './entities/module-deactivation.entity';
 import { ModuleTrial } from './entities/module-trial.entity';
 import { Subscription } from './entities/subscription.entity';
 import { EntitlementsService } from './entitlements.service';
-import { EntitlementChangedEvent, ModuleActivatedEvent, ModuleDeactivatedEvent, ModuleSubscribedEvent } from './events/module.events';
-import { fullPeriodLines } from './pricing';
-import { toLineDto, toSubscriptionDto } from './subscriptions.service';
+import { EntitlementChangedEvent, ModuleActivatedEvent, ModuleDeactivatedEvent, ModuleSubscribedEvent, ModuleUnsubscribedEvent } from './events/module.events';
+import { SubscriptionCancelledEvent } from './events/subscription.events';
+import { fullPeriodLines, periodAmountCents } from './pricing';
+import { ChargeLine, remainingFraction, roundCents } from './proration';
+import { eventPayload, SubscriptionsService, toLineDto, toSubscriptionDto } from './subscriptions.service';
+import { SubscriptionDto } from './dto/subscription.dto';
 
 /**
  * The module marketplace of a tenant: browse, subscribe (free trial or paid), and the tenant's own
@@ -34,6 +37,7 @@ export class ModuleSubscriptionsService {
     private readonly events: EventBus,
     private readonly context: RequestContext,
     private readonly clock: Clock,
+    private readonly subscriptions: SubscriptionsService,
   ) {}
 
   /** Every active module (and any the tenant subscribes to), with prices, trial availability and the tenant's state. */
@@ -122,7 +126,7 @@ export class ModuleSubscriptionsService {
     const lines = trial ? [] : fullPeriodLines(draft);
     const result: ModuleSubscriptionResultDto = { preview: dto.preview ?? false, subscription: toSubscriptionDto(draft), lines: lines.map((l) => toLineDto(l, module.currency)), totalCents: lines.reduce((a, l) => a + l.amountCents, 0) };
     if (dto.preview) {
-      this.context.noteAudit({ tenantId, resourceType: 'module_subscription', action: 'tenantModules.subscribe.preview' });
+      this.context.noteAudit({ tenantId, resourceType: 'module_subscription' });
       return result;
     }
 
@@ -159,6 +163,81 @@ export class ModuleSubscriptionsService {
     const view = (await this.entitlements.views(tenantId)).find((v) => v.module.id === module.id)!;
     this.context.noteAudit({ tenantId, resourceId: module.id, resourceType: 'module', after: { module: module.code, activated: on, changed } });
     return { module: module.code, activated: !view.deactivated, isEntitled: view.enabled, reason: view.reason };
+  }
+
+  /**
+   * Cancels the tenant's module subscription at the end of its current period (a trial at the
+   * trial end), or with `cancel` false takes that back. Billing unchanged until then; the billing
+   * lifecycle job ends it. Idempotent.
+   * @throws AppError 404 `module_not_found` | 409 `module_not_subscribed`
+   */
+  async setCancelAtPeriodEnd(tenantId: string, code: string, cancel: boolean): Promise<SubscriptionDto> {
+    const { sub } = await this.lockLive(tenantId, code);
+    return toSubscriptionDto(await this.subscriptions.scheduleCancellation(tenantId, sub, cancel));
+  }
+
+  /**
+   * The staff form of {@link setCancelAtPeriodEnd}: the subscription as it will be, no lines (nothing
+   * is charged or credited), and with `preview` nothing changes.
+   * @throws AppError 404 `module_not_found` | 409 `module_not_subscribed` | `subscription_already_cancelled`
+   */
+  async cancelAtPeriodEnd(tenantId: string, code: string, preview: boolean): Promise<ModuleSubscriptionResultDto> {
+    const { sub } = await this.lockLive(tenantId, code);
+    const after = preview ? { ...sub, cancelAtPeriodEnd: true } : await this.subscriptions.scheduleCancellation(tenantId, sub, true);
+    if (preview) this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'module_subscription' });
+    return { preview, subscription: toSubscriptionDto(after), lines: [], totalCents: 0 };
+  }
+
+  /**
+   * Ends the tenant's module subscription now (staff): status cancelled, the module turns off, and
+   * the unused part of a paid period is credited (Stripe's cancel with `prorate`; nothing in trial).
+   * With `preview` nothing changes. Publishes `subscription.cancelled` and `module.unsubscribed`.
+   * @throws AppError 404 `module_not_found` | 409 `module_not_subscribed`
+   */
+  async cancelNow(tenantId: string, code: string, preview: boolean): Promise<ModuleSubscriptionResultDto> {
+    const { sub, module } = await this.lockLive(tenantId, code);
+    const now = this.clock.now();
+    const lines: ChargeLine[] = [];
+    if (sub.status !== 'trial') {
+      const credit = roundCents(remainingFraction({ start: sub.currentPeriodStart, end: sub.currentPeriodEnd }, now).mul(periodAmountCents(sub)));
+      if (credit) lines.push({ description: `Unused time on ${sub.itemCode}`, quantity: -1, unitAmountCents: periodAmountCents(sub), amountCents: -credit, period: { start: now, end: sub.currentPeriodEnd }, proration: true });
+    }
+    const after: Subscription = { ...sub, status: 'cancelled', cancelledAt: now, cancelAtPeriodEnd: false };
+    const result: ModuleSubscriptionResultDto = { preview, subscription: toSubscriptionDto(after), lines: lines.map((l) => toLineDto(l, sub.currency)), totalCents: lines.reduce((a, l) => a + l.amountCents, 0) };
+    if (preview) {
+      this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'module_subscription' });
+      return result;
+    }
+    const repo = new TenantScopedRepository(this.txHost.tx, Subscription, tenantId);
+    const saved = (await repo.updateOne({ id: sub.id }, { status: 'cancelled', cancelledAt: now, cancelAtPeriodEnd: false }))!;
+    await this.ledger.record(saved, lines, 'module.cancel');
+    await this.events.publish(new SubscriptionCancelledEvent(tenantId, { ...eventPayload(saved), cancelledAt: now.toISOString() }));
+    await this.events.publish(new ModuleUnsubscribedEvent(tenantId, { moduleCode: module.code, moduleId: module.id, subscriptionId: saved.id, cancelledAt: now.toISOString() }));
+    await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: [module.code], cause: 'module.unsubscribed' }));
+    result.subscription = toSubscriptionDto(saved);
+    this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'module_subscription', before: toSubscriptionDto(sub), after: result.subscription });
+    return result;
+  }
+
+  /**
+   * The module and the tenant's live (not cancelled) subscription to it, locked FOR UPDATE after
+   * the plan subscription (the lock order of every subscription change).
+   * @throws AppError 404 `module_not_found` | 409 `module_not_subscribed`
+   */
+  private async lockLive(tenantId: string, code: string): Promise<{ sub: Subscription; module: CatalogModule }> {
+    const module = await this.catalog.byCode(code);
+    if (!module) throw new AppError('module_not_found', 404, `Module ${code} was not found.`);
+    const subs = new TenantScopedRepository(this.txHost.tx, Subscription, tenantId);
+    await subs.queryBuilder('s').andWhere(`s.kind = 'plan'`).setLock('pessimistic_write').getOne();
+    const sub = await subs
+      .queryBuilder('s')
+      .andWhere(`s.kind = 'module'`)
+      .andWhere('s.module_id = :moduleId', { moduleId: module.id })
+      .andWhere(`s.status <> 'cancelled'`)
+      .setLock('pessimistic_write')
+      .getOne();
+    if (!sub) throw new AppError('module_not_subscribed', 409, `The tenant does not subscribe to ${module.code}.`, { state: 'not_subscribed' });
+    return { sub, module };
   }
 
   /** @throws AppError 404 `module_not_found` | UnprocessableError `module_unavailable` (inactive) */

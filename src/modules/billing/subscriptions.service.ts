@@ -21,6 +21,7 @@ import {
   LicenseChangeResultDto,
   PendingInvoiceItemDto,
   SubscriptionDto,
+  TenantSelfSubscriptionDto,
   TenantSubscriptionDto,
 } from './dto/subscription.dto';
 import { PendingInvoiceItem } from './entities/pending-invoice-item.entity';
@@ -227,16 +228,22 @@ export class SubscriptionsService {
     };
   }
 
+  /** The tenant's own view: {@link view} without the staff notes. @throws NotFoundError */
+  async viewForTenant(tenantId: string): Promise<TenantSelfSubscriptionDto> {
+    const { notes: _notes, ...rest } = await this.view(tenantId);
+    return rest;
+  }
+
   /**
    * Adds (`delta` > 0) or removes (`delta` < 0) licenses of the plan subscription now, with the
    * prorated charge or credit for the rest of the current period (none in trial: nothing was
    * paid). Locks the quota row the seat reservation reads its limit under, so a removal racing user
    * creation can never leave more active users than licenses. With `preview` nothing changes.
-   * @throws AppError 409 `licenses_below_minimum` | `licenses_below_active_users` | `licenses_not_licensed`;
+   * @throws AppError 409 `licenses_below_minimum` | `licenses_below_active_users` | `licenses_not_licensed` | `subscription_already_cancelled`;
    * NotFoundError `subscription_not_found`
    */
   async changeLicenses(tenantId: string, delta: number, preview: boolean): Promise<LicenseChangeResultDto> {
-    const sub = await this.lockPlanSubscription(tenantId);
+    const sub = await this.lockLivePlanSubscription(tenantId);
     const seats = await this.quotas.lockForBillingChange(tenantId);
     if (sub.quantity === null) throw new AppError('licenses_not_licensed', 409, `The plan ${sub.itemCode} does not license seats.`, { state: 'licenses' });
     const previous = sub.quantity;
@@ -264,20 +271,39 @@ export class SubscriptionsService {
       });
       if (line && line.amountCents !== 0) lines.push(line);
     }
+    // Per-seat module subscriptions are priced per licensed user: their quantity follows, prorated alike.
+    const seatModules = await this.liveSeatModules(tenantId);
+    const moduleLines = new Map<string, ChargeLine[]>();
+    for (const m of seatModules) {
+      if (m.status === 'trial' || m.priceOverrideCents !== null) continue;
+      const line = quantityChangeLine({
+        description: `${delta > 0 ? 'Remaining' : 'Unused'} time on ${Math.abs(delta)} × ${m.itemCode} seat`,
+        unitAmountCents: m.unitAmountCents,
+        fromQuantity: m.quantity ?? 0,
+        toQuantity: next,
+        period: { start: m.currentPeriodStart, end: m.currentPeriodEnd },
+        at: this.clock.now(),
+      });
+      if (line && line.amountCents !== 0) moduleLines.set(m.id, [line]);
+    }
+    const allLines = [...lines, ...[...moduleLines.values()].flat()];
+    const modulesCost = (q: number) => seatModules.filter((m) => m.status !== 'trial').reduce((sum, m) => sum + monthlyCostCents({ ...m, quantity: q }), 0);
+    const previousCost = monthlyCostCents(sub) + modulesCost(previous);
+    const newCost = monthlyCostCents(after) + modulesCost(next);
     const result: LicenseChangeResultDto = {
       preview,
       subscription: toSubscriptionDto(after),
       changes: {
         previousLicenses: previous,
         newLicenses: next,
-        previousMonthlyCostCents: monthlyCostCents(sub),
-        newMonthlyCostCents: monthlyCostCents(after),
-        costDeltaCents: monthlyCostCents(after) - monthlyCostCents(sub),
-        prorationCents: lines.reduce((sum, l) => sum + l.amountCents, 0),
+        previousMonthlyCostCents: previousCost,
+        newMonthlyCostCents: newCost,
+        costDeltaCents: newCost - previousCost,
+        prorationCents: allLines.reduce((sum, l) => sum + l.amountCents, 0),
         activeUsers: seats.membersUsed,
         availableSeats: next - seats.membersUsed,
       },
-      lines: lines.map((l) => toLineDto(l, sub.currency)),
+      lines: allLines.map((l) => toLineDto(l, sub.currency)),
     };
     if (preview) return this.previewed(tenantId, sub, result);
 
@@ -285,6 +311,7 @@ export class SubscriptionsService {
     result.subscription = toSubscriptionDto(saved);
     await this.quotas.setBillingState(tenantId, { billingStatus: saved.status, trialEndsAt: saved.trialEndsAt, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: next });
     await this.ledger.record(saved, lines, delta > 0 ? 'licenses.add' : 'licenses.remove');
+    await this.followLicenses(tenantId, seatModules, next, moduleLines, delta > 0 ? 'licenses.add' : 'licenses.remove');
     await this.events.publish(
       new SubscriptionLicensesChangedEvent(tenantId, { ...eventPayload(saved), previousLicenses: previous, newLicenses: next, prorationCents: result.changes.prorationCents }),
     );
@@ -354,6 +381,7 @@ export class SubscriptionsService {
         licenses: saved.quantity,
         planId: saved.planId ?? undefined,
       });
+      if (patch.quantity !== undefined && patch.quantity !== null) await this.followLicenses(tenantId, await this.liveSeatModules(tenantId), patch.quantity, new Map(), 'subscription.update');
       await this.events.publish(new SubscriptionUpdatedEvent(tenantId, { ...eventPayload(saved), changed: Object.keys(changes) }));
       if (patch.status !== undefined || patch.planId !== undefined) await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: [], cause: 'subscription.updated' }));
     }
@@ -417,10 +445,10 @@ export class SubscriptionsService {
    * immediate: the unused month is credited and a year starts now, charged in full; year → month
    * always waits for the period end. The answer also says what the new plan breaks: usage above
    * its limits and modules that turn off. With `preview` nothing changes.
-   * @throws UnprocessableError `plan_unavailable` | NotFoundError
+   * @throws UnprocessableError `plan_unavailable` | AppError 409 `subscription_already_cancelled` | NotFoundError
    */
   async changePlan(tenantId: string, dto: ChangePlanDto): Promise<PlanChangeResultDto> {
-    const sub = await this.lockPlanSubscription(tenantId);
+    const sub = await this.lockLivePlanSubscription(tenantId);
     await this.quotas.lockForBillingChange(tenantId);
     const plan = await this.quotas.activePlan(dto.planCode);
     const interval = dto.interval ?? sub.interval;
@@ -537,10 +565,64 @@ export class SubscriptionsService {
     return { overLimit, modulesTurningOff };
   }
 
+  /**
+   * Cancels the plan subscription at the end of its current period (a trial: at the trial end,
+   * without converting), or with `cancel` false takes that back (Stripe's `cancel_at_period_end`).
+   * Nothing is charged or credited; the billing lifecycle job applies it. Idempotent: asking again
+   * changes nothing and publishes nothing.
+   * @throws AppError 409 `subscription_already_cancelled` { currentStatus } | NotFoundError
+   */
+  async setCancelAtPeriodEnd(tenantId: string, cancel: boolean): Promise<SubscriptionDto> {
+    const sub = await this.lockPlanSubscription(tenantId);
+    const saved = await this.scheduleCancellation(tenantId, sub, cancel);
+    return toSubscriptionDto(saved);
+  }
+
+  /**
+   * Sets `cancelAtPeriodEnd` of `sub` (locked by the caller) in the caller's transaction, with its
+   * `subscription.updated` event and audit note when it changes.
+   * @throws AppError 409 `subscription_already_cancelled` (already cancelled)
+   */
+  async scheduleCancellation(tenantId: string, sub: Subscription, cancel: boolean): Promise<Subscription> {
+    if (sub.status === 'cancelled') {
+      throw new AppError('subscription_already_cancelled', 409, `The subscription ${sub.itemCode} is already cancelled.`, { state: 'status', currentStatus: sub.status });
+    }
+    if (sub.cancelAtPeriodEnd === cancel) {
+      this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', metadata: { changed: false } });
+      return sub;
+    }
+    const saved = (await this.subscriptions(tenantId).updateOne({ id: sub.id }, { cancelAtPeriodEnd: cancel }))!;
+    await this.events.publish(new SubscriptionUpdatedEvent(tenantId, { ...eventPayload(saved), changed: ['cancelAtPeriodEnd'] }));
+    this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before: toSubscriptionDto(sub), after: toSubscriptionDto(saved), metadata: { changed: true } });
+    return saved;
+  }
+
+  /** The tenant's per-seat module subscriptions that are not over (trial, active, past_due), locked FOR UPDATE. */
+  private liveSeatModules(tenantId: string): Promise<Subscription[]> {
+    return this.subscriptions(tenantId)
+      .queryBuilder('s')
+      .andWhere(`s.kind = 'module'`)
+      .andWhere('s.per_seat')
+      .andWhere(`s.status IN ('trial', 'active', 'past_due')`)
+      .orderBy('s.id')
+      .setLock('pessimistic_write')
+      .getMany();
+  }
+
+  /** Moves the per-seat module subscriptions to `quantity` licenses and records their prorations (`lines` by subscription id). */
+  private async followLicenses(tenantId: string, modules: Subscription[], quantity: number, lines: Map<string, ChargeLine[]>, sourceAction: string): Promise<void> {
+    for (const m of modules) {
+      if (m.quantity === quantity) continue;
+      const saved = (await this.subscriptions(tenantId).updateOne({ id: m.id }, { quantity }))!;
+      await this.ledger.record(saved, lines.get(m.id) ?? [], sourceAction);
+      await this.events.publish(new SubscriptionUpdatedEvent(tenantId, { ...eventPayload(saved), changed: ['quantity'] }));
+    }
+  }
+
   /** The tenant's pending invoice items, newest first. @throws NotFoundError `tenant_not_found` */
   async pendingItems(tenantId: string, query: PageQueryDto): Promise<Page<PendingInvoiceItemDto>> {
     if (!(await this.directory.findById(tenantId))) throw new NotFoundError('Tenant', tenantId);
-    const [rows, total] = await this.items(tenantId).findAndCount({ order: { createdAt: 'DESC', id: 'DESC' }, take: query.limit, skip: query.offset });
+    const [rows, total] = await this.items(tenantId).findAndCount({ order: { seq: 'DESC' }, take: query.limit, skip: query.offset });
     return toPage(rows.map(toPendingItemDto), total, query);
   }
 
@@ -549,6 +631,15 @@ export class SubscriptionsService {
     const sub = await this.subscriptions(tenantId).queryBuilder('s').andWhere(`s.kind = 'plan'`).setLock('pessimistic_write').getOne();
     if (!sub) await this.missing(tenantId);
     return sub!;
+  }
+
+  /** {@link lockPlanSubscription}, refusing a cancelled one (nothing left to change). @throws AppError 409 `subscription_already_cancelled` | NotFoundError */
+  private async lockLivePlanSubscription(tenantId: string): Promise<Subscription> {
+    const sub = await this.lockPlanSubscription(tenantId);
+    if (sub.status === 'cancelled') {
+      throw new AppError('subscription_already_cancelled', 409, `The subscription ${sub.itemCode} is cancelled; staff can reactivate it (PUT …/subscription with a status).`, { state: 'status', currentStatus: sub.status });
+    }
+    return sub;
   }
 
   /** @throws NotFoundError `tenant_not_found` for an unknown tenant, else `subscription_not_found`. */

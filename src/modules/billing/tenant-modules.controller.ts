@@ -1,18 +1,11 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
 import { DenyDuringImpersonation, ENTITLEMENT_REASONS, ImpersonationPolicy, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
 import { ApiOp, Audited, AuditResource, PageOf, PageQueryDto } from '../../common/http';
-import { EntitlementDto, MarketplaceModuleDto, ModuleSubscriptionResultDto, SubscribeModuleDto } from './dto/module-subscription.dto';
+import { EntitlementDto, MarketplaceModuleDto, ModuleCodeParams, ModuleSubscriptionResultDto, SubscribeModuleDto } from './dto/module-subscription.dto';
 import { ModuleSubscriptionsService } from './module-subscriptions.service';
-
-/** Path parameters of the module routes. */
-class ModuleCodeParams {
-  @ApiProperty({ example: 'crm', description: 'Code of a module of the catalog (GET /api/v1/tenant/modules)' })
-  @Matches(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'moduleCode must be a module code (a lowercase slug)' })
-  moduleCode: string;
-}
+import { SubscriptionDto } from './dto/subscription.dto';
 
 /** A module's switch state after activate/deactivate. */
 class ModuleSwitchDto {
@@ -56,7 +49,32 @@ export class TenantModulesController {
   ])
   @ApiOkResponse({ type: ModuleSubscriptionResultDto })
   subscribe(@Param() params: ModuleCodeParams, @Body() dto: SubscribeModuleDto): Promise<ModuleSubscriptionResultDto> {
+    if (dto.preview) this.context.noteAudit({ action: 'tenantModules.subscribe.preview' });
     return this.modules.subscribe(this.context.actor.tenantId!, params.moduleCode, dto);
+  }
+
+  @Post(':moduleCode/cancel')
+  @HttpCode(200)
+  @Audited('tenantModules.cancel')
+  @DenyDuringImpersonation()
+  @ApiOp('tenantModules_cancel', 'Cancel the module subscription at the end of its period (a trial at its end); it stays enabled until then; resume undoes it', [
+    'validation_failed',
+    'module_not_found',
+    'module_not_subscribed',
+  ])
+  @ApiOkResponse({ type: SubscriptionDto })
+  cancel(@Param() params: ModuleCodeParams): Promise<SubscriptionDto> {
+    return this.modules.setCancelAtPeriodEnd(this.context.actor.tenantId!, params.moduleCode, true);
+  }
+
+  @Post(':moduleCode/resume')
+  @HttpCode(200)
+  @Audited('tenantModules.resume')
+  @DenyDuringImpersonation()
+  @ApiOp('tenantModules_resume', 'Take back a cancellation at period end: the module subscription renews as before', ['validation_failed', 'module_not_found', 'module_not_subscribed'])
+  @ApiOkResponse({ type: SubscriptionDto })
+  resume(@Param() params: ModuleCodeParams): Promise<SubscriptionDto> {
+    return this.modules.setCancelAtPeriodEnd(this.context.actor.tenantId!, params.moduleCode, false);
   }
 
   @Post(':moduleCode/activate')

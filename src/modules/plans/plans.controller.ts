@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { PlatformAuth } from '../../common/auth';
-import { ApiOp, Audited, AuditResource, PageOf, UuidPipe } from '../../common/http';
+import { PlatformAuth, TenantAuth } from '../../common/auth';
+import { ApiOp, Audited, AuditResource, PageOf, PageQueryDto, UuidPipe } from '../../common/http';
 import { CreatePlanDto, PlanDto, PlanListQueryDto, UpdatePlanDto } from './dto/plan.dto';
 import { PlansService } from './plans.service';
 
@@ -43,5 +43,21 @@ export class PlansController {
   @ApiOkResponse({ type: PlanDto })
   update(@Param('planId', UuidPipe) planId: string, @Body() dto: UpdatePlanDto): Promise<PlanDto> {
     return this.plans.update(planId, dto);
+  }
+}
+
+/** The plans a tenant can move to (active plans, cheapest first), for tenant admins and managers choosing a change of plan. */
+@ApiTags('tenant-subscription')
+@AuditResource('plans', 'plan')
+@TenantAuth('admin', 'manager')
+@Controller('tenant/plans')
+export class TenantPlansController {
+  constructor(private readonly plans: PlansService) {}
+
+  @Get()
+  @ApiOp('tenantPlans_list', 'List the active plans with their prices, limits and included modules (choose one for POST /tenant/subscription/change-plan)', ['validation_failed'])
+  @ApiOkResponse({ type: PageOf(PlanDto) })
+  list(@Query() query: PageQueryDto) {
+    return this.plans.list({ ...query, isActive: true } as PlanListQueryDto);
   }
 }

@@ -6,7 +6,7 @@ import { ModulesController } from './modules.controller';
 import { ModuleCatalogService } from './modules.service';
 import { TenantQuota } from './entities/tenant-quota.entity';
 import { MirrorBillingSuspensionListener } from './listeners/mirror-billing-suspension.listener';
-import { PlansController } from './plans.controller';
+import { PlansController, TenantPlansController } from './plans.controller';
 import { PlansDataEraser } from './plans-data.eraser';
 import { PlansService } from './plans.service';
 import { QuotaPrecheckPipe } from './quota-precheck.pipe';
@@ -21,7 +21,7 @@ import { TenantQuotaService } from './tenant-quota.service';
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Plan, TenantQuota, ProductModule])],
-  controllers: [PlansController, ModulesController, AdminTenantQuotaController, TenantAllowancesController],
+  controllers: [PlansController, TenantPlansController, ModulesController, AdminTenantQuotaController, TenantAllowancesController],
   providers: [ModuleCatalogService, QuotaService, QuotaGuard, QuotaPrecheckPipe, PlansService, TenantQuotaService, MirrorBillingSuspensionListener, PlansDataEraser],
   exports: [QuotaService, QuotaGuard, QuotaPrecheckPipe, ModuleCatalogService],
 })

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsIn, IsOptional } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
 import { ENTITLEMENT_REASONS } from '../../../common/auth';
 import { BILLING_INTERVALS, BillingInterval } from '../../../common/time';
 import { ChargeLineDto, SubscriptionDto } from './subscription.dto';
@@ -32,6 +33,30 @@ export class EntitlementDto {
   @ApiProperty({ enum: ENTITLEMENT_REASONS, enumName: 'EntitlementReason', example: 'trial' }) reason: string;
 }
 
+
+/** Path parameters of the module routes. */
+export class ModuleCodeParams {
+  @ApiProperty({ example: 'crm', description: 'Code of a module of the catalog (GET /api/v1/tenant/modules)' })
+  @Matches(/^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, { message: 'moduleCode must be a module code (a lowercase slug)' })
+  moduleCode: string;
+}
+
+/** Path parameters of the staff module routes of a tenant. */
+export class TenantModuleParams extends ModuleCodeParams {
+  @ApiProperty({ format: 'uuid' })
+  @IsUUID('all', { message: 'tenantId must be a UUID' })
+  tenantId: string;
+}
+
+/** Query of DELETE /admin/tenants/:tenantId/subscription/modules/:moduleCode. */
+export class CancelModuleQueryDto {
+  @ApiPropertyOptional({ enum: ['now', 'period_end'], default: 'now', description: 'now: ends it at once, crediting the unused paid time; period_end: it stays until its period (or trial) ends' })
+  @IsOptional() @IsIn(['now', 'period_end'])
+  effective?: 'now' | 'period_end';
+  @ApiPropertyOptional({ default: false, description: 'Compute the answer (lines and totals) without changing anything' })
+  @IsOptional() @Transform(({ value }) => (value === 'true' ? true : value === 'false' ? false : value)) @IsBoolean()
+  preview?: boolean;
+}
 
 /** Body of POST /tenant/modules/:moduleCode/subscribe. */
 export class SubscribeModuleDto {

@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, OmitType } from '@nestjs/swagger';
 import { IsBoolean, IsEmail, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsIsoDateTimeInRange } from '../../../common/http';
 import { MAX_PRICE_CENTS } from '../../plans';
@@ -82,6 +82,9 @@ export class TenantSubscriptionDto {
   @ApiProperty({ type: String, nullable: true, example: 'Visa •••• 4242' }) paymentMethodLabel: string | null;
   @ApiProperty({ type: String, nullable: true }) notes: string | null;
 }
+
+/** The tenant's own view of its subscriptions (the staff page without staff notes). */
+export class TenantSelfSubscriptionDto extends OmitType(TenantSubscriptionDto, ['notes'] as const) {}
 
 /** Body of the licenses add/remove routes. With `preview: true` the answer is computed and nothing changes. */
 export class ChangeLicensesDto {

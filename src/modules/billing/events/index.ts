@@ -1,3 +1,3 @@
 /** Public event surface of billing (depends on common/ only; importable by any context). */
-export { EntitlementChangedEvent, ModuleActivatedEvent, ModuleDeactivatedEvent, ModuleEventPayload, ModuleSubscribedEvent } from './module.events';
+export { EntitlementChangedEvent, ModuleActivatedEvent, ModuleDeactivatedEvent, ModuleEventPayload, ModuleSubscribedEvent, ModuleUnsubscribedEvent } from './module.events';
 export { SubscriptionConvertedEvent, SubscriptionCreatedEvent, SubscriptionEventPayload, SubscriptionLicensesChangedEvent, SubscriptionPlanChangedEvent, SubscriptionUpdatedEvent, SubscriptionTrialWillEndEvent, SubscriptionTrialEndedEvent, SubscriptionRenewedEvent, SubscriptionCancelledEvent } from './subscription.events';

@@ -11,6 +11,11 @@ export class ModuleSubscribedEvent extends DomainEvent<ModuleEventPayload & { su
   static override readonly eventName = 'module.subscribed';
 }
 
+/** A tenant's module subscription ended (cancelled now by staff, at its period end, or when its trial ran out). Producer: billing. */
+export class ModuleUnsubscribedEvent extends DomainEvent<ModuleEventPayload & { subscriptionId: string; cancelledAt: string }> {
+  static override readonly eventName = 'module.unsubscribed';
+}
+
 /** A tenant switched a module on again (its own switch; billing unchanged). Producer: billing. */
 export class ModuleActivatedEvent extends DomainEvent<ModuleEventPayload> {
   static override readonly eventName = 'module.activated';
