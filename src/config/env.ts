@@ -32,6 +32,7 @@ const schema = z
     TENANT_PURGE_GRACE_DAYS: z.coerce.number().int().min(0).max(365).default(30),
     OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
     BILLING_LIFECYCLE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
+    BILLING_ISSUER_NAME: z.string().min(1).max(200).default('SaaS Control Plane'),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
     TRUST_PROXY: z.string().min(1).default('loopback'),
@@ -77,6 +78,8 @@ export interface AppConfig {
   outboxRelayIntervalMs: number;
   /** How often the billing lifecycle job runs (trial reminders and ends, renewals), ms. */
   billingLifecycleIntervalMs: number;
+  /** The company name printed at the top of invoices and credit notes. */
+  billingIssuerName: string;
   shutdownTimeoutMs: number;
   /** Requests per minute per client IP on the /auth routes (@nestjs/throttler, Redis storage). */
   authRateLimitPerMinute: number;
@@ -138,6 +141,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     tenantPurgeGraceDays: e.TENANT_PURGE_GRACE_DAYS,
     outboxRelayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS,
     billingLifecycleIntervalMs: e.BILLING_LIFECYCLE_INTERVAL_MS,
+    billingIssuerName: e.BILLING_ISSUER_NAME,
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,

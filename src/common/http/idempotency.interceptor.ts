@@ -1,4 +1,5 @@
-import { applyDecorators, CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, UseInterceptors } from '@nestjs/common';
+import { applyDecorators, CallHandler, ExecutionContext, Inject, Injectable, NestInterceptor, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
 import { ApiHeader } from '@nestjs/swagger';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -98,6 +99,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly context: RequestContext,
     @Inject(APP_CONFIG) config: AppConfig,
+    private readonly reflector: Reflector,
   ) {
     this.keys = new IdempotencyKeys(config);
   }
@@ -105,7 +107,15 @@ export class IdempotencyInterceptor implements NestInterceptor {
   intercept(ctx: ExecutionContext, next: CallHandler): Observable<unknown> {
     const req = ctx.switchToHttp().getRequest<Request>();
     const raw = req.headers[IDEMPOTENCY_HEADER.toLowerCase()];
-    if (raw === undefined) return next.handle();
+    if (raw === undefined) {
+      if (this.reflector.get<boolean>(IDEMPOTENCY_REQUIRED, ctx.getHandler())) {
+        throw new ValidationError(
+          [{ field: IDEMPOTENCY_HEADER, message: `${IDEMPOTENCY_HEADER} is required on this route (it moves money): send a unique key, and the same key when you retry` }],
+          `Invalid request: the ${IDEMPOTENCY_HEADER} header is required`,
+        );
+      }
+      return next.handle();
+    }
     const key = parseKey(raw);
     if (!this.txHost.isTransactionActive()) {
       // Only mutating routes run in the audit interceptor's unit of work; a GET needs no key.
@@ -189,18 +199,24 @@ function parseKey(raw: string | string[]): string {
   return key;
 }
 
+/** Metadata key: the route refuses a request without `Idempotency-Key` (400 naming the header). */
+export const IDEMPOTENCY_REQUIRED = 'idempotency:required';
+
 /**
- * Opts a mutating route into {@link IdempotencyInterceptor} and documents the optional
- * `Idempotency-Key` header and its 422 in Swagger. Only opted-in routes pay for it.
+ * Opts a mutating route into {@link IdempotencyInterceptor} and documents the `Idempotency-Key`
+ * header and its 422 in Swagger. Only opted-in routes pay for it. With `required` (every route
+ * that moves money: a double click must never pay twice) a request without the header is a 400
+ * naming it.
  */
-export const Idempotent = () =>
+export const Idempotent = (options: { required?: boolean } = {}) =>
   applyDecorators(
     UseInterceptors(IdempotencyInterceptor),
+    SetMetadata(IDEMPOTENCY_REQUIRED, options.required ?? false),
     ApiHeader({
       name: IDEMPOTENCY_HEADER,
-      required: false,
+      required: options.required ?? false,
       description:
-        `Optional unique key (1–255 visible ASCII characters, e.g. a UUID). Retrying with the same key and body within ${IDEMPOTENCY_TTL_HOURS} hours ` +
+        `${options.required ? 'Required' : 'Optional'} unique key (1–255 visible ASCII characters, e.g. a UUID). Retrying with the same key and body within ${IDEMPOTENCY_TTL_HOURS} hours ` +
         `replays the first response (same status and body, header ${IDEMPOTENT_REPLAY_HEADER}: true) without repeating the change; ` +
         'the same key with a different body → 422 idempotency_key_reused.',
       schema: { type: 'string', minLength: 1, maxLength: 255 },

@@ -126,6 +126,7 @@ export class BillingLifecycleService {
     const saved = await this.save(sub, { status: 'active', trialEndsAt: null, billingCycleAnchor: end, currentPeriodStart: end, currentPeriodEnd: addBillingPeriods(end, sub.interval, 1) });
     await this.quotas.setBillingState(sub.tenantId, { billingStatus: 'active', trialEndsAt: null, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity });
     await this.ledger.record(saved, fullPeriodLines(saved), 'trial.end');
+    await this.ledger.invoiceNow(sub.tenantId, 'subscription_cycle');
     await this.events.publish(new SubscriptionTrialEndedEvent(sub.tenantId, { ...eventPayload(saved), outcome: 'converted' }));
     await this.auditJob(saved, 'subscriptions.trial_ended', { outcome: 'converted' });
     // A period that already ended after the trial is renewed by the next step of the same run.
@@ -168,6 +169,7 @@ export class BillingLifecycleService {
       current = await this.save(current, patch);
       const lines = fullPeriodLines(current);
       await this.ledger.record(current, lines, 'renewal');
+      await this.ledger.invoiceNow(current.tenantId, 'subscription_cycle'); // one invoice per period
       await this.events.publish(new SubscriptionRenewedEvent(current.tenantId, { ...eventPayload(current), amountCents: lines.reduce((a, l) => a + l.amountCents, 0), periodStart: start.toISOString() }));
       renewed = true;
     }

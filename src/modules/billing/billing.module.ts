@@ -20,22 +20,30 @@ import { BillingDataEraser } from './billing-data.eraser';
 import { PendingInvoiceItem } from './entities/pending-invoice-item.entity';
 import { Subscription } from './entities/subscription.entity';
 import { SubscriptionsService } from './subscriptions.service';
+import { Invoice } from './entities/invoice.entity';
+import { InvoiceLine } from './entities/invoice-line.entity';
+import { DocumentNumberSequence } from './entities/document-number-sequence.entity';
+import { AdminInvoicesController, TenantInvoicesController } from './invoicing/invoices.controller';
+import { InvoicesService } from './invoicing/invoices.service';
+import { NoTaxCalculator, TaxCalculator } from './invoicing/tax-calculator';
 
 /**
- * Billing context: subscriptions (plan and modules), licenses, trials, proration and the ledger of
- * pending charges that invoicing bills. Reads the catalog and writes the tenant's billing state
+ * Billing context: subscriptions (plan and modules), licenses, trials, proration, the ledger of
+ * pending charges and the invoices made from them (numbering, PDFs, the tax port). Reads the catalog and writes the tenant's billing state
  * through the plans facade, in the caller's transaction. Global only to provide the
  * EntitlementSource port to the module guard (common/auth).
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
-  controllers: [TenantSubscriptionController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
+  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
+  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
   providers: [
     SubscriptionsService,
     SubscriptionQueries,
     ModuleSubscriptionsService,
     ChargeLedger,
+    InvoicesService,
+    { provide: TaxCalculator, useClass: NoTaxCalculator },
     BillingLifecycleService,
     BillingLifecycleProcessor,
     EntitlementsService,

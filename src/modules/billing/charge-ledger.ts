@@ -5,11 +5,25 @@ import { TenantScopedRepository } from '../../database/tenant-scoped.repository'
 import { PendingInvoiceItem } from './entities/pending-invoice-item.entity';
 import { Subscription } from './entities/subscription.entity';
 import { ChargeLine } from './proration';
+import type { BillingReason } from './entities/invoice.entity';
+import { InvoicesService, InvoiceWithLines } from './invoicing/invoices.service';
 
-/** The ledger of pending invoice items the billing rules write, in the caller's transaction. */
+/**
+ * The ledger of pending invoice items the billing rules write, in the caller's transaction, and
+ * the moment they are billed: {@link invoiceNow} when a subscription starts, renews or is charged
+ * mid-period (billing in advance, Stripe's `always_invoice` for upgrades); a credit stays pending.
+ */
 @Injectable()
 export class ChargeLedger {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly invoices: InvoicesService,
+  ) {}
+
+  /** Invoices the tenant's pending items now (see InvoicesService.invoicePending), in the caller's transaction. */
+  invoiceNow(tenantId: string, reason: Exclude<BillingReason, 'manual'>): Promise<InvoiceWithLines[]> {
+    return this.invoices.invoicePending(tenantId, reason);
+  }
 
   /** Records `lines` of `sub` as pending invoice items (a line of 0 is kept out). */
   async record(sub: Subscription, lines: ChargeLine[], sourceAction: string): Promise<void> {

@@ -85,6 +85,33 @@ export const BILLING_ERRORS = defineErrors('billing', {
     description: 'The tenant has no live subscription to this module (none, or it has ended), so it cannot be cancelled or resumed.',
     example: { detail: 'The tenant does not subscribe to seo.', state: 'not_subscribed' },
   },
+  invoice_not_found: {
+    status: 404,
+    title: 'Invoice not found',
+    description: 'No invoice has this id (for a tenant: none of its own invoices; drafts are not shown to tenants).',
+    example: { detail: 'Invoice 7c1d9e2f-3a4b-4c5d-8e6f-0a1b2c3d4e5f was not found.' },
+  },
+  invoice_not_draft: {
+    status: 409,
+    family: 'status',
+    title: 'Invoice is not a draft',
+    description: 'Only a draft invoice can be finalized; a finalized invoice is immutable (corrections go through credit notes).',
+    example: { detail: 'Only a draft can be finalized; invoice INV-2026-000123 is open.', state: 'status', currentStatus: 'open' },
+  },
+  invoice_not_voidable: {
+    status: 409,
+    family: 'status',
+    title: 'Invoice cannot be voided',
+    description: 'Only a draft, open or uncollectible invoice with nothing paid on it can be voided. Refund a payment or issue a credit note instead.',
+    example: { detail: 'Only a draft, open or uncollectible invoice with nothing paid can be voided; invoice INV-2026-000123 is paid.', state: 'status', currentStatus: 'paid' },
+  },
+  invoice_not_open: {
+    status: 409,
+    family: 'status',
+    title: 'Invoice is not open',
+    description: 'Only an open invoice can be marked uncollectible.',
+    example: { detail: 'Only an open invoice can be marked uncollectible; invoice INV-2026-000123 is paid.', state: 'status', currentStatus: 'paid' },
+  },
 });
 
 type BillingErrors = typeof BILLING_ERRORS;

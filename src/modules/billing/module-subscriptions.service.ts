@@ -136,6 +136,7 @@ export class ModuleSubscriptionsService {
       if (!inserted) throw new ConflictError('trial_already_used', `The tenant has already had its free trial of ${module.code}.`, { state: 'trial_used' });
     }
     await this.ledger.record(sub, lines, 'module.subscribe');
+    if (lines.length) await this.ledger.invoiceNow(tenantId, 'subscription_create');
     await this.events.publish(
       new ModuleSubscribedEvent(tenantId, { moduleCode: module.code, moduleId: module.id, subscriptionId: sub.id, status: sub.status, interval: sub.interval, trialEndsAt: sub.trialEndsAt?.toISOString() ?? null }),
     );

@@ -192,7 +192,10 @@ export class SubscriptionsService {
       notes: null,
     });
     await this.quotas.createForTenant(tenantId, plan, { billingStatus: sub.status, trialEndsAt, currentPeriodEndsAt: periodEnd, licenses: quantity });
-    if (!trialEndsAt) await this.ledger.record(sub, fullPeriodLines(sub), 'subscription.start');
+    if (!trialEndsAt) {
+      await this.ledger.record(sub, fullPeriodLines(sub), 'subscription.start');
+      await this.ledger.invoiceNow(tenantId, 'subscription_create');
+    }
     await this.events.publish(new SubscriptionCreatedEvent(tenantId, eventPayload(sub)));
     return sub;
   }
@@ -312,6 +315,7 @@ export class SubscriptionsService {
     await this.quotas.setBillingState(tenantId, { billingStatus: saved.status, trialEndsAt: saved.trialEndsAt, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: next });
     await this.ledger.record(saved, lines, delta > 0 ? 'licenses.add' : 'licenses.remove');
     await this.followLicenses(tenantId, seatModules, next, moduleLines, delta > 0 ? 'licenses.add' : 'licenses.remove');
+    if (delta > 0) await this.ledger.invoiceNow(tenantId, 'subscription_update');
     await this.events.publish(
       new SubscriptionLicensesChangedEvent(tenantId, { ...eventPayload(saved), previousLicenses: previous, newLicenses: next, prorationCents: result.changes.prorationCents }),
     );
@@ -426,6 +430,7 @@ export class SubscriptionsService {
     result.subscription = toSubscriptionDto(saved);
     await this.quotas.setBillingState(tenantId, { billingStatus: 'active', trialEndsAt: null, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity });
     await this.ledger.record(saved, lines, 'trial.convert');
+    await this.ledger.invoiceNow(tenantId, 'subscription_update');
     await this.events.publish(new SubscriptionConvertedEvent(tenantId, { ...eventPayload(saved), amountCents: result.totalCents }));
     this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before: toSubscriptionDto(sub), after: result.subscription });
     return result;
@@ -518,6 +523,7 @@ export class SubscriptionsService {
     if (effective === 'now') {
       await this.quotas.setBillingState(tenantId, { billingStatus: saved.status, trialEndsAt: saved.trialEndsAt, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity, planId: plan.id });
       await this.ledger.record(saved, lines, 'plan.change');
+      await this.ledger.invoiceNow(tenantId, 'subscription_update');
       await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: impact.modulesTurningOff, cause: 'subscription.plan_changed' }));
     }
     await this.events.publish(

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditRowsFor, createTestApp, loginStaff, requestId, TestApp } from '../../support/app';
@@ -116,7 +117,8 @@ describe('no bad input ends in a 5xx', () => {
   async function send(method: string, path: string, token: string, body?: unknown): Promise<void> {
     const res = await fetch(t.baseUrl + path, {
       method: method.toUpperCase(),
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      // A fresh Idempotency-Key: routes that require one get past that check to the body's.
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -185,7 +187,7 @@ describe('hostile shapes and values get a 400 naming the field on every operatio
     const id = requestId('shape');
     const res = await fetch(t.baseUrl + path, {
       method: method.toUpperCase(),
-      headers: { authorization: `Bearer ${path.startsWith('/api/v1/tenant') ? tenantAdmin : staff}`, 'content-type': 'application/json', 'x-request-id': id },
+      headers: { authorization: `Bearer ${path.startsWith('/api/v1/tenant') ? tenantAdmin : staff}`, 'content-type': 'application/json', 'x-request-id': id, 'idempotency-key': randomUUID() },
       body: json,
     });
     const body = (await res.json().catch(() => null)) as { code?: string; errors?: { field: string }[] } | null;
