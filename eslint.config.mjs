@@ -145,6 +145,7 @@ export default tseslint.config(
       // Staff invoice routes name an invoice by id alone and list across tenants (an optional tenantId
       // filter); the tenant routes use the scope.
       'src/modules/billing/invoicing/invoices.service.ts',
+      'src/modules/billing/invoicing/payments.service.ts',
     ],
     rules: { 'no-restricted-syntax': ['error', FORWARD_REF] },
   },

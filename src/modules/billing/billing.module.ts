@@ -25,6 +25,9 @@ import { InvoiceLine } from './entities/invoice-line.entity';
 import { DocumentNumberSequence } from './entities/document-number-sequence.entity';
 import { AdminInvoicesController, TenantInvoicesController } from './invoicing/invoices.controller';
 import { InvoicesService } from './invoicing/invoices.service';
+import { Payment } from './entities/payment.entity';
+import { AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController } from './invoicing/payments.controller';
+import { PaymentsService } from './invoicing/payments.service';
 import { NoTaxCalculator, TaxCalculator } from './invoicing/tax-calculator';
 
 /**
@@ -35,14 +38,15 @@ import { NoTaxCalculator, TaxCalculator } from './invoicing/tax-calculator';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
-  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
+  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
+  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
   providers: [
     SubscriptionsService,
     SubscriptionQueries,
     ModuleSubscriptionsService,
     ChargeLedger,
     InvoicesService,
+    PaymentsService,
     { provide: TaxCalculator, useClass: NoTaxCalculator },
     BillingLifecycleService,
     BillingLifecycleProcessor,

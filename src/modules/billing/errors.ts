@@ -112,6 +112,20 @@ export const BILLING_ERRORS = defineErrors('billing', {
     description: 'Only an open invoice can be marked uncollectible.',
     example: { detail: 'Only an open invoice can be marked uncollectible; invoice INV-2026-000123 is paid.', state: 'status', currentStatus: 'paid' },
   },
+  invoice_not_payable: {
+    status: 409,
+    family: 'status',
+    title: 'Invoice takes no payment',
+    description: 'Only an open or uncollectible invoice takes payments (a draft is finalized first; a paid or void one has nothing due).',
+    example: { detail: 'Only an open or uncollectible invoice takes payments; invoice INV-2026-000123 is paid.', state: 'status', currentStatus: 'paid' },
+  },
+  payment_exceeds_amount_due: {
+    status: 422,
+    family: 'unprocessable',
+    title: 'Payment exceeds the amount due',
+    description: 'A payment is never more than what is still due on the invoice (`field` names the amount). Leave the amount out to pay all that is due.',
+    example: { detail: 'The payment of 30000 exceeds the 22500 due on invoice INV-2026-000123.', field: 'amountCents' },
+  },
 });
 
 type BillingErrors = typeof BILLING_ERRORS;

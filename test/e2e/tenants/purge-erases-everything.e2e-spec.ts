@@ -1,9 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { Job } from 'bull';
 import { UnitOfWork } from '../../../src/common/events';
 import { UsageRecalculationService } from '../../../src/modules/usage';
 import { TenantPurgeProcessor } from '../../../src/modules/tenants/jobs/tenant-purge.processor';
 import { PurgeJobData } from '../../../src/modules/tenants/jobs/tenants-queue';
-import { createTestApp, loginStaff, TestApp } from '../../support/app';
+import { createTestApp, loginStaff, rawFetch, TestApp } from '../../support/app';
 import { addTenantUserViaApi, insertPlan, outboxEvents, provisionTenantViaApi, signIn, STANDARD_PLAN_LIMITS } from '../../support/fixtures';
 
 /**
@@ -73,6 +74,9 @@ describe('tenant purge erases every tenant-owned table', () => {
       if (trialDays) expect((await t.as(admin.accessToken).POST('/api/v1/tenant/modules/{moduleCode}/deactivate', mp)).response.status).toBe(200);
     }
 
+    // The paid module's invoice (invoices, invoice_lines) takes an offline payment (payments).
+    const [invoice] = await t.db.query(`SELECT id FROM invoices WHERE tenant_id = $1`, [tenant.id]);
+    expect((await rawFetch(t, `/api/v1/admin/invoices/${invoice.id}/payments`, { method: 'POST', token: owner, json: { method: 'bank_transfer' }, headers: { 'Idempotency-Key': randomUUID() } })).status).toBe(201);
     expect((await t.as(owner).DELETE('/api/v1/admin/tenants/{tenantId}', p)).response.status).toBe(202);
     await t.db.query(`UPDATE tenants SET purge_after = now() - interval '1 second' WHERE id = $1`, [tenant.id]);
 

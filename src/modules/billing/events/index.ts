@@ -2,3 +2,4 @@
 export { EntitlementChangedEvent, ModuleActivatedEvent, ModuleDeactivatedEvent, ModuleEventPayload, ModuleSubscribedEvent, ModuleUnsubscribedEvent } from './module.events';
 export { SubscriptionConvertedEvent, SubscriptionCreatedEvent, SubscriptionEventPayload, SubscriptionLicensesChangedEvent, SubscriptionPlanChangedEvent, SubscriptionUpdatedEvent, SubscriptionTrialWillEndEvent, SubscriptionTrialEndedEvent, SubscriptionRenewedEvent, SubscriptionCancelledEvent } from './subscription.events';
 export { InvoiceCreatedEvent, InvoiceEventPayload, InvoiceFinalizedEvent, InvoicePaidEvent, InvoiceUncollectibleEvent, InvoiceVoidedEvent } from './invoice.events';
+export { PaymentEventPayload, PaymentSucceededEvent } from './payment.events';
