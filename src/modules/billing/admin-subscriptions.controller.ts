@@ -126,6 +126,7 @@ export class AdminSubscriptionsController {
     'tenant_not_found',
     'subscription_not_found',
     'plan_unavailable',
+    'plan_unchanged',
     'subscription_already_cancelled',
   ])
   @ApiOkResponse({ type: PlanChangeResultDto })

@@ -157,6 +157,7 @@ export class BillingLifecycleService {
           const plan = await this.quotas.activePlan(change.planCode).catch(() => null);
           if (plan) Object.assign(patch, { planId: plan.id, itemCode: plan.code, currency: plan.currency, ...planPrices(plan, change.interval ?? current.interval) });
         }
+        if (change.quantity !== undefined && current.kind === 'plan') patch.quantity = change.quantity;
         if (change.interval && change.interval !== current.interval) {
           patch.interval = change.interval;
           anchor = start; // a new cycle from the change

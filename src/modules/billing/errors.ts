@@ -126,6 +126,13 @@ export const BILLING_ERRORS = defineErrors('billing', {
     description: 'A payment is never more than what is still due on the invoice (`field` names the amount). Leave the amount out to pay all that is due.',
     example: { detail: 'The payment of 30000 exceeds the 22500 due on invoice INV-2026-000123.', field: 'amountCents' },
   },
+  plan_unchanged: {
+    status: 409,
+    family: 'conflict',
+    title: 'Plan unchanged',
+    description: 'The subscription is already on this plan and billing interval: there is nothing to change.',
+    example: { detail: 'The subscription is already on growth, billed every month.', state: 'plan' },
+  },
 });
 
 type BillingErrors = typeof BILLING_ERRORS;

@@ -47,3 +47,14 @@ export function fullPeriodLines(sub: Subscription): ChargeLine[] {
   ];
   return lines.filter((l) => l.amountCents !== 0);
 }
+
+/**
+ * The licenses a subscription has after moving to `plan`: a plan that prices seats keeps the
+ * current count (its members limit is only the default); a plan that sells a fixed number of seats
+ * (a members limit, no seat price) has that many; a plan that does neither licenses none (null).
+ */
+export function licensesOnPlan(plan: CatalogPlan, current: number | null): number | null {
+  const members = plan.limits.members ?? null;
+  if (plan.seatMonthlyPriceCents > 0 || plan.seatAnnualPriceCents > 0) return current ?? members ?? 1;
+  return members;
+}

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../../common/context';
-import { AppError, NotFoundError, ValidationError } from '../../common/errors';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../../common/errors';
 import { EventBus } from '../../common/events';
 import { Page, PageQueryDto, toPage } from '../../common/http';
 import { TenantDirectory } from '../../common/tenancy';
@@ -36,7 +36,7 @@ import {
   SubscriptionUpdatedEvent,
 } from './events/subscription.events';
 import { ChargeLedger } from './charge-ledger';
-import { fullPeriodLines, monthlyCostCents, periodAmountCents, planLicensesSeats, planPrices } from './pricing';
+import { fullPeriodLines, licensesOnPlan, monthlyCostCents, periodAmountCents, planLicensesSeats, planPrices } from './pricing';
 import { ChargeLine, priceChangeLines, quantityChangeLine, remainingFraction, roundCents } from './proration';
 
 /** Days of sign-in history that count a user as recently active (the subscription page). */
@@ -457,18 +457,22 @@ export class SubscriptionsService {
     await this.quotas.lockForBillingChange(tenantId);
     const plan = await this.quotas.activePlan(dto.planCode);
     const interval = dto.interval ?? sub.interval;
+    if (plan.id === sub.planId && interval === sub.interval) {
+      throw new ConflictError('plan_unchanged', `The subscription is already on ${plan.code}, billed every ${interval}.`, { state: 'plan' });
+    }
     const now = this.clock.now();
-    const next: Subscription = { ...sub, planId: plan.id, itemCode: plan.code, currency: plan.currency, interval, ...planPrices(plan, interval), scheduledChange: null };
+    const quantity = licensesOnPlan(plan, sub.quantity);
+    const next: Subscription = { ...sub, planId: plan.id, itemCode: plan.code, currency: plan.currency, interval, quantity, ...planPrices(plan, interval), scheduledChange: null };
     const upgrade = monthlyCostCents(next) >= monthlyCostCents(sub);
     const yearToMonth = sub.interval === 'year' && interval === 'month';
     const monthToYear = sub.interval === 'month' && interval === 'year';
     const effective = yearToMonth ? 'period_end' : monthToYear ? 'now' : (dto.effective ?? (upgrade ? 'now' : 'period_end'));
-    const impact = await this.impactOf(tenantId, plan);
+    const impact = await this.impactOf(tenantId, plan, quantity);
 
     let lines: ChargeLine[] = [];
     let after: Subscription;
     if (effective === 'period_end') {
-      after = { ...sub, scheduledChange: { planCode: plan.code, interval, effectiveAt: sub.currentPeriodEnd.toISOString() } };
+      after = { ...sub, scheduledChange: { planCode: plan.code, interval, quantity, effectiveAt: sub.currentPeriodEnd.toISOString() } };
     } else if (sub.status === 'trial') {
       after = next; // nothing was paid: switch, no proration
     } else if (monthToYear) {
@@ -511,6 +515,7 @@ export class SubscriptionsService {
         itemCode: after.itemCode,
         currency: after.currency,
         interval: after.interval,
+        quantity: after.quantity,
         unitAmountCents: after.unitAmountCents,
         seatUnitAmountCents: after.seatUnitAmountCents,
         billingCycleAnchor: after.billingCycleAnchor,
@@ -557,8 +562,8 @@ export class SubscriptionsService {
   }
 
   /** What moving to `plan` breaks: usage above the new limits, modules turning off. */
-  private async impactOf(tenantId: string, plan: { limits: Record<string, number | null | undefined>; features: Record<string, boolean> }) {
-    const overLimit = await this.quotas.overLimitOn(tenantId, plan.limits, this.clock.now());
+  private async impactOf(tenantId: string, plan: { limits: Record<string, number | null | undefined>; features: Record<string, boolean> }, licenses: number | null) {
+    const overLimit = await this.quotas.overLimitOn(tenantId, plan.limits, this.clock.now(), licenses);
     const features = await this.quotas.features(tenantId);
     const liveModules = new Set(
       (await this.subscriptions(tenantId).find({ where: { kind: 'module' } })).filter((m) => m.status !== 'cancelled' && m.status !== 'suspended').map((m) => m.itemCode),

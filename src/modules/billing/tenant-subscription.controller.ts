@@ -75,6 +75,7 @@ export class TenantSubscriptionController {
     'validation_failed',
     'subscription_not_found',
     'plan_unavailable',
+    'plan_unchanged',
     'subscription_already_cancelled',
   ])
   @ApiOkResponse({ type: PlanChangeResultDto })

@@ -179,12 +179,13 @@ export class QuotaService {
 
   /**
    * The metrics whose current usage would be above their limit if the tenant were on a plan with
-   * `planLimits` (its overrides and licenses kept). @throws NotFoundError `tenant_not_found`
+   * `planLimits` (its overrides kept; its licenses too, unless `licenses` gives the new count,
+   * null for none). @throws NotFoundError `tenant_not_found`
    */
-  async overLimitOn(tenantId: string, planLimits: PlanLimits, at = new Date()): Promise<{ metric: QuotaMetric; limit: number | null; used: number }[]> {
+  async overLimitOn(tenantId: string, planLimits: PlanLimits, at = new Date(), licenses?: number | null): Promise<{ metric: QuotaMetric; limit: number | null; used: number }[]> {
     const row = await this.quotaRow(tenantId);
     const used = await this.usage.current(tenantId, at);
-    const limits = effectiveLimits(planLimits, row.limit_overrides, row.licenses);
+    const limits = effectiveLimits(planLimits, row.limit_overrides, licenses === undefined ? row.licenses : licenses);
     return METRIC_CODES.filter((m) => limits[m] !== null && used[m] > limits[m]!).map((metric) => ({ metric, limit: limits[metric], used: used[metric] }));
   }
 

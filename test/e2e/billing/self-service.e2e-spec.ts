@@ -117,7 +117,17 @@ describe('subscription self-service and staff module routes', () => {
     const real = await t.as(tenant.token).POST('/api/v1/tenant/subscription/change-plan', { body: { planCode: cheapPlan } });
     expect(real.response.status).toBe(200);
     expect((await subRow(tenant.id, 'plan')).scheduled_change).toMatchObject({ planCode: cheapPlan });
-    const [audit] = await t.db.query(`SELECT action, actor_type FROM audit_logs WHERE tenant_id = $1 AND action LIKE 'tenantSubscription.change_plan%' ORDER BY created_at DESC LIMIT 1`, [tenant.id]);
+    const same = await expectProblem(await t.as(tenant.token).POST('/api/v1/tenant/subscription/change-plan', { body: { planCode: seatPlan, preview: true } }), 409, 'plan_unchanged');
+    expect(same.state).toBe('plan');
+    // A plan that sells a fixed number of seats (members limit 2, no seat price): the licenses become
+    // 2, and with 3 active users the preview says members break.
+    await addTenantUserViaApi(t, tenant.token);
+    await addTenantUserViaApi(t, tenant.token);
+    const fixed = unique('ssfix').toLowerCase();
+    expect((await t.as(owner).POST('/api/v1/admin/plans', { body: { code: fixed, name: fixed, monthlyPriceCents: 900, annualPriceCents: 9000, currency: 'USD', limits: { members: 2 } } as never })).response.status).toBe(201);
+    const down = await t.as(tenant.token).POST('/api/v1/tenant/subscription/change-plan', { body: { planCode: fixed, effective: 'now', preview: true } });
+    expect(down.data).toMatchObject({ subscription: { itemCode: fixed, quantity: 2 }, impact: { overLimit: [{ metric: 'members', limit: 2, used: 3 }] } });
+    const [audit] = await t.db.query(`SELECT action, actor_type FROM audit_logs WHERE tenant_id = $1 AND action LIKE 'tenantSubscription.change_plan%' AND action NOT LIKE '%.preview' ORDER BY created_at DESC LIMIT 1`, [tenant.id]);
     expect(audit).toEqual({ action: 'tenantSubscription.change_plan', actor_type: 'tenant' });
   });
 

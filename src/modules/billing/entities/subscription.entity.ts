@@ -15,7 +15,8 @@ export type SubscriptionStatus = (typeof SUBSCRIPTION_STATUSES)[number];
 export interface ScheduledChange {
   planCode?: string;
   interval?: BillingInterval;
-  quantity?: number;
+  /** Licenses from then on (a plan that sells a fixed number of seats, or none: null). */
+  quantity?: number | null;
   effectiveAt: string;
 }
 
