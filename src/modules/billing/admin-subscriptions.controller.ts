@@ -19,7 +19,7 @@ import {
 } from './dto/subscription.dto';
 import { SubscriptionListQueryDto } from './dto/subscription-list.dto';
 import { SubscriptionQueries } from './subscription-queries.service';
-import { SubscriptionsService } from './subscriptions.service';
+import { notePreview, SubscriptionsService } from './subscriptions.service';
 import { ModuleSubscriptionsService } from './module-subscriptions.service';
 import { CancelModuleQueryDto, ModuleSubscriptionResultDto, SubscribeModuleDto, TenantModuleParams } from './dto/module-subscription.dto';
 
@@ -39,10 +39,8 @@ export class AdminSubscriptionsController {
     private readonly context: RequestContext,
   ) {}
 
-  /** A preview changes nothing: its audit row is recorded as `<action>.preview`. */
   private auditPreview(preview: boolean | undefined, action: string): boolean {
-    if (preview) this.context.noteAudit({ action: `${action}.preview` });
-    return preview ?? false;
+    return notePreview(this.context, preview, action);
   }
 
   @Get('subscription')
@@ -162,7 +160,7 @@ export class AdminSubscriptionsController {
   ])
   @ApiOkResponse({ type: ModuleSubscriptionResultDto })
   async addModule(@Param() params: TenantModuleParams, @Body() dto: SubscribeModuleDto): Promise<ModuleSubscriptionResultDto> {
-    await this.subscriptions.view(params.tenantId); // 404 tenant_not_found / subscription_not_found first
+    await this.subscriptions.requirePlanSubscription(params.tenantId); // 404 tenant_not_found / subscription_not_found first
     this.auditPreview(dto.preview, 'subscriptions.modules_add');
     return this.modules.subscribe(params.tenantId, params.moduleCode, dto);
   }
@@ -179,7 +177,7 @@ export class AdminSubscriptionsController {
   ])
   @ApiOkResponse({ type: ModuleSubscriptionResultDto })
   async cancelModule(@Param() params: TenantModuleParams, @Query() query: CancelModuleQueryDto): Promise<ModuleSubscriptionResultDto> {
-    await this.subscriptions.view(params.tenantId);
+    await this.subscriptions.requirePlanSubscription(params.tenantId);
     const preview = this.auditPreview(query.preview, 'subscriptions.modules_cancel');
     return query.effective === 'period_end' ? this.modules.cancelAtPeriodEnd(params.tenantId, params.moduleCode, preview) : this.modules.cancelNow(params.tenantId, params.moduleCode, preview);
   }

@@ -39,6 +39,12 @@ import { ChargeLedger } from './charge-ledger';
 import { fullPeriodLines, licensesOnPlan, monthlyCostCents, periodAmountCents, planLicensesSeats, planPrices } from './pricing';
 import { ChargeLine, priceChangeLines, quantityChangeLine, remainingFraction, roundCents } from './proration';
 
+/** A preview changes nothing: its audit row is recorded as `<action>.preview`. Returns whether it is one. */
+export function notePreview(context: RequestContext, preview: boolean | undefined, action: string): boolean {
+  if (preview) context.noteAudit({ action: `${action}.preview` });
+  return preview ?? false;
+}
+
 /** Days of sign-in history that count a user as recently active (the subscription page). */
 const RECENT_ACTIVITY_DAYS = 30;
 
@@ -651,6 +657,11 @@ export class SubscriptionsService {
       throw new AppError('subscription_already_cancelled', 409, `The subscription ${sub.itemCode} is cancelled; staff can reactivate it (PUT …/subscription with a status).`, { state: 'status', currentStatus: sub.status });
     }
     return sub;
+  }
+
+  /** Checks the tenant has a plan subscription. @throws NotFoundError `tenant_not_found` | `subscription_not_found` */
+  async requirePlanSubscription(tenantId: string): Promise<void> {
+    if (!(await this.subscriptions(tenantId).exists({ kind: 'plan' }))) await this.missing(tenantId);
   }
 
   /** @throws NotFoundError `tenant_not_found` for an unknown tenant, else `subscription_not_found`. */

@@ -4,7 +4,7 @@ import { DenyDuringImpersonation, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
 import { ApiOp, Audited, AuditResource } from '../../common/http';
 import { ChangeLicensesDto, ChangePlanDto, LicenseChangeResultDto, PlanChangeResultDto, SubscriptionDto, TenantSelfSubscriptionDto } from './dto/subscription.dto';
-import { SubscriptionsService } from './subscriptions.service';
+import { notePreview, SubscriptionsService } from './subscriptions.service';
 
 /**
  * The signed-in tenant's plan subscription (tenant admins change it, managers read it): the same
@@ -26,10 +26,8 @@ export class TenantSubscriptionController {
     return this.context.actor.tenantId!;
   }
 
-  /** A preview changes nothing: its audit row is recorded as `<action>.preview`. */
   private auditPreview(preview: boolean | undefined, action: string): boolean {
-    if (preview) this.context.noteAudit({ action: `${action}.preview` });
-    return preview ?? false;
+    return notePreview(this.context, preview, action);
   }
 
   @Get()

@@ -191,7 +191,7 @@ export class InvoicesService {
    * @throws NotFoundError `invoice_not_found` | AppError 409 `invoice_not_draft` { currentStatus }
    */
   async finalize(id: string): Promise<InvoiceDto> {
-    const invoice = await this.lock(id);
+    const invoice = await this.lockById(id);
     if (invoice.status !== 'draft') throw this.wrongStatus(invoice, 'invoice_not_draft', 'Only a draft can be finalized');
     const result = await this.finalizeLocked(invoice);
     const out = toInvoiceDto(result, this.clock.now());
@@ -205,7 +205,7 @@ export class InvoicesService {
    * @throws NotFoundError | AppError 409 `invoice_not_voidable` { currentStatus }
    */
   async void(id: string): Promise<InvoiceDto> {
-    const invoice = await this.lock(id);
+    const invoice = await this.lockById(id);
     if (!['draft', 'open', 'uncollectible'].includes(invoice.status) || invoice.amountPaidCents > 0) {
       throw this.wrongStatus(invoice, 'invoice_not_voidable', 'Only a draft, open or uncollectible invoice with nothing paid can be voided');
     }
@@ -217,7 +217,7 @@ export class InvoicesService {
    * @throws NotFoundError | AppError 409 `invoice_not_open` { currentStatus }
    */
   async markUncollectible(id: string): Promise<InvoiceDto> {
-    const invoice = await this.lock(id);
+    const invoice = await this.lockById(id);
     if (invoice.status !== 'open') throw this.wrongStatus(invoice, 'invoice_not_open', 'Only an open invoice can be marked uncollectible');
     return this.transition(invoice, 'uncollectible', { markedUncollectibleAt: this.clock.now() }, InvoiceUncollectibleEvent);
   }
@@ -346,8 +346,8 @@ export class InvoicesService {
     return out;
   }
 
-  /** The invoice locked FOR UPDATE (staff routes name it by id alone). @throws NotFoundError */
-  private async lock(id: string): Promise<Invoice> {
+  /** The invoice locked FOR UPDATE, in the caller's transaction (staff routes name it by id alone). @throws NotFoundError `invoice_not_found` */
+  async lockById(id: string): Promise<Invoice> {
     const [row]: { tenant_id: string }[] = await this.txHost.tx.query(`SELECT tenant_id FROM invoices WHERE id = $1`, [id]);
     if (!row) throw new NotFoundError('Invoice', id);
     const invoice = await this.invoices(row.tenant_id).queryBuilder('i').andWhere('i.id = :id', { id }).setLock('pessimistic_write').getOne();

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../../../common/context';
-import { AppError, NotFoundError, UnprocessableError } from '../../../common/errors';
+import { AppError, UnprocessableError } from '../../../common/errors';
 import { EventBus } from '../../../common/events';
 import { Page, PageQueryDto, toPage } from '../../../common/http';
 import { Clock } from '../../../common/time';
@@ -12,7 +12,7 @@ import { Invoice } from '../entities/invoice.entity';
 import { OfflinePaymentMethod, Payment } from '../entities/payment.entity';
 import { InvoicePaidEvent } from '../events/invoice.events';
 import { PaymentSucceededEvent } from '../events/payment.events';
-import { invoiceEventPayload } from './invoices.service';
+import { invoiceEventPayload, InvoicesService } from './invoices.service';
 
 /** How an offline method is shown. */
 const OFFLINE_LABELS: Record<OfflinePaymentMethod, string> = { bank_transfer: 'Bank transfer', cheque: 'Cheque', cash: 'Cash', other: 'Other (offline)' };
@@ -54,6 +54,7 @@ export class PaymentsService {
     private readonly events: EventBus,
     private readonly context: RequestContext,
     private readonly clock: Clock,
+    private readonly invoiceService: InvoicesService,
   ) {}
 
   /**
@@ -63,10 +64,8 @@ export class PaymentsService {
    * UnprocessableError `payment_exceeds_amount_due` (field amountCents)
    */
   async recordOffline(invoiceId: string, dto: RecordPaymentDto): Promise<PaymentDto> {
-    const [row]: { tenant_id: string }[] = await this.txHost.tx.query(`SELECT tenant_id FROM invoices WHERE id = $1`, [invoiceId]);
-    if (!row) throw new NotFoundError('Invoice', invoiceId);
-    const invoices = new TenantScopedRepository(this.txHost.tx, Invoice, row.tenant_id);
-    const invoice = (await invoices.queryBuilder('i').andWhere('i.id = :id', { id: invoiceId }).setLock('pessimistic_write').getOne())!;
+    const invoice = await this.invoiceService.lockById(invoiceId);
+    const invoices = new TenantScopedRepository(this.txHost.tx, Invoice, invoice.tenantId);
     if (invoice.status !== 'open' && invoice.status !== 'uncollectible') {
       throw new AppError('invoice_not_payable', 409, `Only an open or uncollectible invoice takes payments; invoice ${invoice.number ?? invoice.id} is ${invoice.status}.`, {
         state: 'status',
