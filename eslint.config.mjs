@@ -146,6 +146,10 @@ export default tseslint.config(
       // filter); the tenant routes use the scope.
       'src/modules/billing/invoicing/invoices.service.ts',
       'src/modules/billing/invoicing/payments.service.ts',
+      // Collection and dunning run across tenants (the lifecycle's due payments, overdue invoices and
+      // cases of every tenant; a job knows a payment by id alone); per-tenant reads use the scope.
+      'src/modules/billing/collection/payment-collection.service.ts',
+      'src/modules/billing/collection/dunning.service.ts',
     ],
     rules: { 'no-restricted-syntax': ['error', FORWARD_REF] },
   },

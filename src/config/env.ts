@@ -33,6 +33,7 @@ const schema = z
     OUTBOX_RELAY_INTERVAL_MS: z.coerce.number().int().min(100).default(5000),
     BILLING_LIFECYCLE_INTERVAL_MS: z.coerce.number().int().min(1000).default(60_000),
     BILLING_ISSUER_NAME: z.string().min(1).max(200).default('SaaS Control Plane'),
+    PAYMENT_GATEWAY: z.enum(['sandbox', 'manual']).optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
     TRUST_PROXY: z.string().min(1).default('loopback'),
@@ -43,6 +44,7 @@ const schema = z
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
       if (!env.JWT_SECRET) ctx.addIssue({ code: 'custom', path: ['JWT_SECRET'], message: 'is required when NODE_ENV=production' });
+      if (!env.PAYMENT_GATEWAY) ctx.addIssue({ code: 'custom', path: ['PAYMENT_GATEWAY'], message: 'is required when NODE_ENV=production (sandbox or manual)' });
     }
     if (!!env.BOOTSTRAP_OWNER_EMAIL !== !!env.BOOTSTRAP_OWNER_PASSWORD && env.NODE_ENV === 'production') {
       const missing = env.BOOTSTRAP_OWNER_EMAIL ? 'BOOTSTRAP_OWNER_PASSWORD' : 'BOOTSTRAP_OWNER_EMAIL';
@@ -80,6 +82,8 @@ export interface AppConfig {
   billingLifecycleIntervalMs: number;
   /** The company name printed at the top of invoices and credit notes. */
   billingIssuerName: string;
+  /** Payment gateway adapter: `sandbox` (deterministic test cards) or `manual` (nothing charged; offline payments only). */
+  paymentGateway: 'sandbox' | 'manual';
   shutdownTimeoutMs: number;
   /** Requests per minute per client IP on the /auth routes (@nestjs/throttler, Redis storage). */
   authRateLimitPerMinute: number;
@@ -142,6 +146,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     outboxRelayIntervalMs: e.OUTBOX_RELAY_INTERVAL_MS,
     billingLifecycleIntervalMs: e.BILLING_LIFECYCLE_INTERVAL_MS,
     billingIssuerName: e.BILLING_ISSUER_NAME,
+    paymentGateway: e.PAYMENT_GATEWAY ?? 'sandbox',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,

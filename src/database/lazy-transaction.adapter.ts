@@ -7,6 +7,21 @@ export interface LazyTransactionOptions {
   isolationLevel?: IsolationLevel;
 }
 
+/** Marker on a lazily begun query runner: returns whether BEGIN was sent. */
+const BEGUN = Symbol('lazyTransactionBegun');
+
+/**
+ * Whether the unit of work `manager` belongs to has sent a statement yet (a transaction is open
+ * on a pooled connection). False outside a transaction. Code about to call an outside system
+ * (a payment gateway) checks it and fails closed rather than call inside an open transaction
+ * (CONVENTIONS §10).
+ */
+export function transactionBegun(manager: EntityManager): boolean {
+  const runner = manager.queryRunner as (QueryRunner & { [BEGUN]?: () => boolean }) | undefined;
+  if (!runner) return false;
+  return runner[BEGUN] ? runner[BEGUN]() : runner.isTransactionActive;
+}
+
 /** A query runner whose transaction begins with its first statement. */
 interface LazyRunner {
   runner: QueryRunner;
@@ -31,7 +46,9 @@ function deferBegin(runner: QueryRunner, isolationLevel?: IsolationLevel): LazyR
       await (connection as { query(sql: string): Promise<unknown> }).query(isolationLevel ? `BEGIN ISOLATION LEVEL ${isolationLevel}` : 'BEGIN');
       return connection;
     }));
-  return { runner, begun: () => begin !== undefined };
+  const begun = () => begin !== undefined;
+  (runner as QueryRunner & { [BEGUN]?: () => boolean })[BEGUN] = begun;
+  return { runner, begun };
 }
 
 /**

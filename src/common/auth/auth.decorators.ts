@@ -69,3 +69,13 @@ export const ImpersonationPolicy = (policy: ImpersonationPolicyValue) =>
 
 /** Alias of `@ImpersonationPolicy('denied')`: 403 `impersonation_forbidden` to an impersonation token. */
 export const DenyDuringImpersonation = () => ImpersonationPolicy('denied');
+
+/** Metadata key of {@link AllowPaymentWhileSuspended}. */
+export const PAYMENT_WHILE_SUSPENDED = 'auth:paymentWhileSuspended';
+
+/**
+ * Marks a tenant route a tenant admin must be able to call while the tenant is suspended for
+ * non-payment (billing suspension): adding a payment method, paying an open invoice — the way
+ * out of the suspension. A suspension by staff still makes the route read-only (QuotaGuard).
+ */
+export const AllowPaymentWhileSuspended = () => SetMetadata(PAYMENT_WHILE_SUSPENDED, true);

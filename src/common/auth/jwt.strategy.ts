@@ -60,6 +60,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       sessionId: payload.sid ?? null,
       familyId: payload.fid ?? null,
       tenantSuspended: state.tenantSuspended,
+      tenantSuspendedByStaff: state.tenantSuspendedByStaff,
       moduleEntitlements: state.moduleEntitlements,
     };
   }

@@ -45,7 +45,7 @@ export class TokenRevocations {
    * (by staff or by billing), and the tenant's cached module entitlements. The suspension policy
    * and the module guard then need no database query.
    */
-  async inspect(claims: Pick<AccessTokenClaims, 'sub' | 'tenantId' | 'sid' | 'fid' | 'iat' | 'act'>): Promise<{ revoked: boolean; tenantSuspended: boolean; moduleEntitlements: string | null }> {
+  async inspect(claims: Pick<AccessTokenClaims, 'sub' | 'tenantId' | 'sid' | 'fid' | 'iat' | 'act'>): Promise<{ revoked: boolean; tenantSuspended: boolean; tenantSuspendedByStaff: boolean; moduleEntitlements: string | null }> {
     // Subjects revoked up to an instant: the token's subject and, for an impersonation token,
     // the staff member acting (a deactivated or demoted impersonator loses the session too).
     const subjects = [`revoked:sub:${claims.sub}`, ...(claims.act?.sub ? [`revoked:sub:${claims.act.sub}`] : [])];
@@ -59,6 +59,7 @@ export class TokenRevocations {
     return {
       revoked: subjectValues.some((v) => v !== null && issuedAtMs <= Number(v)) || outrightValues.some((v) => v !== null),
       tenantSuspended: values.slice(subjects.length + outright.length, subjects.length + outright.length + suspension.length).some((v) => v !== null),
+      tenantSuspendedByStaff: suspension.length > 0 && values[subjects.length + outright.length] !== null,
       moduleEntitlements: entitlements.length ? (values[values.length - 1] ?? null) : null,
     };
   }

@@ -19,6 +19,8 @@ export interface Actor {
   familyId: string | null;
   /** Whether the actor's tenant is suspended (by staff or billing); false for non-tenant actors. */
   tenantSuspended: boolean;
+  /** Whether staff suspended it (false when only billing suspended it for non-payment). */
+  tenantSuspendedByStaff: boolean;
   /**
    * The tenant's module entitlements as cached in Redis (JSON of TenantEntitlements, read with the
    * token inspection), or null when not cached or not a tenant actor.
@@ -37,6 +39,7 @@ export const SYSTEM_ACTOR: Actor = {
   sessionId: null,
   familyId: null,
   tenantSuspended: false,
+  tenantSuspendedByStaff: false,
   moduleEntitlements: null,
 };
 

@@ -41,3 +41,8 @@ export function daysBetweenCeil(from: Date, to: Date): number {
   const ms = to.getTime() - from.getTime();
   return ms <= 0 ? 0 : Math.ceil(ms / 86_400_000);
 }
+
+/** The instant `days` calendar days after `at` in UTC (same time of day). */
+export function addDays(at: Date, days: number): Date {
+  return DateTime.fromJSDate(at, { zone: 'utc' }).plus({ days }).toJSDate();
+}

@@ -1,2 +1,2 @@
 export { Clock, ClockModule, SystemClock } from './clock';
-export { addBillingPeriods, BillingInterval, BILLING_INTERVALS, billingPeriodAt, BillingPeriod, daysBetweenCeil } from './billing-period';
+export { addBillingPeriods, addDays, BillingInterval, BILLING_INTERVALS, billingPeriodAt, BillingPeriod, daysBetweenCeil } from './billing-period';

@@ -8,14 +8,17 @@ import { Subscription } from './entities/subscription.entity';
 import { Invoice } from './entities/invoice.entity';
 import { InvoiceLine } from './entities/invoice-line.entity';
 import { Payment } from './entities/payment.entity';
+import { PaymentMethod } from './entities/payment-method.entity';
+import { BillingAccount } from './entities/billing-account.entity';
+import { DunningCase } from './entities/dunning.entity';
 
-/** Erases a purged tenant's payments, invoices, subscriptions, pending charges, used trials and module switches (docs/adr/0008). Runs in the purge's transaction. */
+/** Erases a purged tenant's dunning cases, payments, payment methods, billing account, invoices, subscriptions, pending charges, used trials and module switches (docs/adr/0008). Runs in the purge's transaction. */
 @ErasesTenantData('billing')
 export class BillingDataEraser implements TenantDataEraser {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  /** Rows deleted from payments, invoice_lines, invoices, pending_invoice_items, module_trials, module_deactivations and subscriptions. */
+  /** Rows deleted from dunning_cases, payments, payment_methods, billing_accounts, invoice_lines, invoices, pending_invoice_items, module_trials, module_deactivations and subscriptions. */
   erase(tenantId: string): Promise<ErasedRows> {
-    return deleteTenantRows(this.txHost.tx, tenantId, [Payment, InvoiceLine, Invoice, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Subscription]);
+    return deleteTenantRows(this.txHost.tx, tenantId, [DunningCase, Payment, PaymentMethod, BillingAccount, InvoiceLine, Invoice, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Subscription]);
   }
 }

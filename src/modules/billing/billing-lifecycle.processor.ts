@@ -5,8 +5,9 @@ import { scheduleRepeatable } from '../../common/jobs';
 import { APP_CONFIG, AppConfig } from '../../config';
 import { BillingLifecycleService, LifecycleRunResult } from './billing-lifecycle.service';
 
-/** Bull queue of the billing context. */
-export const BILLING_QUEUE = 'billing';
+import { BILLING_QUEUE } from './billing-queue';
+
+export { BILLING_QUEUE };
 
 /** Runs the billing lifecycle (trial reminders and ends, period rollovers) every BILLING_LIFECYCLE_INTERVAL_MS, once per cluster. */
 @Processor(BILLING_QUEUE)

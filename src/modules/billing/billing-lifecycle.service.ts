@@ -6,6 +6,7 @@ import { addBillingPeriods, billingPeriodAt, Clock } from '../../common/time';
 import { AuditService } from '../audit';
 import { QuotaService } from '../plans';
 import { ChargeLedger } from './charge-ledger';
+import { CollectionRunResult, PaymentCollectionService } from './collection/payment-collection.service';
 import { Subscription } from './entities/subscription.entity';
 import { EntitlementChangedEvent, ModuleUnsubscribedEvent } from './events/module.events';
 import {
@@ -15,7 +16,7 @@ import {
   SubscriptionTrialWillEndEvent,
 } from './events/subscription.events';
 import { fullPeriodLines, planPrices } from './pricing';
-import { eventPayload } from './subscriptions.service';
+import { eventPayload } from './subscription-payload';
 
 /** Days before a trial's end that `subscription.trial_will_end` is published (Stripe's 3). */
 export const TRIAL_REMINDER_DAYS = 3;
@@ -28,6 +29,8 @@ export interface LifecycleRunResult {
   trialsEnded: number;
   renewals: number;
   cancellations: number;
+  /** Collection: stale pending payments collected again, invoices entering dunning, retries, enforcements. */
+  collection: CollectionRunResult;
 }
 
 /**
@@ -43,7 +46,8 @@ export interface LifecycleRunResult {
  * - period rollover of active and past_due subscriptions: a cancellation at period end cancels
  *   (`subscription.cancelled`); otherwise the scheduled change is applied (its plan's current
  *   prices captured), the period advances on the billing cycle's anchor and the new period's
- *   charges are recorded (`subscription.renewed`); missed periods are caught up one by one.
+ *   charges are recorded (`subscription.renewed`); missed periods are caught up one by one;
+ * - collection (PaymentCollectionService.runDue): stale charges, dunning retries and enforcement.
  */
 @Injectable()
 export class BillingLifecycleService {
@@ -57,11 +61,12 @@ export class BillingLifecycleService {
     private readonly events: EventBus,
     private readonly audit: AuditService,
     private readonly clock: Clock,
+    private readonly collection: PaymentCollectionService,
   ) {}
 
   /** Runs every step once for everything due now. */
   async runDue(): Promise<LifecycleRunResult> {
-    const result: LifecycleRunResult = { trialReminders: 0, trialsEnded: 0, renewals: 0, cancellations: 0 };
+    const result: LifecycleRunResult = { trialReminders: 0, trialsEnded: 0, renewals: 0, cancellations: 0, collection: { reconciled: 0, dunningOpened: 0, retries: 0, enforcements: 0 } };
     const now = this.clock.now();
     const soon = new Date(now.getTime() + TRIAL_REMINDER_DAYS * 86_400_000);
     for (const id of await this.due(`status = 'trial' AND trial_ends_at > $1 AND trial_ends_at <= $2 AND trial_reminder_sent_for IS DISTINCT FROM trial_ends_at`, [now, soon])) {
@@ -75,7 +80,9 @@ export class BillingLifecycleService {
       if (outcome === 'cancelled') result.cancellations += 1;
       else if (outcome) result.renewals += 1;
     }
-    if (result.trialReminders + result.trialsEnded + result.renewals + result.cancellations) this.logger.log(`billing lifecycle: ${JSON.stringify(result)}`);
+    result.collection = await this.collection.runDue();
+    const c = result.collection;
+    if (result.trialReminders + result.trialsEnded + result.renewals + result.cancellations + c.reconciled + c.dunningOpened + c.retries + c.enforcements) this.logger.log(`billing lifecycle: ${JSON.stringify(result)}`);
     return result;
   }
 

@@ -29,17 +29,30 @@ import { Payment } from './entities/payment.entity';
 import { AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController } from './invoicing/payments.controller';
 import { PaymentsService } from './invoicing/payments.service';
 import { NoTaxCalculator, TaxCalculator } from './invoicing/tax-calculator';
+import { APP_CONFIG, AppConfig } from '../../config';
+import { AdminBillingEnforcementController, AdminDunningController, TenantInvoicePayController, TenantPaymentMethodController } from './collection/collection.controller';
+import { DunningService } from './collection/dunning.service';
+import { ManualPaymentGateway } from './collection/manual-gateway';
+import { PaymentCollectionProcessor } from './collection/payment-collection.processor';
+import { PaymentCollectionService } from './collection/payment-collection.service';
+import { PaymentGateway } from './collection/payment-gateway';
+import { PaymentSettlement } from './collection/payment-settlement';
+import { SandboxPaymentGateway } from './collection/sandbox-gateway';
+import { BillingAccount } from './entities/billing-account.entity';
+import { DunningCase, DunningPolicy } from './entities/dunning.entity';
+import { PaymentMethod } from './entities/payment-method.entity';
 
 /**
  * Billing context: subscriptions (plan and modules), licenses, trials, proration, the ledger of
- * pending charges and the invoices made from them (numbering, PDFs, the tax port). Reads the catalog and writes the tenant's billing state
+ * pending charges and the invoices made from them (numbering, PDFs, the tax port), their
+ * collection through the payment gateway port (PAYMENT_GATEWAY: sandbox or manual) and dunning. Reads the catalog and writes the tenant's billing state
  * through the plans facade, in the caller's transaction. Global only to provide the
  * EntitlementSource port to the module guard (common/auth).
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
-  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
+  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, PaymentMethod, BillingAccount, DunningPolicy, DunningCase]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
+  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, TenantPaymentMethodController, TenantInvoicePayController, AdminDunningController, AdminBillingEnforcementController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
   providers: [
     SubscriptionsService,
     SubscriptionQueries,
@@ -48,6 +61,15 @@ import { NoTaxCalculator, TaxCalculator } from './invoicing/tax-calculator';
     InvoicesService,
     PaymentsService,
     { provide: TaxCalculator, useClass: NoTaxCalculator },
+    {
+      provide: PaymentGateway,
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig): PaymentGateway => (config.paymentGateway === 'manual' ? new ManualPaymentGateway() : new SandboxPaymentGateway()),
+    },
+    PaymentCollectionService,
+    PaymentCollectionProcessor,
+    PaymentSettlement,
+    DunningService,
     BillingLifecycleService,
     BillingLifecycleProcessor,
     EntitlementsService,

@@ -7,6 +7,7 @@ import { Subscription } from './entities/subscription.entity';
 import { ChargeLine } from './proration';
 import type { BillingReason } from './entities/invoice.entity';
 import { InvoicesService, InvoiceWithLines } from './invoicing/invoices.service';
+import { PaymentCollectionService } from './collection/payment-collection.service';
 
 /**
  * The ledger of pending invoice items the billing rules write, in the caller's transaction, and
@@ -18,11 +19,17 @@ export class ChargeLedger {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly invoices: InvoicesService,
+    private readonly collection: PaymentCollectionService,
   ) {}
 
-  /** Invoices the tenant's pending items now (see InvoicesService.invoicePending), in the caller's transaction. */
-  invoiceNow(tenantId: string, reason: Exclude<BillingReason, 'manual'>): Promise<InvoiceWithLines[]> {
-    return this.invoices.invoicePending(tenantId, reason);
+  /**
+   * Invoices the tenant's pending items now (see InvoicesService.invoicePending) and charges the
+   * invoices made to the method on file after commit (PaymentCollectionService), in the caller's transaction.
+   */
+  async invoiceNow(tenantId: string, reason: Exclude<BillingReason, 'manual'>): Promise<InvoiceWithLines[]> {
+    const made = await this.invoices.invoicePending(tenantId, reason);
+    await this.collection.collectAutomatically(made);
+    return made;
   }
 
   /** Records `lines` of `sub` as pending invoice items (a line of 0 is kept out). */

@@ -4,10 +4,12 @@ import { monthlyCostCents } from './pricing';
 /**
  * Read-model fragment for lists that show each tenant's plan subscription (docs/adr/0004): a LEFT
  * JOIN on the one plan subscription per tenant (unique index ux_subscriptions_plan_per_tenant).
- * `tenantIdSql` is the joined tenant id expression, `alias` the subscriptions alias.
+ * `tenantIdSql` is the joined tenant id expression, `alias` the subscriptions alias; the tenant's
+ * billing account (`<alias>_ba`, at most one row) says whether dunning enforcement is paused.
  */
 export function planSubscriptionJoinSql(tenantIdSql: string, alias: string): string {
-  return `LEFT JOIN subscriptions ${alias} ON ${alias}.tenant_id = ${tenantIdSql} AND ${alias}.kind = 'plan'`;
+  return `LEFT JOIN subscriptions ${alias} ON ${alias}.tenant_id = ${tenantIdSql} AND ${alias}.kind = 'plan'
+          LEFT JOIN billing_accounts ${alias}_ba ON ${alias}_ba.tenant_id = ${tenantIdSql}`;
 }
 
 /** The columns {@link toSubscriptionSummary} reads, selected from `alias`. */
@@ -21,6 +23,7 @@ export function planSubscriptionColumnsSql(alias: string): string {
     `${alias}.seat_unit_amount_cents AS sub_seat_unit_amount_cents`,
     `${alias}.price_override_cents AS sub_price_override_cents`,
     `${alias}.current_period_end AS sub_current_period_end`,
+    `COALESCE(${alias}_ba.enforcement_paused, false) AS sub_enforcement_paused`,
   ].join(', ');
 }
 
@@ -34,6 +37,7 @@ export interface PlanSubscriptionColumns {
   sub_seat_unit_amount_cents: string | null;
   sub_price_override_cents: string | null;
   sub_current_period_end: Date | null;
+  sub_enforcement_paused: boolean;
 }
 
 /** What a tenant list row shows of the plan subscription. Amounts in minor units. */
@@ -44,6 +48,8 @@ export interface SubscriptionSummary {
   monthlyCostCents: number;
   billingDaysRemaining: number;
   nextBillingDate: string;
+  /** Staff exempted the tenant from dunning enforcement. */
+  enforcementPaused: boolean;
 }
 
 /**
@@ -67,5 +73,6 @@ export function toSubscriptionSummary(row: PlanSubscriptionColumns, activeUsers:
     }),
     billingDaysRemaining: daysBetweenCeil(now, new Date(row.sub_current_period_end)),
     nextBillingDate: new Date(row.sub_current_period_end).toISOString(),
+    enforcementPaused: row.sub_enforcement_paused,
   };
 }

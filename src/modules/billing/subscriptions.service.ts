@@ -1,3 +1,4 @@
+import { eventPayload } from './subscription-payload';
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -30,7 +31,6 @@ import { EntitlementChangedEvent } from './events/module.events';
 import {
   SubscriptionConvertedEvent,
   SubscriptionCreatedEvent,
-  SubscriptionEventPayload,
   SubscriptionLicensesChangedEvent,
   SubscriptionPlanChangedEvent,
   SubscriptionUpdatedEvent,
@@ -108,19 +108,6 @@ function toPendingItemDto(i: PendingInvoiceItem): PendingInvoiceItemDto {
   };
 }
 
-export function eventPayload(s: Subscription): SubscriptionEventPayload {
-  return {
-    subscriptionId: s.id,
-    kind: s.kind,
-    itemCode: s.itemCode,
-    status: s.status,
-    interval: s.interval,
-    quantity: s.quantity,
-    currency: s.currency,
-    currentPeriodEnd: s.currentPeriodEnd.toISOString(),
-    trialEndsAt: s.trialEndsAt?.toISOString() ?? null,
-  };
-}
 
 /** What provisioning asks for: the plan, its trial, licenses (default: see {@link SubscriptionsService.startPlanSubscription}) and interval. */
 export interface PlanSubscriptionStart {
@@ -670,3 +657,5 @@ export class SubscriptionsService {
     throw new NotFoundError('Subscription');
   }
 }
+
+export { eventPayload };

@@ -51,7 +51,8 @@ describe('billing lifecycle (trial ends, renewals, cancellations)', () => {
       [3000, '2027-02-28T09:00:00.000Z', '2027-03-31T09:00:00.000Z'],
       [3000, '2027-03-31T09:00:00.000Z', '2027-04-30T09:00:00.000Z'],
     ]);
-    expect(await sub(tenant.id)).toMatchObject({ status: 'active', current_period_end: new Date('2027-04-30T09:00:00Z') });
+    // No payment method on file: the renewal invoices stay unpaid, so dunning has made it past due.
+    expect(await sub(tenant.id)).toMatchObject({ status: 'past_due', current_period_end: new Date('2027-04-30T09:00:00Z') });
     expect((await t.db.query(`SELECT current_period_ends_at FROM tenant_quotas WHERE tenant_id = $1`, [tenant.id]))[0].current_period_ends_at).toEqual(new Date('2027-04-30T09:00:00Z'));
     expect(await outboxEvents(t, tenant.id, 'subscription.renewed')).toHaveLength(2);
     await run();
@@ -67,8 +68,9 @@ describe('billing lifecycle (trial ends, renewals, cancellations)', () => {
     expect(await outboxEvents(t, tenant.id, 'subscription.trial_will_end')).toHaveLength(1);
     clock.set(new Date('2027-05-11T00:00:01Z'));
     await run();
-    expect(await sub(tenant.id)).toMatchObject({ status: 'active', trial_ends_at: null, current_period_start: new Date('2027-05-11T00:00:00Z'), current_period_end: new Date('2027-06-11T00:00:00Z') });
-    expect((await t.db.query(`SELECT billing_status FROM tenant_quotas WHERE tenant_id = $1`, [tenant.id]))[0].billing_status).toBe('active');
+    // Converted; with no payment method on file its first invoice is unpaid, so dunning made it past due.
+    expect(await sub(tenant.id)).toMatchObject({ status: 'past_due', trial_ends_at: null, current_period_start: new Date('2027-05-11T00:00:00Z'), current_period_end: new Date('2027-06-11T00:00:00Z') });
+    expect((await t.db.query(`SELECT billing_status FROM tenant_quotas WHERE tenant_id = $1`, [tenant.id]))[0].billing_status).toBe('past_due');
     const charged = await t.db.query(`SELECT amount_cents::int AS amount FROM pending_invoice_items WHERE tenant_id = $1 AND source_action = 'trial.end'`, [tenant.id]);
     expect(charged).toEqual([{ amount: 4500 }]);
     expect((await outboxEvents(t, tenant.id, 'subscription.trial_ended'))[0].payload).toMatchObject({ outcome: 'converted', status: 'active' });

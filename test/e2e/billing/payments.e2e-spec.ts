@@ -61,8 +61,10 @@ describe('offline payments', () => {
     await Promise.all(Array.from({ length: 10 }, () => pay(invoice.id, { method: 'bank_transfer', amountCents: 100 }, key)));
     expect(await t.db.query(`SELECT amount_cents::int AS amount FROM payments WHERE invoice_id = $1`, [invoice.id])).toEqual([{ amount: 100 }]);
     expect(await invoiceRow(invoice.id)).toMatchObject({ paid: 100, due: 14900 });
-    const bad = await expectProblem(await pay(invoice.id, { method: 'card' }), 400, 'validation_failed');
+    const bad = await expectProblem(await pay(invoice.id, { method: 'cheque-ish' }), 400, 'validation_failed');
     expect(bad.errors![0].field).toBe('method');
+    // `card` charges the method on file; this tenant has none.
+    expect((await expectProblem(await pay(invoice.id, { method: 'card' }), 422, 'payment_method_required')).field).toBe('method');
     await expectProblem(await pay(randomUUID(), { method: 'cash' }), 404, 'invoice_not_found');
   });
 

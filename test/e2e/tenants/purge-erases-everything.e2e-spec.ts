@@ -77,6 +77,11 @@ describe('tenant purge erases every tenant-owned table', () => {
     // The paid module's invoice (invoices, invoice_lines) takes an offline payment (payments).
     const [invoice] = await t.db.query(`SELECT id FROM invoices WHERE tenant_id = $1`, [tenant.id]);
     expect((await rawFetch(t, `/api/v1/admin/invoices/${invoice.id}/payments`, { method: 'POST', token: owner, json: { method: 'bank_transfer' }, headers: { 'Idempotency-Key': randomUUID() } })).status).toBe(201);
+    // A card on file (payment_methods), enforcement paused (billing_accounts), and the invoice's
+    // dunning case (dunning_cases; written directly: reaching one through the API takes a declined renewal).
+    expect((await t.as(admin.accessToken).PUT('/api/v1/tenant/billing/payment-method', { body: { token: 'pm_card_ok' } })).response.status).toBe(200);
+    expect((await t.as(owner).PUT('/api/v1/admin/tenants/{tenantId}/billing/enforcement', { ...p, body: { paused: true, reason: 'Pays by purchase order' } })).response.status).toBe(200);
+    await t.db.query(`INSERT INTO dunning_cases (tenant_id, invoice_id, status, started_at) VALUES ($1, $2, 'recovered', now())`, [tenant.id, invoice.id]);
     expect((await t.as(owner).DELETE('/api/v1/admin/tenants/{tenantId}', p)).response.status).toBe(202);
     await t.db.query(`UPDATE tenants SET purge_after = now() - interval '1 second' WHERE id = $1`, [tenant.id]);
 

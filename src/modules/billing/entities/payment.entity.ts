@@ -20,6 +20,7 @@ export type OfflinePaymentMethod = (typeof OFFLINE_PAYMENT_METHODS)[number];
 @Index('ix_payments_tenant', ['tenantId', 'createdAt'])
 @Index('ix_payments_status', ['status', 'createdAt'])
 @Index('ix_payments_invoice', ['invoiceId'])
+@Index('ux_payments_pending_per_invoice', ['invoiceId'], { unique: true, where: `status = 'pending'` })
 export class Payment {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ type: 'uuid' }) tenantId: string;
@@ -34,6 +35,14 @@ export class Payment {
   @Column({ type: 'text', nullable: true }) failureCode: string | null;
   @Column({ type: 'text', nullable: true }) failureMessage: string | null;
   @Column({ type: 'int', default: 1 }) attempt: number;
+  /** The stored method charged (a gateway charge), else null. */
+  @Column({ type: 'uuid', nullable: true }) paymentMethodId: string | null;
+  /** The idempotency key sent to the gateway for this charge: a retried call can never charge twice. */
+  @Column({ type: 'text', nullable: true, unique: true }) gatewayIdempotencyKey: string | null;
+  /** Why the charge was made: renewal (automatic), retry (dunning), staff, tenant, offline. */
+  @Column({ type: 'text', default: 'offline' }) trigger: string;
+  /** The issuer's decline reason of a failed card charge (generic_decline, insufficient_funds, …). */
+  @Column({ type: 'text', nullable: true }) declineCode: string | null;
   @Column({ type: 'bigint', transformer: bigintNumber, default: 0 }) refundedCents: number;
   @Column({ type: 'text', nullable: true }) note: string | null;
   /** When the money was received (offline) or the gateway answered. */

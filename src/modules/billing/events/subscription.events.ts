@@ -61,3 +61,18 @@ export class SubscriptionRenewedEvent extends DomainEvent<SubscriptionEventPaylo
 export class SubscriptionCancelledEvent extends DomainEvent<SubscriptionEventPayload & { cancelledAt: string }> {
   static override readonly eventName = 'subscription.cancelled';
 }
+
+/** Collection of an invoice billing this subscription failed; it stays in service while the dunning retries run. Producer: billing. */
+export class SubscriptionPastDueEvent extends DomainEvent<SubscriptionEventPayload & { invoiceId: string }> {
+  static override readonly eventName = 'subscription.past_due';
+}
+
+/** The dunning policy acted after the last failed retry: the module is off, or (plan) the tenant is suspended for non-payment. Producer: billing. */
+export class SubscriptionSuspendedEvent extends DomainEvent<SubscriptionEventPayload & { invoiceId: string; tenantSuspended: boolean }> {
+  static override readonly eventName = 'subscription.suspended';
+}
+
+/** The unpaid invoice was paid or voided: the subscription is active again (from past_due or suspended). Producer: billing. */
+export class SubscriptionReactivatedEvent extends DomainEvent<SubscriptionEventPayload & { invoiceId: string; previousStatus: string }> {
+  static override readonly eventName = 'subscription.reactivated';
+}

@@ -75,7 +75,7 @@ export class AdminInvoicesController {
   @HttpCode(200)
   @Audited('invoices.void')
   @PlatformAuth('owner', 'admin')
-  @ApiOp('adminInvoices_void', 'Void an invoice nothing was paid on: nothing is owed any more', ['validation_failed', 'invoice_not_found', 'invoice_not_voidable'])
+  @ApiOp('adminInvoices_void', 'Void an invoice nothing was paid on: nothing is owed any more', ['validation_failed', 'invoice_not_found', 'invoice_not_voidable', 'payment_in_progress'])
   @ApiOkResponse({ type: InvoiceDto })
   void(@Param('invoiceId', UuidPipe) id: string): Promise<InvoiceDto> {
     return this.invoices.void(id);

@@ -16,6 +16,7 @@ import { PendingInvoiceItem } from '../entities/pending-invoice-item.entity';
 import { InvoiceCreatedEvent, InvoiceEventPayload, InvoiceFinalizedEvent, InvoicePaidEvent, InvoiceUncollectibleEvent, InvoiceVoidedEvent } from '../events/invoice.events';
 import { nextDocumentNumber } from './document-numbers';
 import { TaxCalculator } from './tax-calculator';
+import { DunningService } from '../collection/dunning.service';
 
 /** A line to put on a new invoice (minor units). */
 interface NewLine {
@@ -103,6 +104,7 @@ export class InvoicesService {
     private readonly events: EventBus,
     private readonly context: RequestContext,
     private readonly clock: Clock,
+    private readonly dunning: DunningService,
   ) {}
 
   private invoices(tenantId: string) {
@@ -209,7 +211,11 @@ export class InvoicesService {
     if (!['draft', 'open', 'uncollectible'].includes(invoice.status) || invoice.amountPaidCents > 0) {
       throw this.wrongStatus(invoice, 'invoice_not_voidable', 'Only a draft, open or uncollectible invoice with nothing paid can be voided');
     }
-    return this.transition(invoice, 'void', { voidedAt: this.clock.now(), amountDueCents: 0 }, InvoiceVoidedEvent);
+    await this.assertNoPaymentInProgress(invoice);
+    const out = await this.transition(invoice, 'void', { voidedAt: this.clock.now(), amountDueCents: 0 }, InvoiceVoidedEvent);
+    // Nothing is owed any more: its dunning closes and the subscriptions it held are active again.
+    await this.dunning.resolve(invoice.tenantId, invoice.id, this.clock.now(), 'closed');
+    return out;
   }
 
   /**
@@ -347,12 +353,22 @@ export class InvoicesService {
   }
 
   /** The invoice locked FOR UPDATE, in the caller's transaction (staff routes name it by id alone). @throws NotFoundError `invoice_not_found` */
-  async lockById(id: string): Promise<Invoice> {
-    const [row]: { tenant_id: string }[] = await this.txHost.tx.query(`SELECT tenant_id FROM invoices WHERE id = $1`, [id]);
-    if (!row) throw new NotFoundError('Invoice', id);
+  async lockById(id: string, tenantId?: string): Promise<Invoice> {
+    const [row]: { tenant_id: string; status: string }[] = await this.txHost.tx.query(`SELECT tenant_id, status FROM invoices WHERE id = $1`, [id]);
+    // For a tenant, another tenant's invoice and its own drafts do not exist.
+    if (!row || (tenantId !== undefined && (row.tenant_id !== tenantId || row.status === 'draft'))) throw new NotFoundError('Invoice', id);
     const invoice = await this.invoices(row.tenant_id).queryBuilder('i').andWhere('i.id = :id', { id }).setLock('pessimistic_write').getOne();
     if (!invoice) throw new NotFoundError('Invoice', id);
     return invoice;
+  }
+
+  /**
+   * A charge of the invoice is with the gateway: its outcome must be recorded first.
+   * @throws AppError 409 `payment_in_progress`
+   */
+  async assertNoPaymentInProgress(invoice: Invoice): Promise<void> {
+    const [pending]: unknown[] = await this.txHost.tx.query(`SELECT 1 FROM payments WHERE invoice_id = $1 AND status = 'pending' LIMIT 1`, [invoice.id]);
+    if (pending) throw new AppError('payment_in_progress', 409, `A payment of invoice ${invoice.number ?? invoice.id} is being processed; wait for its outcome.`, { state: 'payment' });
   }
 
   private wrongStatus(invoice: Invoice, code: 'invoice_not_draft' | 'invoice_not_voidable' | 'invoice_not_open', rule: string): AppError {

@@ -17,12 +17,11 @@ export class AdminInvoicePaymentsController {
   @Post()
   @Audited('payments.record')
   @Idempotent({ required: true })
-  @ApiOp('adminPayments_record', 'Record an offline payment (bank transfer, cheque, cash) on an open or uncollectible invoice; paid in full → the invoice is paid (Idempotency-Key required)', [
-    'validation_failed',
-    'invoice_not_found',
-    'invoice_not_payable',
-    'payment_exceeds_amount_due',
-  ])
+  @ApiOp(
+    'adminPayments_record',
+    'Record an offline payment (bank transfer, cheque, cash) on an open or uncollectible invoice, or charge the card on file (`method: card`, answered pending); paid in full → the invoice is paid and a suspension for non-payment is lifted (Idempotency-Key required)',
+    ['validation_failed', 'invoice_not_found', 'invoice_not_payable', 'payment_exceeds_amount_due', 'payment_in_progress', 'payment_method_required', 'automatic_collection_disabled'],
+  )
   @ApiCreatedResponse({ type: PaymentDto })
   record(@Param('invoiceId', UuidPipe) invoiceId: string, @Body() dto: RecordPaymentDto): Promise<PaymentDto> {
     return this.payments.recordOffline(invoiceId, dto);
@@ -43,6 +42,13 @@ export class AdminPaymentsController {
   list(@Query() query: PaymentListQueryDto) {
     return this.payments.list(query);
   }
+
+  @Get(':paymentId')
+  @ApiOp('adminPayments_get', 'Get one payment: its status (pending while the gateway answers), failure and decline codes, gateway reference', ['validation_failed', 'payment_not_found'])
+  @ApiOkResponse({ type: PaymentDto })
+  get(@Param('paymentId', UuidPipe) id: string): Promise<PaymentDto> {
+    return this.payments.get(id);
+  }
 }
 
 /** The signed-in tenant's payments (admins and managers). */
@@ -61,5 +67,12 @@ export class TenantPaymentsController {
   @ApiOkResponse({ type: PageOf(PaymentDto) })
   list(@Query() query: PageQueryDto) {
     return this.payments.listForTenant(this.context.actor.tenantId!, query);
+  }
+
+  @Get(':paymentId')
+  @ApiOp('tenantPayments_get', 'Get one of your payments (pending while the gateway answers, then succeeded or failed with the reason)', ['validation_failed', 'payment_not_found'])
+  @ApiOkResponse({ type: PaymentDto })
+  get(@Param('paymentId', UuidPipe) id: string): Promise<PaymentDto> {
+    return this.payments.get(id, this.context.actor.tenantId!);
   }
 }

@@ -2,17 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../../../common/context';
-import { AppError, UnprocessableError } from '../../../common/errors';
-import { EventBus } from '../../../common/events';
+import { NotFoundError, UnprocessableError, ValidationError } from '../../../common/errors';
 import { Page, PageQueryDto, toPage } from '../../../common/http';
 import { Clock } from '../../../common/time';
 import { TenantScopedRepository } from '../../../database/tenant-scoped.repository';
 import { PaymentDto, PaymentListQueryDto, RecordPaymentDto } from '../dto/payment.dto';
-import { Invoice } from '../entities/invoice.entity';
 import { OfflinePaymentMethod, Payment } from '../entities/payment.entity';
-import { InvoicePaidEvent } from '../events/invoice.events';
-import { PaymentSucceededEvent } from '../events/payment.events';
-import { invoiceEventPayload, InvoicesService } from './invoices.service';
+import { assertPayable, PaymentCollectionService } from '../collection/payment-collection.service';
+import { PaymentSettlement } from '../collection/payment-settlement';
+import { InvoicesService } from './invoices.service';
 
 /** How an offline method is shown. */
 const OFFLINE_LABELS: Record<OfflinePaymentMethod, string> = { bank_transfer: 'Bank transfer', cheque: 'Cheque', cash: 'Cash', other: 'Other (offline)' };
@@ -32,7 +30,9 @@ export function toPaymentDto(p: Payment, invoiceNumber: string | null): PaymentD
     gateway: p.gateway,
     reference: p.reference,
     failureCode: p.failureCode,
+    declineCode: p.declineCode,
     failureMessage: p.failureMessage,
+    trigger: p.trigger,
     attempt: p.attempt,
     refundedCents: p.refundedCents,
     note: p.note,
@@ -51,10 +51,11 @@ export function toPaymentDto(p: Payment, invoiceNumber: string | null): PaymentD
 export class PaymentsService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly events: EventBus,
     private readonly context: RequestContext,
     private readonly clock: Clock,
     private readonly invoiceService: InvoicesService,
+    private readonly settlement: PaymentSettlement,
+    private readonly collection: PaymentCollectionService,
   ) {}
 
   /**
@@ -64,14 +65,10 @@ export class PaymentsService {
    * UnprocessableError `payment_exceeds_amount_due` (field amountCents)
    */
   async recordOffline(invoiceId: string, dto: RecordPaymentDto): Promise<PaymentDto> {
+    if (dto.method === 'card') return this.chargeOnFile(invoiceId, dto);
     const invoice = await this.invoiceService.lockById(invoiceId);
-    const invoices = new TenantScopedRepository(this.txHost.tx, Invoice, invoice.tenantId);
-    if (invoice.status !== 'open' && invoice.status !== 'uncollectible') {
-      throw new AppError('invoice_not_payable', 409, `Only an open or uncollectible invoice takes payments; invoice ${invoice.number ?? invoice.id} is ${invoice.status}.`, {
-        state: 'status',
-        currentStatus: invoice.status,
-      });
-    }
+    assertPayable(invoice);
+    await this.invoiceService.assertNoPaymentInProgress(invoice);
     const amount = dto.amountCents ?? invoice.amountDueCents;
     if (amount > invoice.amountDueCents) {
       throw new UnprocessableError('payment_exceeds_amount_due', `The payment of ${amount} exceeds the ${invoice.amountDueCents} due on invoice ${invoice.number}.`, { field: 'amountCents' });
@@ -88,24 +85,54 @@ export class PaymentsService {
       reference: dto.reference ?? null,
       failureCode: null,
       failureMessage: null,
+      declineCode: null,
       attempt: 1,
       refundedCents: 0,
       note: dto.note ?? null,
       processedAt: dto.receivedAt ?? now,
       recordedBy: this.context.actor.type === 'platform' ? (this.context.actor.id ?? null) : null,
+      paymentMethodId: null,
+      gatewayIdempotencyKey: null,
+      trigger: 'offline',
     });
-    const due = invoice.amountDueCents - amount;
-    const saved = (await invoices.updateOne(
-      { id: invoice.id },
-      { amountPaidCents: invoice.amountPaidCents + amount, amountDueCents: due, ...(due === 0 ? { status: 'paid' as const, paidAt: now } : {}) },
-    ))!;
-    await this.events.publish(
-      new PaymentSucceededEvent(invoice.tenantId, { paymentId: payment.id, invoiceId: invoice.id, invoiceNumber: invoice.number, amountCents: amount, currency: invoice.currency, method: dto.method, gateway: 'offline' }),
-    );
-    if (due === 0) await this.events.publish(new InvoicePaidEvent(invoice.tenantId, invoiceEventPayload(saved)));
+    const saved = await this.settlement.applySucceeded(invoice, payment);
     const out = toPaymentDto(payment, invoice.number);
-    this.context.noteAudit({ tenantId: invoice.tenantId, resourceId: payment.id, resourceType: 'payment', after: out, metadata: { invoiceStatus: saved.status, amountDueCents: due } });
+    this.context.noteAudit({ tenantId: invoice.tenantId, resourceId: payment.id, resourceType: 'payment', after: out, metadata: { invoiceStatus: saved.status, amountDueCents: saved.amountDueCents } });
     return out;
+  }
+
+  /** Staff charge the tenant's method on file (`method: card`): a pending payment, collected right after commit. */
+  private async chargeOnFile(invoiceId: string, dto: RecordPaymentDto): Promise<PaymentDto> {
+    for (const field of ['reference', 'receivedAt'] as const) {
+      if (dto[field] !== undefined) throw new ValidationError([{ field, message: `${field} is only for an offline payment; a card charge gets the gateway's reference` }]);
+    }
+    const payment = await this.collection.charge(invoiceId, 'staff', { amountCents: dto.amountCents, note: dto.note });
+    const out = toPaymentDto(payment, await this.numberOf(payment.invoiceId));
+    this.context.noteAudit({ tenantId: payment.tenantId, resourceId: payment.id, resourceType: 'payment', after: out });
+    return out;
+  }
+
+  /**
+   * The tenant pays an invoice with its method on file (POST /tenant/invoices/:id/pay).
+   * @throws see PaymentCollectionService.charge
+   */
+  async payForTenant(tenantId: string, invoiceId: string): Promise<PaymentDto> {
+    const payment = await this.collection.charge(invoiceId, 'tenant', { tenantId });
+    const out = toPaymentDto(payment, await this.numberOf(payment.invoiceId));
+    this.context.noteAudit({ tenantId, resourceId: payment.id, resourceType: 'payment', after: out });
+    return out;
+  }
+
+  /** One payment (staff: any; a tenant: its own, else 404). @throws NotFoundError `payment_not_found` */
+  async get(id: string, tenantId?: string): Promise<PaymentDto> {
+    const payment = await this.txHost.tx.getRepository(Payment).findOneBy({ id });
+    if (!payment || (tenantId !== undefined && payment.tenantId !== tenantId)) throw new NotFoundError('Payment', id);
+    return toPaymentDto(payment, await this.numberOf(payment.invoiceId));
+  }
+
+  private async numberOf(invoiceId: string): Promise<string | null> {
+    const [row]: { number: string | null }[] = await this.txHost.tx.query(`SELECT number FROM invoices WHERE id = $1`, [invoiceId]);
+    return row?.number ?? null;
   }
 
   /** Every payment on the platform, newest first, filtered (`status=failed`: the failed payments). */

@@ -302,6 +302,8 @@ export class TenantListSubscriptionDto {
   @ApiProperty({ type: 'integer', example: 15000, description: 'Monthly cost of the plan subscription (annual / 12)' }) monthlyCostCents: number;
   @ApiProperty({ type: 'integer', example: 21, description: 'Whole days to the end of the current period, rounded up' }) billingDaysRemaining: number;
   @ApiProperty({ format: 'date-time' }) nextBillingDate: string;
+  @ApiProperty({ description: 'Staff exempted the tenant from dunning enforcement (no module is turned off and the tenant is not suspended for non-payment while set)' })
+  enforcementPaused: boolean;
 }
 
 /** One row of the tenant list. */
