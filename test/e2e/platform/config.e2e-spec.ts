@@ -71,9 +71,14 @@ describe('configuration is validated at boot (bad env exits naming the variable)
 
   it('NODE_ENV=production with only one of the bootstrap owner pair', async () => {
     expectConfigExit(
-      await runMain({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), BOOTSTRAP_OWNER_EMAIL: 'boss@example.com' }, ['BOOTSTRAP_OWNER_PASSWORD']),
+      await runMain({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), PAYMENT_GATEWAY: 'manual', BOOTSTRAP_OWNER_EMAIL: 'boss@example.com' }, ['BOOTSTRAP_OWNER_PASSWORD']),
       'BOOTSTRAP_OWNER_PASSWORD',
     );
+  });
+
+  it('NODE_ENV=production without PAYMENT_GATEWAY (no silent sandbox in production), or with an unknown one', async () => {
+    expectConfigExit(await runMain({ NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40) }), 'PAYMENT_GATEWAY', /required/);
+    expectConfigExit(await runMain({ PAYMENT_GATEWAY: 'stripe-live' }), 'PAYMENT_GATEWAY');
   });
 
   it('DATABASE_URL that is not a postgres URL', async () => {
