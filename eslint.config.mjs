@@ -150,6 +150,11 @@ export default tseslint.config(
       // cases of every tenant; a job knows a payment by id alone); per-tenant reads use the scope.
       'src/modules/billing/collection/payment-collection.service.ts',
       'src/modules/billing/collection/dunning.service.ts',
+      // Staff name a payment, refund or credit note by id alone and list credit notes across tenants;
+      // jobs know a refund by id. Tenant reads use the scope.
+      'src/modules/billing/collection/refunds.service.ts',
+      'src/modules/billing/collection/credit-notes.service.ts',
+      'src/modules/billing/collection/credit-balance.ts',
     ],
     rules: { 'no-restricted-syntax': ['error', FORWARD_REF] },
   },

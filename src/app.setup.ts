@@ -63,8 +63,9 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'tenant-audit': 'The signed-in tenant’s own audit trail',
   'tenant-impersonations': 'Staff sessions that acted in the signed-in tenant, as its admins see them',
   'tenant-modules': 'The signed-in tenant’s module marketplace and entitlements: browse, subscribe (free trial or paid), cancel at period end, switch on and off',
-  'tenant-billing': 'The signed-in tenant’s billing: invoices and their PDFs, payments, the payment method on file, paying an open invoice',
+  'tenant-billing': 'The signed-in tenant’s billing: invoices, credit notes and their PDFs, payments, the payment method on file, paying an open invoice, the credit balance',
   payments: 'Payments across the platform (failed ones with status=failed): offline payments recorded against an invoice, charges of the card on file through the payment gateway',
+  'credit-notes': 'Credit notes (CN-YYYY-NNNNNN): refunds, goodwill credit and corrections of finalized invoices, their PDFs; a tenant\'s credit balance',
   dunning: 'Collection of unpaid invoices: the retry schedule and grace days, invoices in dunning, pausing enforcement for a tenant',
   invoices: 'Invoices across the platform: manual invoices, finalize (gapless numbers per year), void, mark uncollectible, PDF',
   'tenant-subscription': 'The signed-in tenant’s plan subscription: licenses, costs and days left; add or remove licenses, change plan (with a preview of the charges and what breaks), cancel at period end',
@@ -90,7 +91,7 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
  */
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth'] },
-  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'invoices', 'payments', 'dunning', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
+  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'invoices', 'payments', 'credit-notes', 'dunning', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
   { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit'] },
   { name: 'Operations', tags: ['health', 'problems'] },
 ];

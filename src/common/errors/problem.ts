@@ -48,6 +48,7 @@ export class ConflictProblemDto extends ProblemDto {
 /** 422 problems: the request is well-formed but a value cannot be used (`field` names it). */
 export class UnprocessableProblemDto extends ProblemDto {
   @ApiPropertyOptional({ example: 'planCode', description: 'The request field whose value cannot be used' }) field?: string;
+  @ApiPropertyOptional({ type: 'integer', example: 5000, description: 'The most the amount may be (minor units), when an amount exceeds what is left (e.g. left to refund)' }) remainingCents?: number;
 }
 
 /** 429 `rate_limited`. */

@@ -7,6 +7,7 @@ import { AuditService } from '../audit';
 import { QuotaService } from '../plans';
 import { ChargeLedger } from './charge-ledger';
 import { CollectionRunResult, PaymentCollectionService } from './collection/payment-collection.service';
+import { RefundsService } from './collection/refunds.service';
 import { Subscription } from './entities/subscription.entity';
 import { EntitlementChangedEvent, ModuleUnsubscribedEvent } from './events/module.events';
 import {
@@ -62,6 +63,7 @@ export class BillingLifecycleService {
     private readonly audit: AuditService,
     private readonly clock: Clock,
     private readonly collection: PaymentCollectionService,
+    private readonly refunds: RefundsService,
   ) {}
 
   /** Runs every step once for everything due now. */
@@ -81,6 +83,7 @@ export class BillingLifecycleService {
       else if (outcome) result.renewals += 1;
     }
     result.collection = await this.collection.runDue();
+    result.collection.reconciled += await this.refunds.reconcileStale();
     const c = result.collection;
     if (result.trialReminders + result.trialsEnded + result.renewals + result.cancellations + c.reconciled + c.dunningOpened + c.retries + c.enforcements) this.logger.log(`billing lifecycle: ${JSON.stringify(result)}`);
     return result;

@@ -41,6 +41,12 @@ import { SandboxPaymentGateway } from './collection/sandbox-gateway';
 import { BillingAccount } from './entities/billing-account.entity';
 import { DunningCase, DunningPolicy } from './entities/dunning.entity';
 import { PaymentMethod } from './entities/payment-method.entity';
+import { CreditBalanceTransaction, CreditNote } from './entities/credit-note.entity';
+import { Refund } from './entities/refund.entity';
+import { CreditBalanceLedger } from './collection/credit-balance';
+import { CreditNotesService } from './collection/credit-notes.service';
+import { RefundsService } from './collection/refunds.service';
+import { AdminCreditNotesController, AdminInvoiceCreditNotesController, AdminRefundsController, TenantCreditNotesController } from './collection/credit-notes.controller';
 
 /**
  * Billing context: subscriptions (plan and modules), licenses, trials, proration, the ledger of
@@ -51,8 +57,8 @@ import { PaymentMethod } from './entities/payment-method.entity';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, PaymentMethod, BillingAccount, DunningPolicy, DunningCase]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
-  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, TenantPaymentMethodController, TenantInvoicePayController, AdminDunningController, AdminBillingEnforcementController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
+  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, PaymentMethod, BillingAccount, DunningPolicy, DunningCase, CreditNote, CreditBalanceTransaction, Refund]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
+  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, TenantPaymentMethodController, TenantInvoicePayController, AdminDunningController, AdminBillingEnforcementController, AdminRefundsController, AdminInvoiceCreditNotesController, AdminCreditNotesController, TenantCreditNotesController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
   providers: [
     SubscriptionsService,
     SubscriptionQueries,
@@ -70,6 +76,9 @@ import { PaymentMethod } from './entities/payment-method.entity';
     PaymentCollectionProcessor,
     PaymentSettlement,
     DunningService,
+    CreditBalanceLedger,
+    CreditNotesService,
+    RefundsService,
     BillingLifecycleService,
     BillingLifecycleProcessor,
     EntitlementsService,

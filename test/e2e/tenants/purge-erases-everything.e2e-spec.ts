@@ -76,7 +76,12 @@ describe('tenant purge erases every tenant-owned table', () => {
 
     // The paid module's invoice (invoices, invoice_lines) takes an offline payment (payments).
     const [invoice] = await t.db.query(`SELECT id FROM invoices WHERE tenant_id = $1`, [tenant.id]);
-    expect((await rawFetch(t, `/api/v1/admin/invoices/${invoice.id}/payments`, { method: 'POST', token: owner, json: { method: 'bank_transfer' }, headers: { 'Idempotency-Key': randomUUID() } })).status).toBe(201);
+    const paid = await rawFetch(t, `/api/v1/admin/invoices/${invoice.id}/payments`, { method: 'POST', token: owner, json: { method: 'bank_transfer' }, headers: { 'Idempotency-Key': randomUUID() } });
+    expect(paid.status).toBe(201);
+    // Part of it refunded (refunds, credit_notes) and a goodwill credit on the paid invoice (credit_balance_transactions).
+    const payment = (await paid.json()) as { id: string };
+    expect((await rawFetch(t, `/api/v1/admin/payments/${payment.id}/refunds`, { method: 'POST', token: owner, json: { amountCents: 100, reason: 'requested_by_customer' }, headers: { 'Idempotency-Key': randomUUID() } })).status).toBe(201);
+    expect((await rawFetch(t, `/api/v1/admin/invoices/${invoice.id}/credit-notes`, { method: 'POST', token: owner, json: { amountCents: 100, reason: 'goodwill' }, headers: { 'Idempotency-Key': randomUUID() } })).status).toBe(201);
     // A card on file (payment_methods), enforcement paused (billing_accounts), and the invoice's
     // dunning case (dunning_cases; written directly: reaching one through the API takes a declined renewal).
     expect((await t.as(admin.accessToken).PUT('/api/v1/tenant/billing/payment-method', { body: { token: 'pm_card_ok' } })).response.status).toBe(200);

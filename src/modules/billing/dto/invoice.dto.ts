@@ -26,7 +26,10 @@ export class InvoiceLineDto {
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) subscriptionId: string | null;
 }
 
-/** An invoice: amounts in minor units of `currency`; total = subtotal − discount + tax; amountDue = total − amountPaid. */
+/**
+ * An invoice: amounts in minor units of `currency`; total = subtotal − discount + tax;
+ * amountDue = total − appliedBalance − amountPaid − the credit notes that reduced it.
+ */
 export class InvoiceDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) tenantId: string;
@@ -41,6 +44,8 @@ export class InvoiceDto {
   @ApiProperty({ type: 'integer', example: 15000 }) totalCents: number;
   @ApiProperty({ type: 'integer', example: 0 }) amountPaidCents: number;
   @ApiProperty({ type: 'integer', example: 15000 }) amountDueCents: number;
+  @ApiProperty({ type: 'integer', example: 0, description: 'The tenant\'s credit balance applied at finalization' }) appliedBalanceCents: number;
+  @ApiProperty({ type: 'integer', example: 0, description: 'Sum of the credit notes issued against it (GET /admin/credit-notes?invoiceId=…)' }) creditedCents: number;
   @ApiProperty({ type: 'integer', example: 0, description: 'Payment terms in days from finalization (0 = due on receipt)' }) netDays: number;
   @ApiProperty({ type: BilledToDto }) billedTo: BilledToDto;
   @ApiProperty({ type: String, nullable: true }) memo: string | null;

@@ -48,6 +48,10 @@ export class Invoice {
   @Column({ type: 'bigint', transformer: bigintNumber }) totalCents: number;
   @Column({ type: 'bigint', transformer: bigintNumber }) amountPaidCents: number;
   @Column({ type: 'bigint', transformer: bigintNumber }) amountDueCents: number;
+  /** The tenant's credit balance applied when the invoice was finalized (reduces the amount due). */
+  @Column({ type: 'bigint', transformer: bigintNumber, default: 0 }) appliedBalanceCents: number;
+  /** Sum of the credit notes issued against the invoice (refunds, amount-due reductions, credit to the balance). */
+  @Column({ type: 'bigint', transformer: bigintNumber, default: 0 }) creditedCents: number;
   /** Payment terms: days from finalization to the due date (0 = due on receipt). */
   @Column({ type: 'int' }) netDays: number;
   @Column({ type: 'jsonb' }) billedTo: BilledTo;

@@ -35,3 +35,21 @@ export class InvoiceVoidedEvent extends DomainEvent<InvoiceEventPayload> {
 export class InvoiceUncollectibleEvent extends DomainEvent<InvoiceEventPayload> {
   static override readonly eventName = 'invoice.uncollectible';
 }
+
+/** Facts of a credit note event. Amount in minor units of `currency`. */
+export interface CreditNoteEventPayload {
+  creditNoteId: string;
+  number: string;
+  invoiceId: string;
+  invoiceNumber: string;
+  kind: string;
+  reason: string;
+  amountCents: number;
+  currency: string;
+  refundId: string | null;
+}
+
+/** A credit note was issued against a finalized invoice (a refund, a reduction of the amount due, or credit to the balance). Producer: billing. */
+export class CreditNoteCreatedEvent extends DomainEvent<CreditNoteEventPayload> {
+  static override readonly eventName = 'credit_note.created';
+}

@@ -103,3 +103,55 @@ export function renderInvoicePdf({ invoice, lines }: InvoiceWithLines, issuer: I
   doc.end();
   return done;
 }
+
+/** What a credit note PDF shows. */
+export interface CreditNotePdfInput {
+  number: string;
+  invoiceNumber: string;
+  kind: string;
+  reason: string;
+  amountCents: number;
+  currency: string;
+  memo: string | null;
+  issuedAt: Date;
+  billedTo: InvoiceWithLines['invoice']['billedTo'];
+}
+
+const KIND_TEXT: Record<string, string> = {
+  refund: 'Refunded to the original payment method',
+  amount_due: 'Deducted from the amount due on the invoice',
+  credit_balance: 'Credited to your account balance, applied to your next invoices',
+};
+
+/**
+ * Draws a credit note as a PDF (pdfkit, A4): issuer, number, the invoice it corrects, date, who is
+ * credited, reason, where the amount went and the amount, in the credited tenant's locale.
+ */
+export function renderCreditNotePdf(note: CreditNotePdfInput, issuer: Issuer): Promise<Buffer> {
+  const locale = note.billedTo.locale;
+  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Credit note ${note.number}`, Author: issuer.name } });
+  const chunks: Buffer[] = [];
+  doc.on('data', (chunk: Buffer) => chunks.push(chunk));
+  const done = new Promise<Buffer>((resolve, reject) => {
+    doc.on('end', () => resolve(Buffer.concat(chunks)));
+    doc.on('error', reject);
+  });
+  doc.font('Helvetica-Bold').fontSize(20).text(issuer.name);
+  doc.moveDown(0.5);
+  doc.fontSize(14).text(`Credit note ${note.number}`);
+  doc.font('Helvetica').fontSize(10);
+  doc.text(`For invoice: ${note.invoiceNumber}`);
+  doc.text(`Issued: ${formatDate(note.issuedAt, locale)}`);
+  doc.moveDown();
+  doc.font('Helvetica-Bold').text('Credited to');
+  doc.font('Helvetica').text(note.billedTo.name).text(note.billedTo.email);
+  doc.moveDown();
+  doc.text(`Reason: ${note.reason.replace(/_/g, ' ')}`);
+  doc.text(KIND_TEXT[note.kind] ?? note.kind);
+  if (note.memo) doc.text(note.memo, { width: 495 });
+  doc.moveDown();
+  doc.font('Helvetica-Bold').fontSize(12).text(`Credit total: ${formatMoney(note.amountCents, note.currency, locale)}`);
+  doc.font('Helvetica').fontSize(8).moveDown().text(`All amounts in ${note.currency}.`, { width: 495 });
+  doc.end();
+  return done;
+}

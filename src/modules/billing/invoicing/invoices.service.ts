@@ -17,6 +17,7 @@ import { InvoiceCreatedEvent, InvoiceEventPayload, InvoiceFinalizedEvent, Invoic
 import { nextDocumentNumber } from './document-numbers';
 import { TaxCalculator } from './tax-calculator';
 import { DunningService } from '../collection/dunning.service';
+import { CreditBalanceLedger } from '../collection/credit-balance';
 
 /** A line to put on a new invoice (minor units). */
 interface NewLine {
@@ -54,6 +55,8 @@ export function toInvoiceDto({ invoice: i, lines }: InvoiceWithLines, now: Date)
     totalCents: i.totalCents,
     amountPaidCents: i.amountPaidCents,
     amountDueCents: i.amountDueCents,
+    appliedBalanceCents: i.appliedBalanceCents,
+    creditedCents: i.creditedCents,
     netDays: i.netDays,
     billedTo: i.billedTo,
     memo: i.memo,
@@ -105,6 +108,7 @@ export class InvoicesService {
     private readonly context: RequestContext,
     private readonly clock: Clock,
     private readonly dunning: DunningService,
+    private readonly balance: CreditBalanceLedger,
   ) {}
 
   private invoices(tenantId: string) {
@@ -322,7 +326,10 @@ export class InvoicesService {
   private async finalizeLocked(invoice: Invoice): Promise<InvoiceWithLines> {
     const now = this.clock.now();
     const number = await nextDocumentNumber(this.txHost.tx, 'INV', now.getUTCFullYear());
-    const paid = invoice.totalCents <= 0;
+    // The tenant's credit balance pays what it can first (Stripe's customer balance).
+    const applied = await this.balance.applyTo(invoice.tenantId, invoice.currency, Math.max(invoice.totalCents, 0), invoice.id);
+    const due = Math.max(invoice.totalCents, 0) - applied;
+    const paid = due <= 0;
     const saved = (await this.invoices(invoice.tenantId).updateOne(
       { id: invoice.id },
       {
@@ -330,7 +337,8 @@ export class InvoicesService {
         status: paid ? 'paid' : 'open',
         finalizedAt: now,
         dueAt: new Date(now.getTime() + invoice.netDays * 86_400_000),
-        amountDueCents: Math.max(invoice.totalCents, 0),
+        amountDueCents: due,
+        appliedBalanceCents: applied,
         paidAt: paid ? now : null,
       },
     ))!;
