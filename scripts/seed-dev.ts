@@ -184,6 +184,7 @@ async function main(): Promise<void> {
   const { TenantLifecycleService } = await import('../src/modules/tenants/tenant-lifecycle.service');
   const { SubscriptionsService } = await import('../src/modules/billing/subscriptions.service');
   const { ModuleSubscriptionsService } = await import('../src/modules/billing/module-subscriptions.service');
+  const { PaymentsService } = await import('../src/modules/billing/invoicing/payments.service');
 
   const app = await NestFactory.createApplicationContext(AppModule, { logger: ['error', 'warn'] });
   try {
@@ -194,6 +195,7 @@ async function main(): Promise<void> {
     const accounts = app.get(TenantUserAccounts);
     const subscriptions = app.get(SubscriptionsService);
     const moduleSubscriptions = app.get(ModuleSubscriptionsService);
+    const payments = app.get(PaymentsService);
     const log = (line: string) => process.stdout.write(`${line}\n`);
 
     for (const m of MODULES) {
@@ -250,6 +252,12 @@ async function main(): Promise<void> {
         if (m.cancel === 'now') await uow.run(() => moduleSubscriptions.cancelNow(tenantId, m.code, false));
         if (m.cancel === 'period_end') await uow.run(() => moduleSubscriptions.setCancelAtPeriodEnd(tenantId, m.code, true));
       }
+      // Tenants in good standing paid their invoices by bank transfer (recorded as staff would);
+      // the past-due and suspended ones did not.
+      if (!sample.planStatus) {
+        const open: { id: string }[] = await txHost.tx.query(`SELECT id FROM invoices WHERE tenant_id = $1 AND status = 'open'`, [tenantId]);
+        for (const invoice of open) await uow.run(() => payments.recordOffline(invoice.id, { method: 'bank_transfer', reference: `Seed ${sample.slug}` }));
+      }
       if (sample.planStatus) await uow.run(() => subscriptions.update(tenantId, { status: sample.planStatus }));
       if (sample.suspendReason) await uow.run(() => lifecycle.suspend(tenantId, sample.suspendReason!));
       const modules = (sample.modules ?? []).map((m) => `${m.code} (${m.trial ? 'trial' : m.interval}${m.cancel ? `, cancelled ${m.cancel === 'now' ? 'now' : 'at period end'}` : ''})`);
@@ -258,6 +266,10 @@ async function main(): Promise<void> {
           `${modules.length ? `, modules ${modules.join(', ')}` : ''}${sample.suspendReason ? ', suspended' : ''}`,
       );
     }
+
+    // A billing history: ten weeks of renewals, a declined renewal in dunning, a churned tenant.
+    const { seedBillingStory } = await import('./seed-billing-story');
+    for (const line of await seedBillingStory(app, DEV_PASSWORD)) log(line);
 
     log('');
     log(`Sign in as a tenant user: POST /api/v1/auth/login { tenantSlug, email, password: "${DEV_PASSWORD}" }`);
