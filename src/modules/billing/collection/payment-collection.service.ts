@@ -168,6 +168,7 @@ export class PaymentCollectionService {
       paymentMethodId: method.id,
       gatewayIdempotencyKey: `charge_${id}`,
       trigger,
+      createdAt: this.clock.now(), // billing documents are dated by the billing Clock
     });
     await this.uow.afterCommit(() => this.enqueue(payment.id));
     return payment;

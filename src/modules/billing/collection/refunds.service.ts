@@ -110,6 +110,7 @@ export class RefundsService {
       creditNoteId: null,
       requestedBy: this.context.actor.type === 'platform' ? (this.context.actor.id ?? null) : null,
       processedAt: offline ? this.clock.now() : null,
+      createdAt: this.clock.now(), // billing documents are dated by the billing Clock
     });
     let creditNoteNumber: string | null = null;
     if (offline) ({ refund, creditNoteNumber } = await this.complete(refund, payment));

@@ -94,6 +94,7 @@ export class PaymentsService {
       paymentMethodId: null,
       gatewayIdempotencyKey: null,
       trigger: 'offline',
+      createdAt: now, // billing documents are dated by the billing Clock
     });
     const saved = await this.settlement.applySucceeded(invoice, payment);
     const out = toPaymentDto(payment, invoice.number);
