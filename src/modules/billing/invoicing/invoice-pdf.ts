@@ -118,7 +118,7 @@ export interface CreditNotePdfInput {
 }
 
 const KIND_TEXT: Record<string, string> = {
-  refund: 'Refunded to the original payment method',
+  refund: 'Refunded on the original payment',
   amount_due: 'Deducted from the amount due on the invoice',
   credit_balance: 'Credited to your account balance, applied to your next invoices',
 };
