@@ -148,13 +148,28 @@ describe('payment collection and dunning (sandbox gateway)', () => {
       expect(await outboxEvents(t, tenant.id, 'payment.succeeded')).toHaveLength(1);
       const [done] = await payments(tenant.id);
       expect(done).toMatchObject({ status: 'succeeded', reference: expect.stringMatching(/^ch_sandbox_/) });
-      // A stale pending payment is reconciled by the lifecycle run.
       expect((await latestInvoice(tenant.id)).status).toBe('paid');
+
+      // A charge whose job never ran (lost with a crash): a minute later the lifecycle run collects it.
+      const invoice = await t.as(owner).POST('/api/v1/admin/invoices', {
+        body: { tenantId: tenant.id, lines: [{ description: 'Setup', quantity: 1, unitAmountCents: 1234 }], finalize: true },
+        params: { header: { 'Idempotency-Key': randomUUID() } },
+      } as never);
+      const manualId = (invoice.data as unknown as { id: string }).id;
+      expect((await payAsTenant(admin, manualId)).status).toBe(201);
+      const [lost] = await t.db.query(`SELECT id FROM payments WHERE invoice_id = $1`, [manualId]);
+      expect((await t.app.get(BillingLifecycleService).runDue()).collection.reconciled).toBe(0); // not stale yet
+      await t.db.query(`UPDATE payments SET updated_at = updated_at - interval '2 minutes' WHERE id = $1`, [lost.id]);
+      expect((await t.app.get(BillingLifecycleService).runDue()).collection.reconciled).toBe(1);
+      expect((await t.db.query(`SELECT status FROM payments WHERE id = $1`, [lost.id]))[0].status).toBe('succeeded');
+      expect((await t.db.query(`SELECT status FROM invoices WHERE id = $1`, [manualId]))[0].status).toBe('paid');
     } finally {
       await queue.resume(true);
     }
     await settled();
-    expect((await payments(tenant.id)).length).toBe(1);
+    // The paused jobs ran after all and found nothing pending: still one payment per invoice.
+    expect((await payments(tenant.id)).map((p: { status: string }) => p.status)).toEqual(['succeeded', 'succeeded']);
+    expect(await outboxEvents(t, tenant.id, 'payment.succeeded')).toHaveLength(2);
   });
 
   it('a year of billing: trial → paid → renewal ok → renewal declined → retries on +1, +3, +5, +7 days → suspension after the grace days → payment → reactivation → downgrade at period end → cancellation', async () => {

@@ -1,4 +1,8 @@
+import { getQueueToken } from '@nestjs/bull';
+import type { Queue } from 'bull';
 import { randomUUID } from 'node:crypto';
+import { BillingLifecycleService } from '../../../src/modules/billing/billing-lifecycle.service';
+import { BILLING_QUEUE } from '../../../src/modules/billing/billing-queue';
 import { createTestApp, expectProblem, loginStaff, rawFetch, TestApp, unique } from '../../support/app';
 import { ControllableClock } from '../../support/clock';
 import { outboxEvents, provisionTenantViaApi, signIn, waitFor } from '../../support/fixtures';
@@ -109,6 +113,18 @@ describe('refunds and credit notes', () => {
     const mine = await t.as(admin).GET('/api/v1/tenant/credit-notes');
     expect(mine.data!.data).toMatchObject([{ id: done.credit_note_id, kind: 'refund', amountCents: 1000 }]);
     expect((await rawFetch(t, `/api/v1/tenant/credit-notes/${done.credit_note_id}/pdf`, { token: admin })).headers.get('content-type')).toBe('application/pdf');
+    // A refund whose job was lost (paused queue: as after a crash) is sent again by the lifecycle run a minute later.
+    const queue = t.app.get<Queue>(getQueueToken(BILLING_QUEUE));
+    await queue.pause(true);
+    try {
+      const lost = (await (await post(`/api/v1/admin/payments/${payment.id}/refunds`, { amountCents: 500, reason: 'duplicate' })).json()) as { id: string };
+      await t.db.query(`UPDATE refunds SET updated_at = updated_at - interval '2 minutes' WHERE id = $1`, [lost.id]);
+      expect((await t.app.get(BillingLifecycleService).runDue()).collection.reconciled).toBeGreaterThanOrEqual(1);
+      expect((await t.db.query(`SELECT status FROM refunds WHERE id = $1`, [lost.id]))[0].status).toBe('succeeded');
+      expect(await paymentRow(payment.id)).toEqual({ status: 'partially_refunded', refunded: 1500 });
+    } finally {
+      await queue.resume(true);
+    }
     const other = await provisionTenantViaApi(t, owner, plan, { licenses: 1, trialDays: 0 });
     const otherAdmin = (await signIn(t, other.slug, other.admin.email, other.admin.password)).accessToken;
     await expectProblem(await rawFetch(t, `/api/v1/tenant/credit-notes/${done.credit_note_id}`, { token: otherAdmin }), 404, 'credit_note_not_found');

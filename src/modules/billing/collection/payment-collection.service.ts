@@ -245,9 +245,12 @@ export class PaymentCollectionService {
   async runDue(): Promise<CollectionRunResult> {
     const result: CollectionRunResult = { reconciled: 0, dunningOpened: 0, retries: 0, enforcements: 0 };
     const now = this.clock.now();
-    const stale: { id: string }[] = await this.txHost.tx.query(`SELECT id FROM payments WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT 500`, [
-      new Date(Date.now() - STALE_PENDING_MS),
-    ]);
+    // Staleness is real elapsed time since the intent was written (updated_at, database time), not
+    // the billing Clock that dates the payment.
+    const stale: { id: string }[] = await this.txHost.tx.query(
+      `SELECT id FROM payments WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT 500`,
+      [STALE_PENDING_MS / 1000],
+    );
     for (const { id } of stale) {
       await this.collect(id).then(
         () => (result.reconciled += 1),

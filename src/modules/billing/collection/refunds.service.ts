@@ -165,7 +165,10 @@ export class RefundsService {
 
   /** Sends refunds left pending (a crash after commit) again; returns how many were settled. */
   async reconcileStale(): Promise<number> {
-    const stale: { id: string }[] = await this.txHost.tx.query(`SELECT id FROM refunds WHERE status = 'pending' AND created_at < $1 ORDER BY created_at LIMIT 500`, [new Date(Date.now() - STALE_PENDING_MS)]);
+    const stale: { id: string }[] = await this.txHost.tx.query(
+      `SELECT id FROM refunds WHERE status = 'pending' AND updated_at < now() - make_interval(secs => $1) ORDER BY updated_at LIMIT 500`,
+      [STALE_PENDING_MS / 1000],
+    );
     let done = 0;
     for (const { id } of stale) {
       await this.collect(id).then(
