@@ -8,14 +8,15 @@ import { Subscription } from './entities/subscription.entity';
 import { Invoice } from './entities/invoice.entity';
 import { InvoiceLine } from './entities/invoice-line.entity';
 import { Payment } from './entities/payment.entity';
+import { SubscriptionDiscount } from './coupons/subscription-discount.entity';
 
-/** Erases a purged tenant's payments, invoices, subscriptions, pending charges, used trials and module switches (docs/adr/0008). Runs in the purge's transaction. */
+/** Erases a purged tenant's payments, invoices, subscriptions and their discounts, pending charges, used trials and module switches (docs/adr/0008). Runs in the purge's transaction. */
 @ErasesTenantData('billing')
 export class BillingDataEraser implements TenantDataEraser {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  /** Rows deleted from payments, invoice_lines, invoices, pending_invoice_items, module_trials, module_deactivations and subscriptions. */
+  /** Rows deleted from payments, invoice_lines, invoices, pending_invoice_items, subscription_discounts, module_trials, module_deactivations and subscriptions. */
   erase(tenantId: string): Promise<ErasedRows> {
-    return deleteTenantRows(this.txHost.tx, tenantId, [Payment, InvoiceLine, Invoice, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Subscription]);
+    return deleteTenantRows(this.txHost.tx, tenantId, [Payment, InvoiceLine, Invoice, PendingInvoiceItem, SubscriptionDiscount, ModuleTrial, ModuleDeactivation, Subscription]);
   }
 }

@@ -29,17 +29,24 @@ import { Payment } from './entities/payment.entity';
 import { AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController } from './invoicing/payments.controller';
 import { PaymentsService } from './invoicing/payments.service';
 import { NoTaxCalculator, TaxCalculator } from './invoicing/tax-calculator';
+import { Coupon } from './coupons/coupon.entity';
+import { SubscriptionDiscount } from './coupons/subscription-discount.entity';
+import { CouponsService } from './coupons/coupons.service';
+import { CouponRedemptions } from './coupons/coupon-redemptions.service';
+import { SubscriptionDiscountsService } from './coupons/subscription-discounts.service';
+import { AdminCouponsController, AdminSubscriptionDiscountController } from './coupons/coupons.controller';
 
 /**
  * Billing context: subscriptions (plan and modules), licenses, trials, proration, the ledger of
- * pending charges and the invoices made from them (numbering, PDFs, the tax port). Reads the catalog and writes the tenant's billing state
+ * pending charges and the invoices made from them (numbering, PDFs, the tax port), coupons and the
+ * discounts they put on subscriptions. Reads the catalog and writes the tenant's billing state
  * through the plans facade, in the caller's transaction. Global only to provide the
  * EntitlementSource port to the module guard (common/auth).
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
-  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
+  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, Coupon, SubscriptionDiscount]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
+  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController, AdminCouponsController, AdminSubscriptionDiscountController],
   providers: [
     SubscriptionsService,
     SubscriptionQueries,
@@ -47,6 +54,9 @@ import { NoTaxCalculator, TaxCalculator } from './invoicing/tax-calculator';
     ChargeLedger,
     InvoicesService,
     PaymentsService,
+    CouponsService,
+    CouponRedemptions,
+    SubscriptionDiscountsService,
     { provide: TaxCalculator, useClass: NoTaxCalculator },
     BillingLifecycleService,
     BillingLifecycleProcessor,
