@@ -87,7 +87,7 @@ export function renderInvoicePdf({ invoice, lines }: InvoiceWithLines, issuer: I
   const total = (label: string, cents: number, bold = false) => {
     const y = doc.y;
     doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');
-    doc.text(label, 330, y, { width: 130, align: 'right' });
+    doc.text(label, 200, y, { width: 260, align: 'right' });
     doc.text(money(cents), columns.amount, y, { width: 75, align: 'right' });
   };
   total('Subtotal', invoice.subtotalCents);
