@@ -204,7 +204,7 @@ export class ModuleSubscriptionsService {
   /**
    * Ends the tenant's module subscription now (staff): status cancelled, the module turns off, and
    * the unused part of a paid period is credited (Stripe's cancel with `prorate`; nothing in trial).
-   * With `preview` nothing changes. Publishes `subscription.cancelled` and `module.unsubscribed`.
+   * The subscription's live discount ends with it. With `preview` nothing changes. Publishes `subscription.cancelled` and `module.unsubscribed`.
    * @throws AppError 404 `module_not_found` | 409 `module_not_subscribed`
    */
   async cancelNow(tenantId: string, code: string, preview: boolean): Promise<ModuleSubscriptionResultDto> {
@@ -223,6 +223,7 @@ export class ModuleSubscriptionsService {
     }
     const repo = new TenantScopedRepository(this.txHost.tx, Subscription, tenantId);
     const saved = (await repo.updateOne({ id: sub.id }, { status: 'cancelled', cancelledAt: now, cancelAtPeriodEnd: false }))!;
+    await this.redemptions.end(saved);
     await this.ledger.record(saved, lines, 'module.cancel');
     await this.events.publish(new SubscriptionCancelledEvent(tenantId, { ...eventPayload(saved), cancelledAt: now.toISOString() }));
     await this.events.publish(new ModuleUnsubscribedEvent(tenantId, { moduleCode: module.code, moduleId: module.id, subscriptionId: saved.id, cancelledAt: now.toISOString() }));

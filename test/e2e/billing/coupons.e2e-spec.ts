@@ -13,6 +13,8 @@ import { pdfText } from '../../support/pdf';
  * April 2027 (30 days; at 2027-04-16T00:00Z exactly half of the month is left).
  */
 describe('coupons', () => {
+  // The lifecycle runs renew every subscription due in the shared test database, not only this file's.
+  jest.setTimeout(60_000);
   const start = new Date('2027-04-01T00:00:00Z');
   const half = new Date('2027-04-16T00:00:00Z');
   const clock = new ControllableClock(start);
@@ -260,6 +262,50 @@ describe('coupons', () => {
     expect(row).toMatchObject({ coupon_id: c.id, periods_remaining: 0, ended_at: start });
     // Applied to the plan subscription it does not apply (modules only).
     await expectProblem(await apply(tenant.id, c.code), 422, 'coupon_not_applicable');
+  });
+
+  it('staff discount a module subscription (moduleCode); a 100 % coupon makes a paid invoice of 0; cancelling the module ends its discount', async () => {
+    const tenant = await paidTenant(1);
+    const mp = { params: { path: { moduleCode: flatModule } } };
+    expect((await t.as(tenant.token).POST('/api/v1/tenant/modules/{moduleCode}/subscribe', { ...mp, body: { interval: 'month' } })).response.status).toBe(200);
+    const free = await coupon({ percentOff: 100, duration: 'repeating', durationInMonths: 1 });
+    const res = await apply(tenant.id, free.code, flatModule);
+    expect(res.data).toMatchObject({ kind: 'module', moduleCode: flatModule, discount: { code: free.code, percentOff: 100, periodsRemaining: 1 } });
+    const moduleSubId = res.data!.id;
+    expect((await redemptions(tenant.id)).map((r) => r.subscription_id)).toEqual([moduleSubId]);
+    // The plan subscription is untouched.
+    expect((await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/subscription', { params: { path: { tenantId: tenant.id } } })).data).toMatchObject({
+      subscription: { discount: null },
+      modules: [{ id: moduleSubId, discount: { code: free.code } }],
+    });
+    clock.set(new Date('2027-05-01T00:00:01Z'));
+    await run();
+    // May 1: the plan renews in full (1500); the module's renewal is free (3000 − 3000), an invoice of 0 paid at once.
+    const may = await t.db.query(
+      `SELECT subtotal_cents::int AS subtotal, discount_cents::int AS discount, total_cents::int AS total, status FROM invoices WHERE tenant_id = $1 AND billing_reason = 'subscription_cycle' ORDER BY subtotal_cents`,
+      [tenant.id],
+    );
+    expect(may).toEqual([
+      { subtotal: 1500, discount: 0, total: 1500, status: 'open' },
+      { subtotal: 3000, discount: 3000, total: 0, status: 'paid' },
+    ]);
+    expect((await redemptions(tenant.id))[0]).toMatchObject({ periods_remaining: 0, ended_at: new Date('2027-05-01T00:00:01Z') });
+    // A fully discounted module alone: a 100 % forever coupon, the next renewal invoices 0 and is paid at once.
+    const forever = await coupon({ percentOff: 100, duration: 'forever' });
+    const other = await paidTenant(1);
+    const otherToken = other.token;
+    clock.set(start);
+    const freeModule = unique('cpf').toLowerCase();
+    expect((await t.as(owner).POST('/api/v1/admin/modules', { body: { code: freeModule, name: freeModule, monthlyPriceCents: 2000, annualPriceCents: 20000, currency: 'USD', trialDays: 0 } as never })).response.status).toBe(201);
+    const sub = await t.as(otherToken).POST('/api/v1/tenant/modules/{moduleCode}/subscribe', { params: { path: { moduleCode: freeModule } }, body: { interval: 'month', couponCode: forever.code } });
+    expect(sub.data!.totalCents).toBe(0);
+    const [zero] = (await t.db.query(`SELECT status, subtotal_cents::int AS subtotal, discount_cents::int AS discount, total_cents::int AS total, amount_due_cents::int AS due FROM invoices WHERE tenant_id = $1 AND billing_reason = 'subscription_create' AND subtotal_cents = 2000`, [other.id])) as Record<string, unknown>[];
+    expect(zero).toEqual({ status: 'paid', subtotal: 2000, discount: 2000, total: 0, due: 0 });
+    expect(await t.db.query(`SELECT count(*)::int AS n FROM pending_invoice_items WHERE tenant_id = $1 AND invoice_id IS NULL`, [other.id])).toEqual([{ n: 0 }]);
+    // Staff cancel the module now: its discount ends with it.
+    clock.set(half);
+    expect((await t.as(owner).DELETE('/api/v1/admin/tenants/{tenantId}/subscription/modules/{moduleCode}', { params: { path: { tenantId: other.id, moduleCode: freeModule } } })).response.status).toBe(200);
+    expect((await redemptions(other.id)).map((r) => r.ended_at)).toEqual([half]);
   });
 
   it('checks: unknown, inactive, expired, fully redeemed — each a problem naming couponCode; maxRedemptions never below timesRedeemed', async () => {

@@ -8,7 +8,8 @@ import type { CouponDuration } from './discount';
  * and the live discount the charge ledger applies. The coupon's code and price terms are copied
  * (they are immutable on the coupon anyway), so the ledger needs no join. `periodsRemaining`
  * counts the full periods still discounted (null: forever); each full period charged takes one,
- * and the discount ends (`endedAt`) at 0, when staff remove it or another coupon replaces it.
+ * and the discount ends (`endedAt`) at 0, when staff remove it, another coupon replaces it, or the
+ * subscription ends (cancelled now, at its period end or its trial end).
  * At most one live (not ended) discount per subscription.
  */
 @TenantOwned()
