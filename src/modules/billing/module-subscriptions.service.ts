@@ -47,6 +47,7 @@ export class ModuleSubscriptionsService {
     const views = await this.entitlements.views(tenantId);
     const trials = await new TenantScopedRepository(this.txHost.tx, ModuleTrial, tenantId).find();
     const used = new Set(trials.map((t) => t.moduleId));
+    const discounts = await this.redemptions.liveFor(tenantId, views.flatMap((v) => (v.subscription ? [v.subscription.id] : [])));
     const rows: MarketplaceModuleDto[] = views
         .filter((v) => v.module.isActive || (v.subscription && v.subscription.status !== 'cancelled'))
         .map((v) => ({
@@ -62,7 +63,7 @@ export class ModuleSubscriptionsService {
           state: v.includedInPlan ? 'included' : (v.subscription?.status ?? 'not_subscribed'),
           activated: !v.deactivated,
           isEntitled: v.enabled,
-          subscription: v.subscription ? toSubscriptionDto(v.subscription) : null,
+          subscription: v.subscription ? toSubscriptionDto(v.subscription, discounts.get(v.subscription.id) ?? null) : null,
         }));
     return toPage(rows.slice(query.offset, query.offset + query.limit), rows.length, query);
   }
@@ -186,7 +187,7 @@ export class ModuleSubscriptionsService {
    */
   async setCancelAtPeriodEnd(tenantId: string, code: string, cancel: boolean): Promise<SubscriptionDto> {
     const { sub } = await this.lockLive(tenantId, code);
-    return toSubscriptionDto(await this.subscriptions.scheduleCancellation(tenantId, sub, cancel));
+    return toSubscriptionDto(await this.subscriptions.scheduleCancellation(tenantId, sub, cancel), await this.ledger.liveDiscount(sub));
   }
 
   /**
@@ -198,7 +199,7 @@ export class ModuleSubscriptionsService {
     const { sub } = await this.lockLive(tenantId, code);
     const after = preview ? { ...sub, cancelAtPeriodEnd: true } : await this.subscriptions.scheduleCancellation(tenantId, sub, true);
     if (preview) this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'module_subscription' });
-    return { preview, subscription: toSubscriptionDto(after), lines: [], totalCents: 0 };
+    return { preview, subscription: toSubscriptionDto(after, await this.ledger.liveDiscount(sub)), lines: [], totalCents: 0 };
   }
 
   /**

@@ -610,7 +610,7 @@ export class SubscriptionsService {
   async setCancelAtPeriodEnd(tenantId: string, cancel: boolean): Promise<SubscriptionDto> {
     const sub = await this.lockPlanSubscription(tenantId);
     const saved = await this.scheduleCancellation(tenantId, sub, cancel);
-    return toSubscriptionDto(saved);
+    return toSubscriptionDto(saved, await this.ledger.liveDiscount(saved));
   }
 
   /**

@@ -278,6 +278,11 @@ describe('coupons', () => {
       subscription: { discount: null },
       modules: [{ id: moduleSubId, discount: { code: free.code } }],
     });
+    const market = await t.as(tenant.token).GET('/api/v1/tenant/modules', { params: { query: { limit: 100 } } });
+    expect(market.data!.data.find((m) => m.code === flatModule)!.subscription).toMatchObject({ id: moduleSubId, discount: { code: free.code } });
+    const cancel = await t.as(tenant.token).POST('/api/v1/tenant/modules/{moduleCode}/cancel', mp);
+    expect(cancel.data).toMatchObject({ cancelAtPeriodEnd: true, discount: { code: free.code } });
+    expect((await t.as(tenant.token).POST('/api/v1/tenant/modules/{moduleCode}/resume', mp)).data).toMatchObject({ cancelAtPeriodEnd: false, discount: { code: free.code } });
     clock.set(new Date('2027-05-01T00:00:01Z'));
     await run();
     // May 1: the plan renews in full (1500); the module's renewal is free (3000 − 3000), an invoice of 0 paid at once.
