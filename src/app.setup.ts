@@ -51,6 +51,7 @@ export function configureApp(app: INestApplication, trustProxy: string = parseCo
 /** Descriptions of the Swagger tags (one per resource family). */
 const TAG_DESCRIPTIONS: Record<string, string> = {
   audit: 'Audit trail of every change, across tenants',
+  coupons: 'Coupon catalog: discount codes (a percentage or an amount off, once, for some months or forever) redeemed on plan and module subscriptions',
   auth: 'Sign-in, token refresh, sign-out, current principal',
   health: 'Liveness and readiness probes',
   impersonation: 'Time-limited "login as" sessions of staff in a tenant user’s place',
@@ -59,7 +60,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   problems: 'The error codes a problem+json `type` resolves to',
   quotas: 'Per-tenant plan, limit overrides, billing state and allowances',
   staff: 'Platform staff management (owners)',
-  subscriptions: 'A tenant’s plan and module subscriptions: licenses, trial conversion, pending charges (money-moving routes take preview: true)',
+  subscriptions: 'A tenant’s plan and module subscriptions: licenses, trial conversion, discounts (coupons), pending charges (money-moving routes take preview: true)',
   'tenant-audit': 'The signed-in tenant’s own audit trail',
   'tenant-impersonations': 'Staff sessions that acted in the signed-in tenant, as its admins see them',
   'tenant-modules': 'The signed-in tenant’s module marketplace and entitlements: browse, subscribe (free trial or paid), cancel at period end, switch on and off',
@@ -91,7 +92,7 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
  */
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth'] },
-  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'invoices', 'payments', 'credit-notes', 'dunning', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
+  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
   { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit'] },
   { name: 'Operations', tags: ['health', 'problems'] },
 ];

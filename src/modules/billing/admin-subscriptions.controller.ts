@@ -119,13 +119,19 @@ export class AdminSubscriptionsController {
   @HttpCode(200)
   @Audited('subscriptions.change_plan')
   @PlatformAuth('owner', 'admin')
-  @ApiOp('adminSubscriptions_changePlan', 'Move the tenant to another plan: upgrades now with proration, downgrades at period end by default; says what breaks (preview: true changes nothing)', [
+  @ApiOp('adminSubscriptions_changePlan', 'Move the tenant to another plan: upgrades now with proration, downgrades at period end by default; says what breaks; a couponCode is redeemed with the change (preview: true changes nothing and counts no redemption)', [
     'validation_failed',
     'tenant_not_found',
     'subscription_not_found',
     'plan_unavailable',
     'plan_unchanged',
     'subscription_already_cancelled',
+    'coupon_not_found',
+    'coupon_inactive',
+    'coupon_expired',
+    'coupon_redemption_limit_reached',
+    'coupon_not_applicable',
+    'coupon_currency_mismatch',
   ])
   @ApiOkResponse({ type: PlanChangeResultDto })
   changePlan(@Param('tenantId', UuidPipe) tenantId: string, @Body() dto: ChangePlanDto): Promise<PlanChangeResultDto> {
@@ -157,6 +163,12 @@ export class AdminSubscriptionsController {
     'module_included_in_plan',
     'trial_already_used',
     'trial_not_available',
+    'coupon_not_found',
+    'coupon_inactive',
+    'coupon_expired',
+    'coupon_redemption_limit_reached',
+    'coupon_not_applicable',
+    'coupon_currency_mismatch',
   ])
   @ApiOkResponse({ type: ModuleSubscriptionResultDto })
   async addModule(@Param() params: TenantModuleParams, @Body() dto: SubscribeModuleDto): Promise<ModuleSubscriptionResultDto> {

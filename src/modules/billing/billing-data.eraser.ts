@@ -13,14 +13,15 @@ import { BillingAccount } from './entities/billing-account.entity';
 import { DunningCase } from './entities/dunning.entity';
 import { CreditBalanceTransaction, CreditNote } from './entities/credit-note.entity';
 import { Refund } from './entities/refund.entity';
+import { SubscriptionDiscount } from './coupons/subscription-discount.entity';
 
-/** Erases a purged tenant's credit balance movements, credit notes, refunds, dunning cases, payments, payment methods, billing account, invoices, subscriptions, pending charges, used trials and module switches (docs/adr/0008). Runs in the purge's transaction. */
+/** Erases a purged tenant's credit balance movements, credit notes, refunds, dunning cases, payments, payment methods, billing account, invoices, subscriptions and their discounts, pending charges, used trials and module switches (docs/adr/0008). Runs in the purge's transaction. */
 @ErasesTenantData('billing')
 export class BillingDataEraser implements TenantDataEraser {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  /** Rows deleted from credit_balance_transactions, credit_notes, refunds, dunning_cases, payments, payment_methods, billing_accounts, invoice_lines, invoices, pending_invoice_items, module_trials, module_deactivations and subscriptions. */
+  /** Rows deleted from credit_balance_transactions, credit_notes, refunds, dunning_cases, payments, payment_methods, billing_accounts, invoice_lines, invoices, pending_invoice_items, subscription_discounts, module_trials, module_deactivations and subscriptions. */
   erase(tenantId: string): Promise<ErasedRows> {
-    return deleteTenantRows(this.txHost.tx, tenantId, [CreditBalanceTransaction, CreditNote, Refund, DunningCase, Payment, PaymentMethod, BillingAccount, InvoiceLine, Invoice, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Subscription]);
+    return deleteTenantRows(this.txHost.tx, tenantId, [CreditBalanceTransaction, CreditNote, Refund, DunningCase, Payment, PaymentMethod, BillingAccount, InvoiceLine, Invoice, PendingInvoiceItem, SubscriptionDiscount, ModuleTrial, ModuleDeactivation, Subscription]);
   }
 }

@@ -8,6 +8,7 @@ import { QuotaService } from '../plans';
 import { ChargeLedger } from './charge-ledger';
 import { CollectionRunResult, PaymentCollectionService } from './collection/payment-collection.service';
 import { RefundsService } from './collection/refunds.service';
+import { CouponRedemptions } from './coupons/coupon-redemptions.service';
 import { Subscription } from './entities/subscription.entity';
 import { EntitlementChangedEvent, ModuleUnsubscribedEvent } from './events/module.events';
 import {
@@ -45,7 +46,7 @@ export interface LifecycleRunResult {
  *   period charged (billing in advance; collecting it is invoicing's); a module trial, or a plan
  *   trial cancelled at its end, is cancelled (the module turns off) — `subscription.trial_ended`;
  * - period rollover of active and past_due subscriptions: a cancellation at period end cancels
- *   (`subscription.cancelled`); otherwise the scheduled change is applied (its plan's current
+ *   (`subscription.cancelled`, its live discount ends); otherwise the scheduled change is applied (its plan's current
  *   prices captured), the period advances on the billing cycle's anchor and the new period's
  *   charges are recorded (`subscription.renewed`); missed periods are caught up one by one;
  * - collection (PaymentCollectionService.runDue): stale charges, dunning retries and enforcement.
@@ -64,6 +65,7 @@ export class BillingLifecycleService {
     private readonly clock: Clock,
     private readonly collection: PaymentCollectionService,
     private readonly refunds: RefundsService,
+    private readonly redemptions: CouponRedemptions,
   ) {}
 
   /** Runs every step once for everything due now. */
@@ -125,6 +127,7 @@ export class BillingLifecycleService {
     if (sub.kind === 'module' || sub.cancelAtPeriodEnd) {
       // A module trial ends without converting; so does a plan trial cancelled at its end.
       const saved = await this.save(sub, { status: 'cancelled', cancelledAt: end, cancelAtPeriodEnd: false });
+      await this.redemptions.end(saved);
       if (sub.kind === 'plan') await this.quotas.setBillingState(sub.tenantId, { billingStatus: 'cancelled', trialEndsAt: saved.trialEndsAt, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity });
       await this.events.publish(new SubscriptionTrialEndedEvent(sub.tenantId, { ...eventPayload(saved), outcome: 'cancelled' }));
       await this.events.publish(new SubscriptionCancelledEvent(sub.tenantId, { ...eventPayload(saved), cancelledAt: end.toISOString() }));
@@ -147,6 +150,7 @@ export class BillingLifecycleService {
     if ((sub.status !== 'active' && sub.status !== 'past_due') || sub.currentPeriodEnd > now) return false;
     if (sub.cancelAtPeriodEnd) {
       const saved = await this.save(sub, { status: 'cancelled', cancelledAt: sub.currentPeriodEnd, cancelAtPeriodEnd: false });
+      await this.redemptions.end(saved);
       if (sub.kind === 'plan') await this.quotas.setBillingState(sub.tenantId, { billingStatus: 'cancelled', trialEndsAt: null, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity });
       await this.events.publish(new SubscriptionCancelledEvent(sub.tenantId, { ...eventPayload(saved), cancelledAt: saved.cancelledAt!.toISOString() }));
       await this.unsubscribed(saved, saved.cancelledAt!);

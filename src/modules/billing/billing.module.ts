@@ -47,18 +47,26 @@ import { CreditBalanceLedger } from './collection/credit-balance';
 import { CreditNotesService } from './collection/credit-notes.service';
 import { RefundsService } from './collection/refunds.service';
 import { AdminCreditNotesController, AdminInvoiceCreditNotesController, AdminRefundsController, TenantCreditNotesController } from './collection/credit-notes.controller';
+import { Coupon } from './coupons/coupon.entity';
+import { SubscriptionDiscount } from './coupons/subscription-discount.entity';
+import { CouponsService } from './coupons/coupons.service';
+import { CouponRedemptions } from './coupons/coupon-redemptions.service';
+import { SubscriptionDiscountsService } from './coupons/subscription-discounts.service';
+import { AdminCouponsController, AdminSubscriptionDiscountController } from './coupons/coupons.controller';
 
 /**
  * Billing context: subscriptions (plan and modules), licenses, trials, proration, the ledger of
- * pending charges and the invoices made from them (numbering, PDFs, the tax port), their
- * collection through the payment gateway port (PAYMENT_GATEWAY: sandbox or manual) and dunning. Reads the catalog and writes the tenant's billing state
+ * pending charges and the invoices made from them (numbering, PDFs, the tax port), coupons and the
+ * discounts they put on subscriptions, collection through the payment gateway port
+ * (PAYMENT_GATEWAY: sandbox or manual), refunds, credit notes, the credit balance and dunning.
+ * Reads the catalog and writes the tenant's billing state
  * through the plans facade, in the caller's transaction. Global only to provide the
  * EntitlementSource port to the module guard (common/auth).
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, PaymentMethod, BillingAccount, DunningPolicy, DunningCase, CreditNote, CreditBalanceTransaction, Refund]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
-  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, TenantPaymentMethodController, TenantInvoicePayController, AdminDunningController, AdminBillingEnforcementController, AdminRefundsController, AdminInvoiceCreditNotesController, AdminCreditNotesController, TenantCreditNotesController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
+  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, PaymentMethod, BillingAccount, DunningPolicy, DunningCase, CreditNote, CreditBalanceTransaction, Refund, Coupon, SubscriptionDiscount]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
+  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, TenantPaymentMethodController, TenantInvoicePayController, AdminDunningController, AdminBillingEnforcementController, AdminRefundsController, AdminInvoiceCreditNotesController, AdminCreditNotesController, TenantCreditNotesController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController, AdminCouponsController, AdminSubscriptionDiscountController],
   providers: [
     SubscriptionsService,
     SubscriptionQueries,
@@ -66,6 +74,9 @@ import { AdminCreditNotesController, AdminInvoiceCreditNotesController, AdminRef
     ChargeLedger,
     InvoicesService,
     PaymentsService,
+    CouponsService,
+    CouponRedemptions,
+    SubscriptionDiscountsService,
     { provide: TaxCalculator, useClass: NoTaxCalculator },
     {
       provide: PaymentGateway,

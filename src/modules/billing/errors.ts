@@ -215,6 +215,68 @@ export const BILLING_ERRORS = defineErrors('billing', {
     description: 'The subscription is already on this plan and billing interval: there is nothing to change.',
     example: { detail: 'The subscription is already on growth, billed every month.', state: 'plan' },
   },
+  coupon_not_found: {
+    status: 404,
+    family: 'unprocessable',
+    title: 'Coupon not found',
+    description: 'No coupon has this id (staff routes) or this code (codes are case-insensitive). `field` names the request field when a code was given.',
+    example: { detail: 'No coupon has the code SPRING20.', field: 'couponCode' },
+  },
+  coupon_code_taken: {
+    status: 409,
+    family: 'conflict',
+    title: 'Coupon code already taken',
+    description: 'Another coupon has this code (codes are compared case-insensitively). `field` names the request field.',
+    example: { detail: 'A coupon with code SPRING20 already exists.', field: 'code' },
+  },
+  coupon_inactive: {
+    status: 422,
+    family: 'unprocessable',
+    title: 'Coupon inactive',
+    description: 'The coupon was deactivated by staff: it can no longer be redeemed (discounts already applied keep running).',
+    example: { detail: 'The coupon SPRING20 is not active.', field: 'couponCode' },
+  },
+  coupon_expired: {
+    status: 422,
+    family: 'unprocessable',
+    title: 'Coupon expired',
+    description: 'The coupon’s last redemption date (`redeemBy`) has passed.',
+    example: { detail: 'The coupon SPRING20 could be redeemed until 2027-03-31T23:59:59.000Z.', field: 'couponCode' },
+  },
+  coupon_redemption_limit_reached: {
+    status: 409,
+    family: 'conflict',
+    title: 'Coupon fully redeemed',
+    description: 'The coupon has been redeemed as many times as its `maxRedemptions` allows.',
+    example: { detail: 'The coupon SPRING20 has reached its 100 redemptions.', field: 'couponCode' },
+  },
+  coupon_not_applicable: {
+    status: 422,
+    family: 'unprocessable',
+    title: 'Coupon not applicable',
+    description: 'The coupon applies only to the plans and modules listed in its `appliesTo`, and this subscription is for none of them.',
+    example: { detail: 'The coupon SPRING20 does not apply to the plan starter.', field: 'couponCode' },
+  },
+  coupon_currency_mismatch: {
+    status: 422,
+    family: 'unprocessable',
+    title: 'Coupon currency mismatch',
+    description: 'An amount-off coupon takes its amount off charges in its own currency only; the subscription is billed in another one.',
+    example: { detail: 'The coupon TENOFF is in EUR; the subscription is billed in USD.', field: 'couponCode' },
+  },
+  coupon_terms_immutable: {
+    status: 422,
+    family: 'unprocessable',
+    title: 'Coupon terms are immutable',
+    description: 'Once a coupon exists only its name, isActive flag, redeemBy and maxRedemptions change (its code and price terms never do; create a new coupon instead), and maxRedemptions never goes below timesRedeemed. `field` names the refused field.',
+    example: { detail: 'maxRedemptions cannot be below the 12 redemptions already made.', field: 'maxRedemptions' },
+  },
+  discount_not_found: {
+    status: 404,
+    title: 'Discount not found',
+    description: 'The subscription has no live discount to remove.',
+    example: { detail: 'Discount was not found.' },
+  },
 });
 
 type BillingErrors = typeof BILLING_ERRORS;

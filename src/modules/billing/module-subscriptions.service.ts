@@ -8,6 +8,7 @@ import { addBillingPeriods, Clock } from '../../common/time';
 import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import { CatalogModule, ModuleCatalogService, QuotaService } from '../plans';
 import { ChargeLedger } from './charge-ledger';
+import { CouponRedemptions } from './coupons/coupon-redemptions.service';
 import { EntitlementDto, MarketplaceModuleDto, ModuleSubscriptionResultDto, SubscribeModuleDto } from './dto/module-subscription.dto';
 import { Page, PageQueryDto, toPage } from '../../common/http';
 import { ModuleDeactivation } from './entities/module-deactivation.entity';
@@ -38,6 +39,7 @@ export class ModuleSubscriptionsService {
     private readonly context: RequestContext,
     private readonly clock: Clock,
     private readonly subscriptions: SubscriptionsService,
+    private readonly redemptions: CouponRedemptions,
   ) {}
 
   /** Every active module (and any the tenant subscribes to), with prices, trial availability and the tenant's state. */
@@ -45,6 +47,7 @@ export class ModuleSubscriptionsService {
     const views = await this.entitlements.views(tenantId);
     const trials = await new TenantScopedRepository(this.txHost.tx, ModuleTrial, tenantId).find();
     const used = new Set(trials.map((t) => t.moduleId));
+    const discounts = await this.redemptions.liveFor(tenantId, views.flatMap((v) => (v.subscription ? [v.subscription.id] : [])));
     const rows: MarketplaceModuleDto[] = views
         .filter((v) => v.module.isActive || (v.subscription && v.subscription.status !== 'cancelled'))
         .map((v) => ({
@@ -60,7 +63,7 @@ export class ModuleSubscriptionsService {
           state: v.includedInPlan ? 'included' : (v.subscription?.status ?? 'not_subscribed'),
           activated: !v.deactivated,
           isEntitled: v.enabled,
-          subscription: v.subscription ? toSubscriptionDto(v.subscription) : null,
+          subscription: v.subscription ? toSubscriptionDto(v.subscription, discounts.get(v.subscription.id) ?? null) : null,
         }));
     return toPage(rows.slice(query.offset, query.offset + query.limit), rows.length, query);
   }
@@ -75,7 +78,9 @@ export class ModuleSubscriptionsService {
    * Subscribes the tenant to a module: with its free trial (default when offered and unused; one
    * per module per tenant, decided by the module_trials key) nothing is charged until it ends;
    * paid, a period of `interval` starts now and its charge is recorded. A per-seat module's
-   * quantity is the plan subscription's licenses. Prices are captured now.
+   * quantity is the plan subscription's licenses. Prices are captured now. A `couponCode` is
+   * redeemed on the new subscription, so its discount comes off the first period's charge (none
+   * counted on a preview).
    * @throws NotFoundError `module_not_found` | UnprocessableError `module_unavailable` |
    * ConflictError `module_already_subscribed` | `module_included_in_plan` | `trial_already_used` | `trial_not_available`
    */
@@ -124,24 +129,32 @@ export class ModuleSubscriptionsService {
     };
     const draft = { ...values, id: '00000000-0000-0000-0000-000000000000', tenantId, createdAt: now, updatedAt: now } as Subscription;
     const lines = trial ? [] : fullPeriodLines(draft);
-    const result: ModuleSubscriptionResultDto = { preview: dto.preview ?? false, subscription: toSubscriptionDto(draft), lines: lines.map((l) => toLineDto(l, module.currency)), totalCents: lines.reduce((a, l) => a + l.amountCents, 0) };
+    const target = { kind: 'module' as const, itemCode: module.code, currency: module.currency, interval: dto.interval };
     if (dto.preview) {
+      const discount = dto.couponCode ? await this.redemptions.redeem(draft, dto.couponCode, target, true) : null;
+      const shown = await this.ledger.withDiscount(draft, lines, discount);
       this.context.noteAudit({ tenantId, resourceType: 'module_subscription' });
-      return result;
+      return { preview: true, subscription: toSubscriptionDto(draft, discount), lines: shown.map((l) => toLineDto(l, module.currency)), totalCents: shown.reduce((a, l) => a + l.amountCents, 0) };
     }
 
     const sub = await subs.insertOne(values);
+    const discount = dto.couponCode ? await this.redemptions.redeem(sub, dto.couponCode, target, false) : null;
     if (trial) {
       const inserted = await new TenantScopedRepository(this.txHost.tx, ModuleTrial, tenantId).insertOne({ moduleId: module.id, subscriptionId: sub.id }, { orIgnore: true });
       if (!inserted) throw new ConflictError('trial_already_used', `The tenant has already had its free trial of ${module.code}.`, { state: 'trial_used' });
     }
-    await this.ledger.record(sub, lines, 'module.subscribe');
+    const recorded = await this.ledger.record(sub, lines, 'module.subscribe');
     if (lines.length) await this.ledger.invoiceNow(tenantId, 'subscription_create');
     await this.events.publish(
       new ModuleSubscribedEvent(tenantId, { moduleCode: module.code, moduleId: module.id, subscriptionId: sub.id, status: sub.status, interval: sub.interval, trialEndsAt: sub.trialEndsAt?.toISOString() ?? null }),
     );
     await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: [module.code], cause: 'module.subscribed' }));
-    result.subscription = toSubscriptionDto(sub);
+    const result: ModuleSubscriptionResultDto = {
+      preview: false,
+      subscription: toSubscriptionDto(sub, discount ? await this.ledger.liveDiscount(sub) : null),
+      lines: recorded.map((l) => toLineDto(l, module.currency)),
+      totalCents: recorded.reduce((a, l) => a + l.amountCents, 0),
+    };
     this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'module_subscription', after: result.subscription });
     return result;
   }
@@ -174,7 +187,7 @@ export class ModuleSubscriptionsService {
    */
   async setCancelAtPeriodEnd(tenantId: string, code: string, cancel: boolean): Promise<SubscriptionDto> {
     const { sub } = await this.lockLive(tenantId, code);
-    return toSubscriptionDto(await this.subscriptions.scheduleCancellation(tenantId, sub, cancel));
+    return toSubscriptionDto(await this.subscriptions.scheduleCancellation(tenantId, sub, cancel), await this.ledger.liveDiscount(sub));
   }
 
   /**
@@ -186,13 +199,13 @@ export class ModuleSubscriptionsService {
     const { sub } = await this.lockLive(tenantId, code);
     const after = preview ? { ...sub, cancelAtPeriodEnd: true } : await this.subscriptions.scheduleCancellation(tenantId, sub, true);
     if (preview) this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'module_subscription' });
-    return { preview, subscription: toSubscriptionDto(after), lines: [], totalCents: 0 };
+    return { preview, subscription: toSubscriptionDto(after, await this.ledger.liveDiscount(sub)), lines: [], totalCents: 0 };
   }
 
   /**
    * Ends the tenant's module subscription now (staff): status cancelled, the module turns off, and
    * the unused part of a paid period is credited (Stripe's cancel with `prorate`; nothing in trial).
-   * With `preview` nothing changes. Publishes `subscription.cancelled` and `module.unsubscribed`.
+   * The subscription's live discount ends with it. With `preview` nothing changes. Publishes `subscription.cancelled` and `module.unsubscribed`.
    * @throws AppError 404 `module_not_found` | 409 `module_not_subscribed`
    */
   async cancelNow(tenantId: string, code: string, preview: boolean): Promise<ModuleSubscriptionResultDto> {
@@ -211,6 +224,7 @@ export class ModuleSubscriptionsService {
     }
     const repo = new TenantScopedRepository(this.txHost.tx, Subscription, tenantId);
     const saved = (await repo.updateOne({ id: sub.id }, { status: 'cancelled', cancelledAt: now, cancelAtPeriodEnd: false }))!;
+    await this.redemptions.end(saved);
     await this.ledger.record(saved, lines, 'module.cancel');
     await this.events.publish(new SubscriptionCancelledEvent(tenantId, { ...eventPayload(saved), cancelledAt: now.toISOString() }));
     await this.events.publish(new ModuleUnsubscribedEvent(tenantId, { moduleCode: module.code, moduleId: module.id, subscriptionId: saved.id, cancelledAt: now.toISOString() }));

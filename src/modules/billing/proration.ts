@@ -29,7 +29,8 @@ export function remainingFraction(period: BillingPeriod, at: Date): Decimal {
  * A pending charge or credit computed by the billing rules, before it is recorded as a pending
  * invoice item. Amounts in integer minor units of the subscription's currency; a credit is negative.
  * `unitAmountCents` is the full-period unit price; `amountCents` is what is billed for `quantity`
- * units over `period` (prorated when `proration`), rounded half-even once.
+ * units over `period` (prorated when `proration`), rounded half-even once. A discount line (what a
+ * coupon takes off the other lines of the same charge, negative) names its `couponId`.
  */
 export interface ChargeLine {
   description: string;
@@ -38,6 +39,7 @@ export interface ChargeLine {
   amountCents: number;
   period: BillingPeriod;
   proration: boolean;
+  couponId?: string;
 }
 
 /**

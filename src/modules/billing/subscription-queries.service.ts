@@ -6,6 +6,8 @@ import { Clock } from '../../common/time';
 import { SubscriptionListQueryDto } from './dto/subscription-list.dto';
 import { SubscriptionDto } from './dto/subscription.dto';
 import { Subscription } from './entities/subscription.entity';
+import { SubscriptionDiscount } from './coupons/subscription-discount.entity';
+import { In, IsNull } from 'typeorm';
 import { toSubscriptionDto } from './subscriptions.service';
 
 const SORT_COLUMNS = { createdAt: 's.createdAt', currentPeriodEnd: 's.currentPeriodEnd', trialEndsAt: 's.trialEndsAt' } as const;
@@ -37,6 +39,10 @@ export class SubscriptionQueries {
     const direction = query.order === 'asc' ? 'ASC' : 'DESC';
     qb.orderBy(SORT_COLUMNS[query.sort], direction, 'NULLS LAST').addOrderBy('s.id', direction).take(query.limit).skip(query.offset);
     const [rows, total] = await qb.getManyAndCount();
-    return toPage(rows.map(toSubscriptionDto), total, query);
+    const discounts = rows.length
+      ? await this.txHost.tx.getRepository(SubscriptionDiscount).find({ where: { subscriptionId: In(rows.map((r) => r.id)), endedAt: IsNull() } })
+      : [];
+    const bySubscription = new Map(discounts.map((d) => [d.subscriptionId, d]));
+    return toPage(rows.map((r) => toSubscriptionDto(r, bySubscription.get(r.id) ?? null)), total, query);
   }
 }

@@ -36,6 +36,8 @@ import {
   SubscriptionUpdatedEvent,
 } from './events/subscription.events';
 import { ChargeLedger } from './charge-ledger';
+import { CouponRedemptions, toSubscriptionDiscountDto } from './coupons/coupon-redemptions.service';
+import { SubscriptionDiscount } from './coupons/subscription-discount.entity';
 import { fullPeriodLines, licensesOnPlan, monthlyCostCents, periodAmountCents, planLicensesSeats, planPrices } from './pricing';
 import { ChargeLine, priceChangeLines, quantityChangeLine, remainingFraction, roundCents } from './proration';
 
@@ -48,8 +50,8 @@ export function notePreview(context: RequestContext, preview: boolean | undefine
 /** Days of sign-in history that count a user as recently active (the subscription page). */
 const RECENT_ACTIVITY_DAYS = 30;
 
-/** Maps a subscription to its public shape. */
-export function toSubscriptionDto(s: Subscription): SubscriptionDto {
+/** Maps a subscription to its public shape, with its live `discount` when the caller loaded it. */
+export function toSubscriptionDto(s: Subscription, discount: SubscriptionDiscount | null = null): SubscriptionDto {
   return {
     id: s.id,
     tenantId: s.tenantId,
@@ -72,6 +74,7 @@ export function toSubscriptionDto(s: Subscription): SubscriptionDto {
     scheduledChange: s.scheduledChange,
     cancelAtPeriodEnd: s.cancelAtPeriodEnd,
     cancelledAt: s.cancelledAt?.toISOString() ?? null,
+    discount: discount ? toSubscriptionDiscountDto(discount) : null,
     createdAt: s.createdAt.toISOString(),
     updatedAt: s.updatedAt.toISOString(),
   };
@@ -87,6 +90,7 @@ export function toLineDto(line: ChargeLine, currency: string): ChargeLineDto {
     periodStart: line.period.start.toISOString(),
     periodEnd: line.period.end.toISOString(),
     proration: line.proration,
+    kind: line.couponId ? 'discount' : 'charge',
   };
 }
 
@@ -102,6 +106,7 @@ function toPendingItemDto(i: PendingInvoiceItem): PendingInvoiceItemDto {
     periodStart: i.periodStart.toISOString(),
     periodEnd: i.periodEnd.toISOString(),
     proration: i.proration,
+    kind: i.kind,
     sourceAction: i.sourceAction,
     invoiceId: i.invoiceId,
     createdAt: i.createdAt.toISOString(),
@@ -135,6 +140,7 @@ export class SubscriptionsService {
     private readonly clock: Clock,
     private readonly ledger: ChargeLedger,
     private readonly catalog: ModuleCatalogService,
+    private readonly redemptions: CouponRedemptions,
   ) {}
 
   private subscriptions(tenantId: string) {
@@ -206,10 +212,11 @@ export class SubscriptionsService {
     const stats = await this.accounts.userStats(tenantId, new Date(now.getTime() - RECENT_ACTIVITY_DAYS * 86_400_000));
     const contact = await this.directory.billingContact(tenantId);
     const billed = [plan, ...modules.filter((m) => m.status !== 'cancelled' && m.status !== 'trial')];
+    const discounts = await this.redemptions.liveFor(tenantId, all.map((s) => s.id));
     return {
       tenantId,
-      subscription: toSubscriptionDto(plan),
-      modules: modules.map(toSubscriptionDto),
+      subscription: toSubscriptionDto(plan, discounts.get(plan.id) ?? null),
+      modules: modules.map((m) => toSubscriptionDto(m, discounts.get(m.id) ?? null)),
       licenses: plan.quantity,
       ...stats,
       usagePercentage: plan.quantity ? Math.round((stats.activeUsers / plan.quantity) * 10_000) / 100 : null,
@@ -282,13 +289,16 @@ export class SubscriptionsService {
       });
       if (line && line.amountCents !== 0) moduleLines.set(m.id, [line]);
     }
-    const allLines = [...lines, ...[...moduleLines.values()].flat()];
+    const shown = [...(await this.ledger.withDiscount(sub, lines))];
+    for (const m of seatModules) if (moduleLines.has(m.id)) shown.push(...(await this.ledger.withDiscount(m, moduleLines.get(m.id)!)));
+    const allLines = shown;
     const modulesCost = (q: number) => seatModules.filter((m) => m.status !== 'trial').reduce((sum, m) => sum + monthlyCostCents({ ...m, quantity: q }), 0);
     const previousCost = monthlyCostCents(sub) + modulesCost(previous);
     const newCost = monthlyCostCents(after) + modulesCost(next);
+    const discount = await this.ledger.liveDiscount(sub);
     const result: LicenseChangeResultDto = {
       preview,
-      subscription: toSubscriptionDto(after),
+      subscription: toSubscriptionDto(after, discount),
       changes: {
         previousLicenses: previous,
         newLicenses: next,
@@ -304,7 +314,7 @@ export class SubscriptionsService {
     if (preview) return this.previewed(tenantId, sub, result);
 
     const saved = (await this.subscriptions(tenantId).updateOne({ id: sub.id }, { quantity: next }))!;
-    result.subscription = toSubscriptionDto(saved);
+    result.subscription = toSubscriptionDto(saved, discount);
     await this.quotas.setBillingState(tenantId, { billingStatus: saved.status, trialEndsAt: saved.trialEndsAt, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: next });
     await this.ledger.record(saved, lines, delta > 0 ? 'licenses.add' : 'licenses.remove');
     await this.followLicenses(tenantId, seatModules, next, moduleLines, delta > 0 ? 'licenses.add' : 'licenses.remove');
@@ -408,11 +418,13 @@ export class SubscriptionsService {
       currentPeriodEnd: addBillingPeriods(now, sub.interval, 1),
     };
     const lines = fullPeriodLines(after);
+    const discount = await this.ledger.liveDiscount(sub);
+    const shown = await this.ledger.withDiscount(after, lines, discount);
     const result: ConversionResultDto = {
       preview,
-      subscription: toSubscriptionDto(after),
-      lines: lines.map((l) => toLineDto(l, sub.currency)),
-      totalCents: lines.reduce((sum, l) => sum + l.amountCents, 0),
+      subscription: toSubscriptionDto(after, discount),
+      lines: shown.map((l) => toLineDto(l, sub.currency)),
+      totalCents: shown.reduce((sum, l) => sum + l.amountCents, 0),
     };
     if (preview) return this.previewed(tenantId, sub, result);
 
@@ -420,9 +432,9 @@ export class SubscriptionsService {
       { id: sub.id },
       { status: 'active', trialEndsAt: null, billingCycleAnchor: after.billingCycleAnchor, currentPeriodStart: after.currentPeriodStart, currentPeriodEnd: after.currentPeriodEnd },
     ))!;
-    result.subscription = toSubscriptionDto(saved);
     await this.quotas.setBillingState(tenantId, { billingStatus: 'active', trialEndsAt: null, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity });
     await this.ledger.record(saved, lines, 'trial.convert');
+    result.subscription = toSubscriptionDto(saved, await this.ledger.liveDiscount(saved));
     await this.ledger.invoiceNow(tenantId, 'subscription_update');
     await this.events.publish(new SubscriptionConvertedEvent(tenantId, { ...eventPayload(saved), amountCents: result.totalCents }));
     this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before: toSubscriptionDto(sub), after: result.subscription });
@@ -442,8 +454,11 @@ export class SubscriptionsService {
    * end of the period by default (a scheduled change the renewal applies). month → year is
    * immediate: the unused month is credited and a year starts now, charged in full; year → month
    * always waits for the period end. The answer also says what the new plan breaks: usage above
-   * its limits and modules that turn off. With `preview` nothing changes.
-   * @throws UnprocessableError `plan_unavailable` | AppError 409 `subscription_already_cancelled` | NotFoundError
+   * its limits and modules that turn off. A `couponCode` is redeemed on the plan subscription with
+   * the change (checked against the new plan, its currency and interval), so its discount applies
+   * to the charges recorded now. With `preview` nothing changes (no redemption is counted).
+   * @throws UnprocessableError `plan_unavailable` | AppError 409 `subscription_already_cancelled` | NotFoundError |
+   * the coupon checks of CouponRedemptions.redeem
    */
   async changePlan(tenantId: string, dto: ChangePlanDto): Promise<PlanChangeResultDto> {
     const sub = await this.lockLivePlanSubscription(tenantId);
@@ -489,14 +504,17 @@ export class SubscriptionsService {
         at: now,
       });
     }
+    const redeemed = dto.couponCode ? await this.redemptions.redeem(sub, dto.couponCode, { kind: 'plan', itemCode: plan.code, currency: plan.currency, interval }, dto.preview ?? false) : null;
+    const discount = redeemed ?? (await this.ledger.liveDiscount(sub));
+    const shown = await this.ledger.withDiscount(after, lines, discount);
     const result: PlanChangeResultDto = {
       preview: dto.preview ?? false,
       effective,
       effectiveAt: (effective === 'now' ? now : sub.currentPeriodEnd).toISOString(),
       upgrade,
-      subscription: toSubscriptionDto(after),
-      lines: lines.map((l) => toLineDto(l, after.currency)),
-      totalCents: lines.reduce((a, l) => a + l.amountCents, 0),
+      subscription: toSubscriptionDto(after, discount),
+      lines: shown.map((l) => toLineDto(l, after.currency)),
+      totalCents: shown.reduce((a, l) => a + l.amountCents, 0),
       impact,
     };
     if (dto.preview) return this.previewed(tenantId, sub, result);
@@ -517,13 +535,13 @@ export class SubscriptionsService {
         scheduledChange: after.scheduledChange,
       },
     ))!;
-    result.subscription = toSubscriptionDto(saved);
     if (effective === 'now') {
       await this.quotas.setBillingState(tenantId, { billingStatus: saved.status, trialEndsAt: saved.trialEndsAt, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity, planId: plan.id });
       await this.ledger.record(saved, lines, 'plan.change');
       await this.ledger.invoiceNow(tenantId, 'subscription_update');
       await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: impact.modulesTurningOff, cause: 'subscription.plan_changed' }));
     }
+    result.subscription = toSubscriptionDto(saved, await this.ledger.liveDiscount(saved));
     await this.events.publish(
       new SubscriptionPlanChangedEvent(tenantId, { ...eventPayload(saved), previousPlanCode: sub.itemCode, newPlanCode: plan.code, effective, effectiveAt: result.effectiveAt, prorationCents: result.totalCents }),
     );
@@ -579,7 +597,7 @@ export class SubscriptionsService {
   async setCancelAtPeriodEnd(tenantId: string, cancel: boolean): Promise<SubscriptionDto> {
     const sub = await this.lockPlanSubscription(tenantId);
     const saved = await this.scheduleCancellation(tenantId, sub, cancel);
-    return toSubscriptionDto(saved);
+    return toSubscriptionDto(saved, await this.ledger.liveDiscount(saved));
   }
 
   /**

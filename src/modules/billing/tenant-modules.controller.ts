@@ -46,6 +46,12 @@ export class TenantModulesController {
     'module_included_in_plan',
     'trial_already_used',
     'trial_not_available',
+    'coupon_not_found',
+    'coupon_inactive',
+    'coupon_expired',
+    'coupon_redemption_limit_reached',
+    'coupon_not_applicable',
+    'coupon_currency_mismatch',
   ])
   @ApiOkResponse({ type: ModuleSubscriptionResultDto })
   subscribe(@Param() params: ModuleCodeParams, @Body() dto: SubscribeModuleDto): Promise<ModuleSubscriptionResultDto> {

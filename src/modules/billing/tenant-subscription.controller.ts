@@ -69,12 +69,18 @@ export class TenantSubscriptionController {
   @HttpCode(200)
   @Audited('tenantSubscription.change_plan')
   @DenyDuringImpersonation()
-  @ApiOp('tenantSubscription_changePlan', 'Move to another plan (GET /tenant/plans): upgrades now with proration, downgrades at period end; says what breaks (preview: true changes nothing)', [
+  @ApiOp('tenantSubscription_changePlan', 'Move to another plan (GET /tenant/plans): upgrades now with proration, downgrades at period end; says what breaks; a couponCode is redeemed with the change (preview: true changes nothing and counts no redemption)', [
     'validation_failed',
     'subscription_not_found',
     'plan_unavailable',
     'plan_unchanged',
     'subscription_already_cancelled',
+    'coupon_not_found',
+    'coupon_inactive',
+    'coupon_expired',
+    'coupon_redemption_limit_reached',
+    'coupon_not_applicable',
+    'coupon_currency_mismatch',
   ])
   @ApiOkResponse({ type: PlanChangeResultDto })
   changePlan(@Body() dto: ChangePlanDto): Promise<PlanChangeResultDto> {

@@ -78,7 +78,7 @@ describe('plan subscriptions (admin)', () => {
     expect(real.data!.lines).toEqual(preview.data!.lines);
     expect(real.data!.totalCents).toBe(15000);
     expect(real.data!.lines).toEqual([
-      { description: `10 × license (${planCode}, monthly)`, quantity: 10, unitAmountCents: 1500, amountCents: 15000, currency: 'USD', periodStart: '2027-03-05T00:00:00.000Z', periodEnd: '2027-04-05T00:00:00.000Z', proration: false },
+      { description: `10 × license (${planCode}, monthly)`, quantity: 10, unitAmountCents: 1500, amountCents: 15000, currency: 'USD', periodStart: '2027-03-05T00:00:00.000Z', periodEnd: '2027-04-05T00:00:00.000Z', proration: false, kind: 'charge' },
     ]);
     expect(real.data!.subscription).toMatchObject({ status: 'active', trialEndsAt: null, currentPeriodStart: '2027-03-05T00:00:00.000Z', currentPeriodEnd: '2027-04-05T00:00:00.000Z' });
     expect({ ...real.data!.subscription, updatedAt: null }).toEqual({ ...preview.data!.subscription, updatedAt: null });
@@ -122,7 +122,7 @@ describe('plan subscriptions (admin)', () => {
     expect(real.data!.changes).toEqual(preview.data!.changes);
     expect(real.data!.lines).toEqual(preview.data!.lines);
     expect(real.data!.lines).toEqual([
-      { description: `Remaining time on 5 × license (${planCode})`, quantity: 5, unitAmountCents: 1500, amountCents: 3750, currency: 'USD', periodStart: '2027-03-16T12:00:00.000Z', periodEnd: '2027-04-01T00:00:00.000Z', proration: true },
+      { description: `Remaining time on 5 × license (${planCode})`, quantity: 5, unitAmountCents: 1500, amountCents: 3750, currency: 'USD', periodStart: '2027-03-16T12:00:00.000Z', periodEnd: '2027-04-01T00:00:00.000Z', proration: true, kind: 'charge' },
     ]);
     expect((await pending(tenant.id))[1]).toEqual({ description: `Remaining time on 5 × license (${planCode})`, quantity: 5, unit: 1500, amount: 3750, proration: true, source_action: 'licenses.add' });
     expect(await quotaRow(tenant.id)).toEqual({ billing_status: 'active', licenses: 15 });

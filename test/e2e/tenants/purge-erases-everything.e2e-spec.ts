@@ -74,6 +74,11 @@ describe('tenant purge erases every tenant-owned table', () => {
       if (trialDays) expect((await t.as(admin.accessToken).POST('/api/v1/tenant/modules/{moduleCode}/deactivate', mp)).response.status).toBe(200);
     }
 
+    // A coupon redeemed on the plan subscription (subscription_discounts; the coupon itself is platform-owned and stays).
+    const couponCode = `PURGE${randomUUID().replace(/-/g, '').slice(0, 20)}`;
+    expect((await t.as(owner).POST('/api/v1/admin/coupons', { body: { code: couponCode, name: 'Purge test', percentOff: 10, duration: 'forever' } })).response.status).toBe(201);
+    expect((await t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/subscription/discount', { ...p, body: { couponCode } })).response.status).toBe(200);
+
     // The paid module's invoice (invoices, invoice_lines) takes an offline payment (payments).
     const [invoice] = await t.db.query(`SELECT id FROM invoices WHERE tenant_id = $1`, [tenant.id]);
     const paid = await rawFetch(t, `/api/v1/admin/invoices/${invoice.id}/payments`, { method: 'POST', token: owner, json: { method: 'bank_transfer' }, headers: { 'Idempotency-Key': randomUUID() } });

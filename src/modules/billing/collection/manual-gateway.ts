@@ -15,10 +15,10 @@ export class ManualPaymentGateway extends PaymentGateway {
   }
 
   charge(): Promise<GatewayResult> {
-    return Promise.resolve({ status: 'failed', code: 'automatic_collection_disabled', declineCode: null, message: 'The manual gateway charges nothing; record the payment offline.', reference: null });
+    return Promise.resolve({ status: 'failed', failureCode: 'automatic_collection_disabled', declineCode: null, failureMessage: 'The manual gateway charges nothing; record the payment offline.', reference: null });
   }
 
   refund(): Promise<GatewayResult> {
-    return Promise.resolve({ status: 'failed', code: 'automatic_collection_disabled', declineCode: null, message: 'The manual gateway refunds nothing; return the money offline and record the refund.', reference: null });
+    return Promise.resolve({ status: 'failed', failureCode: 'automatic_collection_disabled', declineCode: null, failureMessage: 'The manual gateway refunds nothing; return the money offline and record the refund.', reference: null });
   }
 }

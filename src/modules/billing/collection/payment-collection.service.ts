@@ -193,7 +193,7 @@ export class PaymentCollectionService {
     const method = payment.paymentMethodId ? await this.txHost.withoutTransaction(() => this.txHost.tx.getRepository(PaymentMethod).findOneBy({ id: payment.paymentMethodId! })) : null;
     const result: GatewayResult = method
       ? await this.gateway.charge({ paymentMethodReference: method.reference, amountCents: payment.amountCents, currency: payment.currency, idempotencyKey: payment.gatewayIdempotencyKey!, description: `Invoice payment ${payment.invoiceId}` })
-      : { status: 'failed', code: 'payment_method_missing', declineCode: null, message: 'The payment method was removed before it could be charged.', reference: null };
+      : { status: 'failed', failureCode: 'payment_method_missing', declineCode: null, failureMessage: 'The payment method was removed before it could be charged.', reference: null };
     return this.uow.run(() => this.record(paymentId, result));
   }
 
@@ -211,10 +211,10 @@ export class PaymentCollectionService {
     }
     const saved = (await payments.updateOne(
       { id: locked.id },
-      { status: 'failed', reference: result.reference, failureCode: result.code, declineCode: result.declineCode, failureMessage: result.message, processedAt: now },
+      { status: 'failed', reference: result.reference, failureCode: result.failureCode, declineCode: result.declineCode, failureMessage: result.failureMessage, processedAt: now },
     ))!;
     // A failed automatic charge or retry drives the dunning schedule; a charge staff or the tenant asked for does not.
-    const nextRetryAt = saved.trigger === 'automatic' || saved.trigger === 'retry' ? await this.dunning.recordFailure(saved.tenantId, invoice.id, now, result.code, saved.trigger === 'retry') : null;
+    const nextRetryAt = saved.trigger === 'automatic' || saved.trigger === 'retry' ? await this.dunning.recordFailure(saved.tenantId, invoice.id, now, result.failureCode, saved.trigger === 'retry') : null;
     await this.events.publish(
       new PaymentFailedEvent(saved.tenantId, {
         paymentId: saved.id,
@@ -224,15 +224,15 @@ export class PaymentCollectionService {
         currency: saved.currency,
         method: saved.method,
         gateway: saved.gateway,
-        failureCode: result.code,
+        failureCode: result.failureCode,
         declineCode: result.declineCode,
-        failureMessage: result.message,
+        failureMessage: result.failureMessage,
         attempt: saved.attempt,
         trigger: saved.trigger,
         nextRetryAt: nextRetryAt?.toISOString() ?? null,
       }),
     );
-    await this.auditJob(saved, 'payments.charge_failed', { invoiceNumber: invoice.number, failureCode: result.code, declineCode: result.declineCode, nextRetryAt: nextRetryAt?.toISOString() ?? null });
+    await this.auditJob(saved, 'payments.charge_failed', { invoiceNumber: invoice.number, failureCode: result.failureCode, declineCode: result.declineCode, nextRetryAt: nextRetryAt?.toISOString() ?? null });
     return 'failed';
   }
 

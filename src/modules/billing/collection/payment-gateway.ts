@@ -22,11 +22,11 @@ export type GatewayResult =
   | { status: 'succeeded'; reference: string }
   | {
       status: 'failed';
-      /** The gateway's error code (Stripe's: card_declined, expired_card, processing_error, …). */
-      code: string;
+      /** The gateway's error code (Stripe's: card_declined, expired_card, processing_error, …); not one of this API's problem codes. */
+      failureCode: string;
       /** The issuer's reason for a card decline (generic_decline, insufficient_funds, …), when given. */
       declineCode: string | null;
-      message: string;
+      failureMessage: string;
       reference: string | null;
     };
 

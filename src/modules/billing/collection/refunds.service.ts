@@ -151,8 +151,8 @@ export class RefundsService {
       if (!locked || locked.status !== 'pending') return locked?.status ?? 'failed';
       const refunds = new TenantScopedRepository(this.txHost.tx, Refund, locked.tenantId);
       if (result.status === 'failed') {
-        await refunds.update({ id: locked.id }, { status: 'failed', failureCode: result.code, failureMessage: result.message, processedAt: this.clock.now() });
-        await this.auditJob(locked, 'refunds.failed', { failureCode: result.code });
+        await refunds.update({ id: locked.id }, { status: 'failed', failureCode: result.failureCode, failureMessage: result.failureMessage, processedAt: this.clock.now() });
+        await this.auditJob(locked, 'refunds.failed', { failureCode: result.failureCode });
         return 'failed';
       }
       const saved = (await refunds.updateOne({ id: locked.id }, { status: 'succeeded', reference: result.reference, processedAt: this.clock.now() }))!;

@@ -5,7 +5,7 @@ import { GatewayPaymentMethod, GatewayResult, PaymentGateway, PaymentMethodRejec
 interface SandboxCard {
   brand: string;
   last4: string;
-  decline: { code: string; declineCode: string | null; message: string } | null;
+  decline: { failureCode: string; declineCode: string | null; failureMessage: string } | null;
 }
 
 /**
@@ -15,9 +15,9 @@ interface SandboxCard {
 export const SANDBOX_TEST_CARDS: Record<string, SandboxCard> = {
   pm_card_ok: { brand: 'Visa', last4: '4242', decline: null },
   pm_card_mastercard: { brand: 'Mastercard', last4: '4444', decline: null },
-  pm_card_declined: { brand: 'Visa', last4: '0002', decline: { code: 'card_declined', declineCode: 'generic_decline', message: 'Your card was declined.' } },
-  pm_insufficient_funds: { brand: 'Visa', last4: '9995', decline: { code: 'card_declined', declineCode: 'insufficient_funds', message: 'Your card has insufficient funds.' } },
-  pm_card_expired: { brand: 'Visa', last4: '0069', decline: { code: 'expired_card', declineCode: null, message: 'Your card has expired.' } },
+  pm_card_declined: { brand: 'Visa', last4: '0002', decline: { failureCode: 'card_declined', declineCode: 'generic_decline', failureMessage: 'Your card was declined.' } },
+  pm_insufficient_funds: { brand: 'Visa', last4: '9995', decline: { failureCode: 'card_declined', declineCode: 'insufficient_funds', failureMessage: 'Your card has insufficient funds.' } },
+  pm_card_expired: { brand: 'Visa', last4: '0069', decline: { failureCode: 'expired_card', declineCode: null, failureMessage: 'Your card has expired.' } },
 };
 
 /** A stored sandbox method's reference: `pm_sandbox_<token suffix>_<digest>`, so a charge knows which card it is. */
@@ -58,14 +58,14 @@ export class SandboxPaymentGateway extends PaymentGateway {
     const match = REFERENCE.exec(input.paymentMethodReference);
     const card = match ? SANDBOX_TEST_CARDS[`pm_${match[1]}`] : undefined;
     const reference = `ch_sandbox_${digest('charge', input.idempotencyKey).slice(0, 24)}`;
-    if (!card) return Promise.resolve({ status: 'failed', code: 'resource_missing', declineCode: null, message: 'No such payment method.', reference: null });
+    if (!card) return Promise.resolve({ status: 'failed', failureCode: 'resource_missing', declineCode: null, failureMessage: 'No such payment method.', reference: null });
     if (card.decline) return Promise.resolve({ status: 'failed', ...card.decline, reference });
     return Promise.resolve({ status: 'succeeded', reference });
   }
 
   refund(input: { chargeReference: string; idempotencyKey: string }): Promise<GatewayResult> {
     if (!input.chargeReference.startsWith('ch_sandbox_')) {
-      return Promise.resolve({ status: 'failed', code: 'charge_not_found', declineCode: null, message: `No such charge: ${input.chargeReference}.`, reference: null });
+      return Promise.resolve({ status: 'failed', failureCode: 'charge_not_found', declineCode: null, failureMessage: `No such charge: ${input.chargeReference}.`, reference: null });
     }
     return Promise.resolve({ status: 'succeeded', reference: `re_sandbox_${digest('refund', input.idempotencyKey).slice(0, 24)}` });
   }

@@ -4,6 +4,7 @@ import { ArrayMaxSize, ArrayMinSize, IsBoolean, IsIn, IsInt, IsOptional, IsStrin
 import { IsIsoDateTimeInRange, PageQueryDto } from '../../../common/http';
 import { MAX_PRICE_CENTS } from '../../plans';
 import { BILLING_REASONS, INVOICE_STATUSES } from '../entities/invoice.entity';
+import { LINE_KINDS } from '../entities/pending-invoice-item.entity';
 
 /** Who is billed, as copied onto the invoice. */
 export class BilledToDto {
@@ -24,6 +25,8 @@ export class InvoiceLineDto {
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) periodEnd: string | null;
   @ApiProperty({ description: 'A prorated charge or credit' }) proration: boolean;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) subscriptionId: string | null;
+  @ApiProperty({ enum: LINE_KINDS, enumName: 'InvoiceLineKind', description: 'charge (a charge or credit, in the subtotal) or discount (a coupon’s, negative, totalled in discountCents)' }) kind: string;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'The coupon of a discount line' }) couponId: string | null;
 }
 
 /**
@@ -37,8 +40,8 @@ export class InvoiceDto {
   @ApiProperty({ enum: INVOICE_STATUSES, enumName: 'InvoiceStatus' }) status: string;
   @ApiProperty({ enum: BILLING_REASONS, enumName: 'BillingReason', description: 'What created it: a subscription starting, a renewal, a mid-period change, or staff by hand' }) billingReason: string;
   @ApiProperty({ example: 'USD' }) currency: string;
-  @ApiProperty({ type: 'integer', example: 15000 }) subtotalCents: number;
-  @ApiProperty({ type: 'integer', example: 0 }) discountCents: number;
+  @ApiProperty({ type: 'integer', example: 15000, description: 'Sum of the charge lines' }) subtotalCents: number;
+  @ApiProperty({ type: 'integer', example: 0, description: 'What coupons take off: minus the sum of the discount lines' }) discountCents: number;
   @ApiProperty({ type: 'integer', example: 0 }) taxCents: number;
   @ApiProperty({ example: 'No tax calculated: no tax engine is configured (prices exclude tax).', description: 'What the tax calculator said, printed on the invoice' }) taxNote: string;
   @ApiProperty({ type: 'integer', example: 15000 }) totalCents: number;

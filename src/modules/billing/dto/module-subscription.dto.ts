@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsOptional, IsUUID, Matches } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { ENTITLEMENT_REASONS } from '../../../common/auth';
 import { BILLING_INTERVALS, BillingInterval } from '../../../common/time';
 import { ChargeLineDto, SubscriptionDto } from './subscription.dto';
+import { COUPON_CODE_PATTERN } from '../coupons/coupon.dto';
 
 /** A tenant's state with a module of the marketplace. */
 export const MODULE_STATES = ['included', 'trial', 'active', 'past_due', 'suspended', 'cancelled', 'not_subscribed'] as const;
@@ -64,6 +65,9 @@ export class SubscribeModuleDto {
   @ApiPropertyOptional({ description: 'Start with the module’s free trial (default: true when the module offers one and this tenant has not used it)' })
   @IsOptional() @IsBoolean()
   trial?: boolean;
+  @ApiPropertyOptional({ example: 'SPRING20', description: 'A coupon to redeem on the new module subscription (case-insensitive; a preview counts no redemption)' })
+  @IsOptional() @IsString() @Matches(COUPON_CODE_PATTERN, { message: 'couponCode must be 1–40 letters, digits, - or _' })
+  couponCode?: string;
   @ApiPropertyOptional({ default: false, description: 'Compute the answer (lines and totals) without changing anything' }) @IsOptional() @IsBoolean() preview?: boolean;
 }
 

@@ -4,6 +4,8 @@ import { IsIsoDateTimeInRange } from '../../../common/http';
 import { MAX_PRICE_CENTS } from '../../plans';
 import { BILLING_INTERVALS } from '../../../common/time';
 import { SUBSCRIPTION_KINDS, SUBSCRIPTION_STATUSES } from '../entities/subscription.entity';
+import { LINE_KINDS } from '../entities/pending-invoice-item.entity';
+import { COUPON_CODE_PATTERN, SubscriptionDiscountDto } from '../coupons/coupon.dto';
 
 /** Largest licence count a request may ask for (a plan subscription's seats). */
 export const MAX_LICENSES = 1_000_000;
@@ -18,6 +20,7 @@ export class ChargeLineDto {
   @ApiProperty({ format: 'date-time' }) periodStart: string;
   @ApiProperty({ format: 'date-time' }) periodEnd: string;
   @ApiProperty({ description: 'A prorated part of a period (true) or a full period (false)' }) proration: boolean;
+  @ApiProperty({ enum: LINE_KINDS, enumName: 'ChargeLineKind', description: 'charge (a charge or credit) or discount (what a coupon takes off, negative)' }) kind: string;
 }
 
 /** A pending invoice item: a recorded charge waiting for the next invoice. */
@@ -59,6 +62,7 @@ export class SubscriptionDto {
   @ApiProperty({ type: ScheduledChangeDto, nullable: true, description: 'A change waiting for the end of the current period' }) scheduledChange: ScheduledChangeDto | null;
   @ApiProperty() cancelAtPeriodEnd: boolean;
   @ApiProperty({ type: String, nullable: true, format: 'date-time' }) cancelledAt: string | null;
+  @ApiProperty({ type: SubscriptionDiscountDto, nullable: true, description: 'The live discount (a redeemed coupon) applied to its charges; null when none' }) discount: SubscriptionDiscountDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -181,6 +185,9 @@ export class ChangePlanDto {
   @ApiPropertyOptional({ enum: CHANGE_EFFECTIVE, enumName: 'ChangeEffective', description: 'Default: now for an upgrade (prorated), period_end for a downgrade' })
   @IsOptional() @IsIn(CHANGE_EFFECTIVE)
   effective?: (typeof CHANGE_EFFECTIVE)[number];
+  @ApiPropertyOptional({ example: 'SPRING20', description: 'A coupon to redeem on the plan subscription with the change (case-insensitive; checked against the new plan; a preview counts no redemption)' })
+  @IsOptional() @IsString() @Matches(COUPON_CODE_PATTERN, { message: 'couponCode must be 1–40 letters, digits, - or _' })
+  couponCode?: string;
   @ApiPropertyOptional({ default: false, description: 'Compute the answer (lines, totals, what breaks) without changing anything' }) @IsOptional() @IsBoolean() preview?: boolean;
 }
 

@@ -3,3 +3,4 @@ export { EntitlementChangedEvent, ModuleActivatedEvent, ModuleDeactivatedEvent, 
 export { SubscriptionConvertedEvent, SubscriptionCreatedEvent, SubscriptionEventPayload, SubscriptionLicensesChangedEvent, SubscriptionPlanChangedEvent, SubscriptionUpdatedEvent, SubscriptionTrialWillEndEvent, SubscriptionTrialEndedEvent, SubscriptionRenewedEvent, SubscriptionCancelledEvent, SubscriptionPastDueEvent, SubscriptionSuspendedEvent, SubscriptionReactivatedEvent } from './subscription.events';
 export { CreditNoteCreatedEvent, CreditNoteEventPayload, InvoiceCreatedEvent, InvoiceEventPayload, InvoiceFinalizedEvent, InvoicePaidEvent, InvoiceUncollectibleEvent, InvoiceVoidedEvent } from './invoice.events';
 export { PaymentEventPayload, PaymentFailedEvent, PaymentRefundedEvent, PaymentSucceededEvent } from './payment.events';
+export { CouponRedeemedEvent, CouponRedeemedPayload } from './coupon.events';

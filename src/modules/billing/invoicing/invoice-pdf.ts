@@ -36,7 +36,7 @@ function safeLocale(locale: string): string {
 
 /**
  * Draws the invoice as a PDF (pdfkit, A4): issuer, number or "DRAFT", issue and due dates, who is
- * billed, the lines with their periods, subtotal, discount, tax with the calculator's note,
+ * billed, the charge lines with their periods, subtotal, each coupon's discount, tax with the calculator's note,
  * total, paid and due — amounts and dates in the billed tenant's locale. Resolves to the bytes.
  */
 export function renderInvoicePdf({ invoice, lines }: InvoiceWithLines, issuer: Issuer): Promise<Buffer> {
@@ -73,7 +73,7 @@ export function renderInvoicePdf({ invoice, lines }: InvoiceWithLines, issuer: I
   doc.text('Amount', columns.amount, header, { width: 75, align: 'right' });
   doc.font('Helvetica');
   doc.moveDown(0.5);
-  for (const line of lines) {
+  for (const line of lines.filter((l) => l.kind !== 'discount')) {
     const y = doc.y;
     const period = line.periodStart && line.periodEnd ? `\n${formatDate(line.periodStart, locale)} – ${formatDate(line.periodEnd, locale)}${line.proration ? ' (prorated)' : ''}` : '';
     doc.text(`${line.description}${period}`, columns.description, y, { width: 270 });
@@ -87,11 +87,12 @@ export function renderInvoicePdf({ invoice, lines }: InvoiceWithLines, issuer: I
   const total = (label: string, cents: number, bold = false) => {
     const y = doc.y;
     doc.font(bold ? 'Helvetica-Bold' : 'Helvetica');
-    doc.text(label, 330, y, { width: 130, align: 'right' });
+    doc.text(label, 200, y, { width: 260, align: 'right' });
     doc.text(money(cents), columns.amount, y, { width: 75, align: 'right' });
   };
   total('Subtotal', invoice.subtotalCents);
-  if (invoice.discountCents) total('Discount', -invoice.discountCents);
+  for (const line of lines.filter((l) => l.kind === 'discount')) total(`Discount: ${line.description}`, line.amountCents);
+  if (invoice.discountCents && lines.every((l) => l.kind !== 'discount')) total('Discount', -invoice.discountCents);
   total('Tax', invoice.taxCents);
   total('Total', invoice.totalCents, true);
   total('Amount paid', invoice.amountPaidCents);

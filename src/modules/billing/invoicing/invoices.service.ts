@@ -12,7 +12,7 @@ import { TenantScopedRepository } from '../../../database/tenant-scoped.reposito
 import { CreateInvoiceDto, InvoiceDto, InvoiceListQueryDto, TenantInvoiceListQueryDto } from '../dto/invoice.dto';
 import { BilledTo, BillingReason, Invoice, InvoiceStatus } from '../entities/invoice.entity';
 import { InvoiceLine } from '../entities/invoice-line.entity';
-import { PendingInvoiceItem } from '../entities/pending-invoice-item.entity';
+import { LineKind, PendingInvoiceItem } from '../entities/pending-invoice-item.entity';
 import { InvoiceCreatedEvent, InvoiceEventPayload, InvoiceFinalizedEvent, InvoicePaidEvent, InvoiceUncollectibleEvent, InvoiceVoidedEvent } from '../events/invoice.events';
 import { nextDocumentNumber } from './document-numbers';
 import { TaxCalculator } from './tax-calculator';
@@ -30,6 +30,9 @@ interface NewLine {
   proration: boolean;
   subscriptionId: string | null;
   pendingItemId: string | null;
+  /** `discount`: a coupon's (negative) discount, totalled in the invoice's discountCents. */
+  kind: LineKind;
+  couponId: string | null;
 }
 
 /** An invoice with its lines, as the services pass it around. */
@@ -76,6 +79,8 @@ export function toInvoiceDto({ invoice: i, lines }: InvoiceWithLines, now: Date)
       periodEnd: iso(l.periodEnd),
       proration: l.proration,
       subscriptionId: l.subscriptionId,
+      kind: l.kind,
+      couponId: l.couponId,
     })),
     createdAt: i.createdAt.toISOString(),
   };
@@ -121,9 +126,10 @@ export class InvoicesService {
 
   /**
    * Bills the tenant's pending invoice items now (billing in advance): one finalized invoice per
-   * currency whose items add up to more than zero. Items that add up to zero or less (a credit
-   * from a removal or a downgrade) stay pending and reduce the next invoice, as Stripe carries
-   * credit prorations. The items are locked, so two concurrent runs never bill one item twice.
+   * currency whose items add up to more than zero, or to exactly zero with a coupon's discount among
+   * them (a fully discounted charge: an invoice of 0, paid at once, as Stripe issues). Items that
+   * add up to less (a credit from a removal or a downgrade) stay pending and reduce the next
+   * invoice, as Stripe carries credit prorations. The items are locked, so two concurrent runs never bill one item twice.
    * Returns the invoices made (none when nothing is due).
    */
   async invoicePending(tenantId: string, reason: Exclude<BillingReason, 'manual'>): Promise<InvoiceWithLines[]> {
@@ -137,7 +143,8 @@ export class InvoicesService {
     for (const item of items) byCurrency.set(item.currency, [...(byCurrency.get(item.currency) ?? []), item]);
     const made: InvoiceWithLines[] = [];
     for (const [currency, group] of byCurrency) {
-      if (group.reduce((sum, i) => sum + i.amountCents, 0) <= 0) continue;
+      const sum = group.reduce((total, i) => total + i.amountCents, 0);
+      if (sum < 0 || (sum === 0 && !group.some((i) => i.kind === 'discount'))) continue;
       const draft = await this.createDraft(tenantId, {
         currency,
         reason,
@@ -153,6 +160,8 @@ export class InvoicesService {
           proration: i.proration,
           subscriptionId: i.subscriptionId,
           pendingItemId: i.id,
+          kind: i.kind,
+          couponId: i.couponId,
         })),
       });
       await new TenantScopedRepository(this.txHost.tx, PendingInvoiceItem, tenantId).update({ invoiceId: IsNull(), id: In(group.map((i) => i.id)) }, { invoiceId: draft.invoice.id });
@@ -183,6 +192,8 @@ export class InvoicesService {
         proration: false,
         subscriptionId: null,
         pendingItemId: null,
+        kind: 'charge' as const,
+        couponId: null,
       })),
     });
     if (dto.finalize) result = await this.finalizeLocked(result.invoice);
@@ -288,19 +299,24 @@ export class InvoicesService {
     return toInvoiceDto(row, this.clock.now());
   }
 
+  /**
+   * A new draft with `lines`: subtotal = Σ charge lines, discount = −Σ discount lines (a positive
+   * number), tax from the calculator on both, total = subtotal − discount + tax (the invoices CHECK).
+   */
   private async createDraft(tenantId: string, input: { currency: string; reason: BillingReason; netDays: number; memo: string | null; lines: NewLine[] }): Promise<InvoiceWithLines> {
     const contact = (await this.directory.billingContact(tenantId))!;
     const billedTo: BilledTo = { name: contact.name, email: contact.billingEmail ?? contact.contactEmail, phone: contact.contactPhone, locale: contact.locale };
-    const subtotalCents = input.lines.reduce((sum, l) => sum + l.amountCents, 0);
-    const tax = await this.tax.calculate({ tenantId, currency: input.currency, billedTo, subtotalCents, discountCents: 0 });
-    const totalCents = subtotalCents + tax.taxCents;
+    const subtotalCents = input.lines.filter((l) => l.kind !== 'discount').reduce((sum, l) => sum + l.amountCents, 0);
+    const discountCents = -input.lines.filter((l) => l.kind === 'discount').reduce((sum, l) => sum + l.amountCents, 0);
+    const tax = await this.tax.calculate({ tenantId, currency: input.currency, billedTo, subtotalCents, discountCents });
+    const totalCents = subtotalCents - discountCents + tax.taxCents;
     const invoice = await this.invoices(tenantId).insertOne({
       number: null,
       status: 'draft',
       billingReason: input.reason,
       currency: input.currency,
       subtotalCents,
-      discountCents: 0,
+      discountCents,
       taxCents: tax.taxCents,
       taxNote: tax.note,
       totalCents,
