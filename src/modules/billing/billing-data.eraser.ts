@@ -8,14 +8,17 @@ import { Subscription } from './entities/subscription.entity';
 import { Invoice } from './entities/invoice.entity';
 import { InvoiceLine } from './entities/invoice-line.entity';
 import { Payment } from './entities/payment.entity';
+import { MrrMovement } from './revenue/entities/mrr-movement.entity';
+import { SubscriptionHistory } from './revenue/entities/subscription-history.entity';
+import { TenantMrr } from './revenue/entities/tenant-mrr.entity';
 
-/** Erases a purged tenant's payments, invoices, subscriptions, pending charges, used trials and module switches (docs/adr/0008). Runs in the purge's transaction. */
+/** Erases a purged tenant's MRR movements and state, subscription history, payments, invoices, subscriptions, pending charges, used trials and module switches (docs/adr/0008). Runs in the purge's transaction. */
 @ErasesTenantData('billing')
 export class BillingDataEraser implements TenantDataEraser {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  /** Rows deleted from payments, invoice_lines, invoices, pending_invoice_items, module_trials, module_deactivations and subscriptions. */
+  /** Rows deleted from mrr_movements, tenant_mrr, subscription_history, payments, invoice_lines, invoices, pending_invoice_items, module_trials, module_deactivations and subscriptions. */
   erase(tenantId: string): Promise<ErasedRows> {
-    return deleteTenantRows(this.txHost.tx, tenantId, [Payment, InvoiceLine, Invoice, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Subscription]);
+    return deleteTenantRows(this.txHost.tx, tenantId, [MrrMovement, TenantMrr, SubscriptionHistory, Payment, InvoiceLine, Invoice, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Subscription]);
   }
 }

@@ -29,16 +29,22 @@ import { Payment } from './entities/payment.entity';
 import { AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController } from './invoicing/payments.controller';
 import { PaymentsService } from './invoicing/payments.service';
 import { NoTaxCalculator, TaxCalculator } from './invoicing/tax-calculator';
+import { MrrMovement } from './revenue/entities/mrr-movement.entity';
+import { SubscriptionHistory } from './revenue/entities/subscription-history.entity';
+import { TenantMrr } from './revenue/entities/tenant-mrr.entity';
+import { MrrDiscounts, NoMrrDiscounts } from './revenue/mrr-discounts';
+import { MrrRecorder } from './revenue/mrr-recorder';
 
 /**
  * Billing context: subscriptions (plan and modules), licenses, trials, proration, the ledger of
- * pending charges and the invoices made from them (numbering, PDFs, the tax port). Reads the catalog and writes the tenant's billing state
+ * pending charges and the invoices made from them (numbering, PDFs, the tax port), and the revenue
+ * metrics' ledger (MRR movements and the subscription history they are replayed from). Reads the catalog and writes the tenant's billing state
  * through the plans facade, in the caller's transaction. Global only to provide the
  * EntitlementSource port to the module guard (common/auth).
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
+  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, MrrMovement, TenantMrr, SubscriptionHistory]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
   controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
   providers: [
     SubscriptionsService,
@@ -53,6 +59,8 @@ import { NoTaxCalculator, TaxCalculator } from './invoicing/tax-calculator';
     EntitlementsService,
     { provide: EntitlementSource, useExisting: EntitlementsService },
     BillingDataEraser,
+    MrrRecorder,
+    { provide: MrrDiscounts, useClass: NoMrrDiscounts },
   ],
   exports: [SubscriptionsService, EntitlementSource],
 })
