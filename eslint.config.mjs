@@ -146,6 +146,10 @@ export default tseslint.config(
       // filter); the tenant routes use the scope.
       'src/modules/billing/invoicing/invoices.service.ts',
       'src/modules/billing/invoicing/payments.service.ts',
+      // Revenue metrics aggregate MRR movements, trial history, subscriptions and payments across the
+      // whole platform (staff /admin/billing/metrics), and the rebuild walks every tenant's history.
+      'src/modules/billing/revenue/revenue-metrics.service.ts',
+      'src/modules/billing/revenue/mrr-rebuild.service.ts',
     ],
     rules: { 'no-restricted-syntax': ['error', FORWARD_REF] },
   },

@@ -33,19 +33,24 @@ import { MrrMovement } from './revenue/entities/mrr-movement.entity';
 import { SubscriptionHistory } from './revenue/entities/subscription-history.entity';
 import { TenantMrr } from './revenue/entities/tenant-mrr.entity';
 import { MrrDiscounts, NoMrrDiscounts } from './revenue/mrr-discounts';
+import { MrrRebuildProcessor } from './revenue/mrr-rebuild.processor';
+import { MrrRebuildService } from './revenue/mrr-rebuild.service';
 import { MrrRecorder } from './revenue/mrr-recorder';
+import { AdminRevenueMetricsController, AdminTenantBillingSummaryController } from './revenue/revenue.controller';
+import { RevenueMetricsService } from './revenue/revenue-metrics.service';
+import { TenantBillingSummaryService } from './revenue/tenant-billing-summary.service';
 
 /**
  * Billing context: subscriptions (plan and modules), licenses, trials, proration, the ledger of
  * pending charges and the invoices made from them (numbering, PDFs, the tax port), and the revenue
- * metrics' ledger (MRR movements and the subscription history they are replayed from). Reads the catalog and writes the tenant's billing state
+ * metrics (the MRR movements ledger, its history and rebuild, the metrics and billing summary). Reads the catalog and writes the tenant's billing state
  * through the plans facade, in the caller's transaction. Global only to provide the
  * EntitlementSource port to the module guard (common/auth).
  */
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, MrrMovement, TenantMrr, SubscriptionHistory]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
-  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController],
+  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController, AdminRevenueMetricsController, AdminTenantBillingSummaryController],
   providers: [
     SubscriptionsService,
     SubscriptionQueries,
@@ -61,6 +66,10 @@ import { MrrRecorder } from './revenue/mrr-recorder';
     BillingDataEraser,
     MrrRecorder,
     { provide: MrrDiscounts, useClass: NoMrrDiscounts },
+    MrrRebuildService,
+    MrrRebuildProcessor,
+    RevenueMetricsService,
+    TenantBillingSummaryService,
   ],
   exports: [SubscriptionsService, EntitlementSource],
 })

@@ -1,0 +1,217 @@
+import { Injectable } from '@nestjs/common';
+import { TransactionHost } from '@nestjs-cls/transactional';
+import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { ValidationError } from '../../../common/errors';
+import { Clock } from '../../../common/time';
+import { Payment } from '../entities/payment.entity';
+import { toPaymentDto } from '../invoicing/payments.service';
+import {
+  arpaCents,
+  averageRatio,
+  FORECAST_BASIS_MONTHS,
+  FORECAST_METHOD,
+  FORECAST_MONTHS,
+  linearForecast,
+  ltv,
+  MonthFigures,
+  monthBuckets,
+  MonthMovements,
+  monthFigures,
+  monthStart,
+  noMovements,
+  RATIO_PLACES,
+  ratio,
+} from './metrics';
+import { CurrencyRevenueMetricsDto, PaymentMetricsDto, RevenueMetricsDto, RevenueMetricsQueryDto, TrialMetricsDto } from './revenue.dto';
+
+/** The longest range one request may ask for, in months. */
+export const MAX_RANGE_MONTHS = 60;
+/** Payments listed as recent. */
+const RECENT_PAYMENTS = 10;
+
+interface OpeningRow {
+  currency: string;
+  mrr: string;
+  paying: number;
+}
+interface GroupRow {
+  currency: string;
+  in_range: boolean;
+  month: string;
+  kind: string;
+  amount: string;
+  n: number;
+  tenants: number;
+}
+
+/**
+ * The platform's revenue metrics for staff, computed with SQL aggregates over `mrr_movements`
+ * (indexed by currency and time): per currency (no FX) the MRR at `to`, ARR, the month buckets of
+ * movements and churn rates, ARPA, LTV and a 3-month forecast; plan-trial conversions; failed and
+ * recent payments. Definitions (ChartMogul/Baremetrics) in docs/adr/0021 and on each field.
+ * Reads only; "now" (the default `to`, trials ending soon) is the injected Clock.
+ */
+@Injectable()
+export class RevenueMetricsService {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly clock: Clock,
+  ) {}
+
+  /**
+   * The metrics of [from, to).
+   * @throws ValidationError (field `from`) when `from` is not before `to` or the range exceeds {@link MAX_RANGE_MONTHS} months
+   */
+  async metrics(query: RevenueMetricsQueryDto): Promise<RevenueMetricsDto> {
+    const now = this.clock.now();
+    const to = query.to ?? now;
+    const from = query.from ?? monthStart(to, -11);
+    if (from.getTime() >= to.getTime()) throw new ValidationError([{ field: 'from', message: 'from must be before to' }]);
+    if (monthStart(from, MAX_RANGE_MONTHS).getTime() < to.getTime()) throw new ValidationError([{ field: 'from', message: `the range is at most ${MAX_RANGE_MONTHS} months` }]);
+    const currency = query.currency ?? null;
+    // The month of `to`'s last instant: a `to` on a month's first instant ends the month before.
+    const lastMonth = monthStart(new Date(to.getTime() - 1));
+    const basisStart = monthStart(lastMonth, -(FORECAST_BASIS_MONTHS - 1));
+    const lower = basisStart < from ? basisStart : from;
+    const tx = this.txHost.tx;
+
+    // Sequential: one connection is enough and the pool is shared.
+    const opening: OpeningRow[] = await tx.query(
+      `SELECT currency, COALESCE(sum(delta_cents), 0)::text AS mrr,
+              (count(*) FILTER (WHERE kind IN ('new', 'reactivation')) - count(*) FILTER (WHERE kind = 'churn'))::int AS paying
+         FROM mrr_movements WHERE occurred_at < $1 AND ($2::text IS NULL OR currency = $2) GROUP BY currency`,
+      [lower, currency],
+    );
+    const groups: GroupRow[] = await tx.query(
+      `SELECT currency, occurred_at >= $3 AS in_range, to_char(date_trunc('month', occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, kind,
+              sum(delta_cents)::text AS amount, count(*)::int AS n, count(DISTINCT tenant_id)::int AS tenants
+         FROM mrr_movements WHERE occurred_at >= $1 AND occurred_at < $2 AND ($4::text IS NULL OR currency = $4)
+        GROUP BY 1, 2, 3, 4`,
+      [lower, to, from, currency],
+    );
+    const currencies = [...new Set([...opening.map((o) => o.currency), ...groups.map((g) => g.currency)])].sort();
+    return {
+      from: from.toISOString(),
+      to: to.toISOString(),
+      interval: 'month',
+      ratioFormat: `a fraction of 1 as a decimal string with ${RATIO_PLACES} fractional digits, rounded half-even ("0.2000" = 20 %); null when its denominator is 0`,
+      currencies: currencies.map((c) => this.currencyMetrics(c, from, to, lower, lastMonth, opening.find((o) => o.currency === c), groups.filter((g) => g.currency === c))),
+      trials: await this.trials(from, to, now, currency),
+      payments: await this.payments(from, to, currency),
+    };
+  }
+
+  private currencyMetrics(currency: string, from: Date, to: Date, lower: Date, lastMonth: Date, opening: OpeningRow | undefined, groups: GroupRow[]): CurrencyRevenueMetricsDto {
+    const at = { mrrCents: Number(opening?.mrr ?? 0), payingTenants: opening?.paying ?? 0 };
+    // Movements before `from` (forecast basis months) advance the opening state month by month.
+    const basisEnds = new Map<string, number>();
+    for (const m of monthBuckets(lower, from)) {
+      const moved = monthFigures(at, movementsOf(groups.filter((g) => !g.in_range && g.month === m.month)));
+      at.mrrCents = moved.mrrEndCents;
+      at.payingTenants = moved.payingTenantsEnd;
+      basisEnds.set(m.month, moved.mrrEndCents);
+    }
+    const months: (MonthFigures & { month: string; start: Date; end: Date })[] = [];
+    for (const b of monthBuckets(from, to)) {
+      const figures = monthFigures(at, movementsOf(groups.filter((g) => g.in_range && g.month === b.month)));
+      months.push({ ...figures, ...b });
+      at.mrrCents = figures.mrrEndCents;
+      at.payingTenants = figures.payingTenantsEnd;
+      basisEnds.set(b.month, figures.mrrEndCents);
+    }
+    const mrr = at.mrrCents;
+    const arpa = arpaCents(mrr, at.payingTenants);
+    const averageGross = averageRatio(months.map((m) => m.grossRevenueChurnRate));
+    const sum = (f: (m: MonthFigures) => number) => months.reduce((s, m) => s + f(m), 0);
+    const basis = [...Array(FORECAST_BASIS_MONTHS).keys()].map((i) => monthStart(lastMonth, i - FORECAST_BASIS_MONTHS + 1).toISOString().slice(0, 7)).map((month) => ({ month, mrrCents: basisEnds.get(month) ?? 0 }));
+    const forecast = linearForecast(basis.map((b) => b.mrrCents), FORECAST_MONTHS);
+    return {
+      currency,
+      mrrCents: mrr,
+      arrCents: mrr * 12,
+      payingTenants: at.payingTenants,
+      arpaCents: arpa,
+      ltv: ltv(arpa, averageGross),
+      averageLogoChurnRate: averageRatio(months.map((m) => m.logoChurnRate)),
+      averageGrossRevenueChurnRate: averageGross,
+      averageNetRevenueChurnRate: averageRatio(months.map((m) => m.netRevenueChurnRate)),
+      totals: {
+        newCents: sum((m) => m.newCents),
+        expansionCents: sum((m) => m.expansionCents),
+        contractionCents: sum((m) => m.contractionCents),
+        churnedCents: sum((m) => m.churnedCents),
+        reactivationCents: sum((m) => m.reactivationCents),
+        netCents: sum((m) => m.netCents),
+      },
+      months: months.map((m) => ({
+        month: m.month,
+        start: m.start.toISOString(),
+        end: m.end.toISOString(),
+        mrrStartCents: m.mrrStartCents,
+        mrrEndCents: m.mrrEndCents,
+        newCents: m.newCents,
+        expansionCents: m.expansionCents,
+        contractionCents: m.contractionCents,
+        churnedCents: m.churnedCents,
+        reactivationCents: m.reactivationCents,
+        netCents: m.netCents,
+        payingTenantsStart: m.payingTenantsStart,
+        payingTenantsEnd: m.payingTenantsEnd,
+        newTenants: m.newMovements,
+        reactivatedTenants: m.reactivationMovements,
+        churnedTenants: m.churnedTenants,
+        logoChurnRate: m.logoChurnRate,
+        grossRevenueChurnRate: m.grossRevenueChurnRate,
+        netRevenueChurnRate: m.netRevenueChurnRate,
+      })),
+      forecast: { method: FORECAST_METHOD, basis, months: forecast.map((mrrCents, k) => ({ month: monthStart(lastMonth, k + 1).toISOString().slice(0, 7), mrrCents })) },
+    };
+  }
+
+  /** Plan trials that ended in [from, to) (from the subscription history) and those ending within 7 and 30 days of `now`. */
+  private async trials(from: Date, to: Date, now: Date, currency: string | null): Promise<TrialMetricsDto> {
+    const tx = this.txHost.tx;
+    const [ended]: { ended: number; converted: number }[] = await tx.query(
+      `SELECT count(*)::int AS ended, count(*) FILTER (WHERE status IN ('active', 'past_due'))::int AS converted
+         FROM subscription_history
+        WHERE previous_status = 'trial' AND status <> 'trial' AND kind = 'plan' AND valid_from >= $1 AND valid_from < $2 AND ($3::text IS NULL OR currency = $3)`,
+      [from, to, currency],
+    );
+    const [soon]: { in7: number; in30: number }[] = await tx.query(
+      `SELECT count(*) FILTER (WHERE trial_ends_at <= $2)::int AS in7, count(*)::int AS in30
+         FROM subscriptions
+        WHERE status = 'trial' AND kind = 'plan' AND trial_ends_at > $1 AND trial_ends_at <= $3 AND ($4::text IS NULL OR currency = $4)`,
+      [now, new Date(now.getTime() + 7 * 86_400_000), new Date(now.getTime() + 30 * 86_400_000), currency],
+    );
+    return { endedInRange: ended.ended, convertedInRange: ended.converted, conversionRate: ratio(ended.converted, ended.ended), expiringIn7Days: soon.in7, expiringIn30Days: soon.in30 };
+  }
+
+  /** Failed payments created in [from, to) and the latest payments created before `to`. */
+  private async payments(from: Date, to: Date, currency: string | null): Promise<PaymentMetricsDto> {
+    const tx = this.txHost.tx;
+    const [failed]: { n: number }[] = await tx.query(
+      `SELECT count(*)::int AS n FROM payments WHERE status = 'failed' AND created_at >= $1 AND created_at < $2 AND ($3::text IS NULL OR currency = $3)`,
+      [from, to, currency],
+    );
+    const qb = tx.getRepository(Payment).createQueryBuilder('p').where('p.created_at < :to', { to });
+    if (currency) qb.andWhere('p.currency = :currency', { currency });
+    const rows = await qb.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').take(RECENT_PAYMENTS).getMany();
+    const numbers: { id: string; number: string | null }[] = rows.length ? await tx.query(`SELECT id, number FROM invoices WHERE id = ANY($1::uuid[])`, [[...new Set(rows.map((p) => p.invoiceId))]]) : [];
+    const byId = new Map(numbers.map((n) => [n.id, n.number]));
+    return { failedInRange: failed.n, recent: rows.map((p) => toPaymentDto(p, byId.get(p.invoiceId) ?? null)) };
+  }
+}
+
+/** One month's movements from its aggregate rows (one per kind). */
+function movementsOf(rows: GroupRow[]): MonthMovements {
+  const m = noMovements();
+  for (const r of rows) {
+    const amount = Number(r.amount);
+    if (r.kind === 'new') Object.assign(m, { newCents: m.newCents + amount, newMovements: m.newMovements + r.n });
+    else if (r.kind === 'expansion') m.expansionCents += amount;
+    else if (r.kind === 'contraction') m.contractionCents += amount;
+    else if (r.kind === 'churn') Object.assign(m, { churnedCents: m.churnedCents + amount, churnMovements: m.churnMovements + r.n, churnedTenants: m.churnedTenants + r.tenants });
+    else if (r.kind === 'reactivation') Object.assign(m, { reactivationCents: m.reactivationCents + amount, reactivationMovements: m.reactivationMovements + r.n });
+  }
+  return m;
+}
