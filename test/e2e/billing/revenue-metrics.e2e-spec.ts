@@ -10,7 +10,7 @@ import { provisionTenantViaApi, signIn } from '../../support/fixtures';
  * movement per currency (new, expansion, contraction, churn, reactivation), the rebuild replays
  * the subscription history and finds no difference (and finds a tampered row), the metrics
  * endpoint's figures are the hand-computed ones, and a tenant's billing summary. Each test uses
- * a currency no other test file uses, so platform-wide figures are this file's alone.
+ * a currency no subscription used before (freshCurrency), so platform-wide figures are its alone.
  */
 describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', () => {
   const clock = new ControllableClock(new Date('2027-01-01T00:00:00Z'));
@@ -22,6 +22,22 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
     owner = (await loginStaff(t)).accessToken;
   });
   afterAll(() => t.close());
+
+  /**
+   * A currency no subscription of the test database uses yet (the figures are platform-wide, and a
+   * re-run of this file on the same database must not see the previous run's tenants).
+   */
+  const taken = new Set<string>();
+  const freshCurrency = async (): Promise<string> => {
+    for (const code of Intl.supportedValuesOf('currency')) {
+      if (taken.has(code) || ['USD', 'EUR', 'GBP'].includes(code)) continue;
+      const [used] = await t.db.query(`SELECT EXISTS (SELECT 1 FROM subscriptions WHERE currency = $1) OR EXISTS (SELECT 1 FROM mrr_movements WHERE currency = $1) AS used`, [code]);
+      taken.add(code);
+      if (!used.used) return code;
+    }
+    throw new Error('no unused currency left: run test:prepare');
+  };
+  let NZD: string;
 
   /** A seat-priced monthly plan in `currency` (seat `seat` per month, ×10 per year). */
   const plan = async (currency: string, seat: number) => {
@@ -58,10 +74,11 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
   let tenantB: string;
 
   it('every subscription change records the tenant’s MRR movement at the Clock’s instant; a second recording of the same state writes nothing', async () => {
-    const full = await plan('NZD', 1000);
-    const lite = await plan('NZD', 500);
+    NZD = await freshCurrency();
+    const full = await plan(NZD, 1000);
+    const lite = await plan(NZD, 500);
     const mod = unique('rvmod').toLowerCase();
-    expect((await t.as(owner).POST('/api/v1/admin/modules', { body: { code: mod, name: 'M', monthlyPriceCents: 2000, annualPriceCents: 20000, currency: 'NZD', trialDays: 0 } })).response.status).toBe(201);
+    expect((await t.as(owner).POST('/api/v1/admin/modules', { body: { code: mod, name: 'M', monthlyPriceCents: 2000, annualPriceCents: 20000, currency: NZD, trialDays: 0 } })).response.status).toBe(201);
 
     clock.set(new Date('2027-01-01T00:00:00Z'));
     tenantA = (await provisionTenantViaApi(t, owner, full, { licenses: 10, trialDays: 0 })).id;
@@ -90,7 +107,7 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
       ['churn', 7_500, 0, -7_500, '2027-03-05T00:00:00.000Z', 'subscription.updated'],
       ['reactivation', 0, 7_500, 7_500, '2027-04-02T00:00:00.000Z', 'subscription.updated'],
     ]);
-    expect(await t.db.query(`SELECT currency, mrr_cents::int AS mrr FROM tenant_mrr WHERE tenant_id = $1`, [tenantA])).toEqual([{ currency: 'NZD', mrr: 7_500 }]);
+    expect(await t.db.query(`SELECT currency, mrr_cents::int AS mrr FROM tenant_mrr WHERE tenant_id = $1`, [tenantA])).toEqual([{ currency: NZD, mrr: 7_500 }]);
     // The history: one snapshot per change of a subscription's MRR columns, valid from the Clock's instant.
     const history = await t.db.query(`SELECT status, previous_status, quantity, valid_from FROM subscription_history WHERE tenant_id = $1 AND kind = 'plan' ORDER BY seq`, [tenantA]);
     expect(history.map((h: { status: string; quantity: number; valid_from: Date }) => [h.status, h.quantity, h.valid_from.toISOString()])).toEqual([
@@ -110,9 +127,9 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
     }
   });
 
-  it('GET /admin/billing/metrics: the hand-computed figures of the sequence (NZD)', async () => {
+  it('GET /admin/billing/metrics: the hand-computed figures of the sequence (a fresh currency, named NZD here)', async () => {
     clock.set(new Date('2027-05-20T00:00:00Z'));
-    const res = await t.as(owner).GET('/api/v1/admin/billing/metrics', { params: { query: { from: '2027-01-01T00:00:00Z', to: '2027-05-01T00:00:00Z', currency: 'NZD' } } });
+    const res = await t.as(owner).GET('/api/v1/admin/billing/metrics', { params: { query: { from: '2027-01-01T00:00:00Z', to: '2027-05-01T00:00:00Z', currency: NZD } } });
     expect(res.response.status).toBe(200);
     const body = res.data!;
     expect(body.currencies).toHaveLength(1);
@@ -136,7 +153,7 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
     // ARPA 17,500 / 2 = 8,750; monthly gross churn averages (0.3 + 0.4872 + 0) / 3 = 0.2624,
     // LTV = 8,750 / 0.2624 = 33,346.03… → 33,346.
     expect(nzd).toMatchObject({
-      currency: 'NZD',
+      currency: NZD,
       mrrCents: 17_500,
       arrCents: 210_000,
       payingTenants: 2,
@@ -166,7 +183,7 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
     expect(body.ratioFormat).toMatch(/4 fractional digits/);
 
     // MRR at an earlier `to` is the ledger up to then; no churn in range → LTV null with the reason.
-    const jan = await t.as(owner).GET('/api/v1/admin/billing/metrics', { params: { query: { from: '2027-01-01T00:00:00Z', to: '2027-02-01T00:00:00Z', currency: 'NZD' } } });
+    const jan = await t.as(owner).GET('/api/v1/admin/billing/metrics', { params: { query: { from: '2027-01-01T00:00:00Z', to: '2027-02-01T00:00:00Z', currency: NZD } } });
     expect(jan.data!.currencies[0]).toMatchObject({ mrrCents: 25_000, payingTenants: 2, arpaCents: 12_500, ltv: { ltvCents: null, reason: expect.stringContaining('no revenue churn') } });
   });
 
@@ -178,7 +195,7 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
     expect(tampered.differences[0]).toMatchObject({
       tenantId: tenantA,
       kind: 'movement_mismatch',
-      currency: 'NZD',
+      currency: NZD,
       movementId: expansion.id,
       expected: { kind: 'expansion', mrrAfterCents: 15_000, deltaCents: 5_000 },
       actual: { kind: 'expansion', mrrAfterCents: 15_999, deltaCents: 5_999 },
@@ -222,7 +239,8 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
    * within 7 days and T4 within 30.
    */
   it('trial conversion, trials expiring soon, failed and recent payments, and a tenant’s billing summary', async () => {
-    const sek = await plan('SEK', 1000);
+    const SEK = await freshCurrency();
+    const sek = await plan(SEK, 1000);
     clock.set(new Date('2027-06-01T00:00:00Z'));
     const t1 = await provisionTenantViaApi(t, owner, sek, { licenses: 2, trialDays: 10 });
     const t2 = await provisionTenantViaApi(t, owner, sek, { licenses: 2, trialDays: 10 });
@@ -240,11 +258,11 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
     expect(paid.status).toBe(201);
     await t.db.query(
       `INSERT INTO payments (tenant_id, invoice_id, amount_cents, currency, status, method, method_label, gateway, failure_code, created_at)
-       VALUES ($1, $2, 500, 'SEK', 'failed', 'card', 'Card', 'test', 'card_declined', '2027-06-12T00:00:00Z')`,
-      [t1.id, invoice.id],
+       VALUES ($1, $2, 500, $3, 'failed', 'card', 'Card', 'test', 'card_declined', '2027-06-12T00:00:00Z')`,
+      [t1.id, invoice.id, SEK],
     );
 
-    const res = await t.as(owner).GET('/api/v1/admin/billing/metrics', { params: { query: { from: '2027-06-01T00:00:00Z', to: '2027-07-01T00:00:00Z', currency: 'SEK' } } });
+    const res = await t.as(owner).GET('/api/v1/admin/billing/metrics', { params: { query: { from: '2027-06-01T00:00:00Z', to: '2027-07-01T00:00:00Z', currency: SEK } } });
     expect(res.response.status).toBe(200);
     expect(res.data!.trials).toEqual({ endedInRange: 2, convertedInRange: 1, conversionRate: '0.5000', expiringIn7Days: 1, expiringIn30Days: 2 });
     expect(res.data!.payments.failedInRange).toBe(1);
@@ -254,21 +272,46 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
         ['failed', 500, t1.id],
       ]),
     );
-    expect(res.data!.currencies[0]).toMatchObject({ currency: 'SEK', mrrCents: 2_000, payingTenants: 1, arpaCents: 2_000 });
+    expect(res.data!.currencies[0]).toMatchObject({ currency: SEK, mrrCents: 2_000, payingTenants: 1, arpaCents: 2_000 });
 
     const summary = await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/billing/summary', p(t1.id));
     expect(summary.response.status).toBe(200);
     expect(summary.data).toMatchObject({
       tenantId: t1.id,
-      lifetimeValue: [{ currency: 'SEK', amountCents: 1_500 }],
-      mrr: [{ currency: 'SEK', amountCents: 2_000 }],
-      openBalance: [{ currency: 'SEK', amountCents: 500 }],
+      lifetimeValue: [{ currency: SEK, amountCents: 1_500 }],
+      mrr: [{ currency: SEK, amountCents: 2_000 }],
+      openBalance: [{ currency: SEK, amountCents: 500 }],
       invoiceCount: 1,
       paymentCount: 2,
     });
     expect(summary.data!.lastInvoices[0]).toMatchObject({ id: invoice.id, status: 'open', totalCents: 2_000, amountDueCents: 500 });
     expect(summary.data!.lastPayments.map((x) => x.status).sort()).toEqual(['failed', 'succeeded']);
     await expectProblem(await t.as(owner).GET('/api/v1/admin/tenants/{tenantId}/billing/summary', p(randomUUID())), 404, 'tenant_not_found');
+  });
+
+  it('the billing lifecycle records its changes: a downgrade applied by the renewal (contraction), a cancellation at period end (churn); the rebuild agrees', async () => {
+    const DKK = await freshCurrency();
+    const full = await plan(DKK, 1000);
+    const lite = await plan(DKK, 500);
+    clock.set(new Date('2027-07-01T00:00:00Z'));
+    const down = await provisionTenantViaApi(t, owner, full, { licenses: 4, trialDays: 0 });
+    const gone = await provisionTenantViaApi(t, owner, full, { licenses: 2, trialDays: 0 });
+    expect((await t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/subscription/change-plan', { ...p(down.id), body: { planCode: lite } })).data!.effective).toBe('period_end');
+    await t.db.query(`UPDATE subscriptions SET cancel_at_period_end = true WHERE tenant_id = $1`, [gone.id]);
+    expect((await movements(down.id)).map((m) => m.kind)).toEqual(['new']); // scheduling moves no MRR
+    clock.set(new Date('2027-08-01T00:00:00Z'));
+    await t.app.get(BillingLifecycleService).runDue();
+    expect((await movements(down.id)).map((m) => [m.kind, m.delta, m.after, m.occurred_at.toISOString(), m.cause])).toEqual([
+      ['new', 4_000, 4_000, '2027-07-01T00:00:00.000Z', 'subscription.created'],
+      ['contraction', -2_000, 2_000, '2027-08-01T00:00:00.000Z', 'subscription.renewed'],
+    ]);
+    expect((await movements(gone.id)).map((m) => [m.kind, m.delta, m.cause])).toEqual([
+      ['new', 2_000, 'subscription.created'],
+      ['churn', -2_000, 'subscription.cancelled'],
+    ]);
+    await t.app.get(BillingLifecycleService).runDue(); // twice is once
+    expect(await movements(down.id)).toHaveLength(2);
+    for (const tenantId of [down.id, gone.id]) expect((await rebuild({ tenantId })).differencesCount).toBe(0);
   });
 
   it('bad input → 400 naming the field; the routes are staff-only', async () => {
@@ -283,11 +326,11 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
     expect((await expectProblem(await rawFetch(t, '/api/v1/admin/tenants/not-a-uuid/billing/summary', { token: owner }), 400, 'validation_failed')).errors![0].field).toBe('tenantId');
     // Defaults: the 12 months up to now.
     clock.set(new Date('2027-06-15T00:00:00Z'));
-    const defaults = await get({ currency: 'NZD' });
+    const defaults = await get({ currency: NZD });
     expect(defaults.status).toBe(200);
     const body = (await defaults.json()) as { from: string; to: string; currencies: { months: unknown[] }[] };
     expect([body.from, body.to, body.currencies[0].months.length]).toEqual(['2026-07-01T00:00:00.000Z', '2027-06-15T00:00:00.000Z', 12]);
-    const tenant = await provisionTenantViaApi(t, owner, await plan('NZD', 1000), { licenses: 1, trialDays: 0 });
+    const tenant = await provisionTenantViaApi(t, owner, await plan(await freshCurrency(), 1000), { licenses: 1, trialDays: 0 });
     const admin = (await signIn(t, tenant.slug, tenant.admin.email, tenant.admin.password)).accessToken;
     expect((await rawFetch(t, '/api/v1/admin/billing/metrics', { token: admin })).status).toBe(403);
   });
