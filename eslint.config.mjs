@@ -150,6 +150,8 @@ export default tseslint.config(
       // whole platform (staff /admin/billing/metrics), and the rebuild walks every tenant's history.
       'src/modules/billing/revenue/revenue-metrics.service.ts',
       'src/modules/billing/revenue/mrr-rebuild.service.ts',
+      // The monthly rollup sums every tenant's movements into the platform's month totals.
+      'src/modules/billing/revenue/mrr-rollup.service.ts',
     ],
     rules: { 'no-restricted-syntax': ['error', FORWARD_REF] },
   },

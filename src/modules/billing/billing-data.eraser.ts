@@ -11,6 +11,7 @@ import { Payment } from './entities/payment.entity';
 import { MrrMovement } from './revenue/entities/mrr-movement.entity';
 import { SubscriptionHistory } from './revenue/entities/subscription-history.entity';
 import { TenantMrr } from './revenue/entities/tenant-mrr.entity';
+import { INVALIDATE_ROLLUP_SQL } from './revenue/mrr-rollup.service';
 
 /** Erases a purged tenant's MRR movements and state, subscription history, payments, invoices, subscriptions, pending charges, used trials and module switches (docs/adr/0008). Runs in the purge's transaction. */
 @ErasesTenantData('billing')
@@ -18,7 +19,8 @@ export class BillingDataEraser implements TenantDataEraser {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
   /** Rows deleted from mrr_movements, tenant_mrr, subscription_history, payments, invoice_lines, invoices, pending_invoice_items, module_trials, module_deactivations and subscriptions. */
-  erase(tenantId: string): Promise<ErasedRows> {
+  async erase(tenantId: string): Promise<ErasedRows> {
+    await this.txHost.tx.query(INVALIDATE_ROLLUP_SQL); // the platform's monthly MRR totals included the tenant's movements
     return deleteTenantRows(this.txHost.tx, tenantId, [MrrMovement, TenantMrr, SubscriptionHistory, Payment, InvoiceLine, Invoice, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Subscription]);
   }
 }

@@ -36,6 +36,7 @@ import { MrrDiscounts, NoMrrDiscounts } from './revenue/mrr-discounts';
 import { MrrRebuildProcessor } from './revenue/mrr-rebuild.processor';
 import { MrrRebuildService } from './revenue/mrr-rebuild.service';
 import { MrrRecorder } from './revenue/mrr-recorder';
+import { MrrRollupService } from './revenue/mrr-rollup.service';
 import { AdminRevenueMetricsController, AdminTenantBillingSummaryController } from './revenue/revenue.controller';
 import { RevenueMetricsService } from './revenue/revenue-metrics.service';
 import { TenantBillingSummaryService } from './revenue/tenant-billing-summary.service';
@@ -67,6 +68,7 @@ import { TenantBillingSummaryService } from './revenue/tenant-billing-summary.se
     MrrRecorder,
     { provide: MrrDiscounts, useClass: NoMrrDiscounts },
     MrrRebuildService,
+    MrrRollupService,
     MrrRebuildProcessor,
     RevenueMetricsService,
     TenantBillingSummaryService,

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { BillingLifecycleService } from '../../../src/modules/billing/billing-lifecycle.service';
+import { UnitOfWork } from '../../../src/common/events';
 import { MrrRebuildProcessor } from '../../../src/modules/billing/revenue/mrr-rebuild.processor';
+import { MrrRollupService } from '../../../src/modules/billing/revenue/mrr-rollup.service';
 import { createStaff, createTestApp, expectProblem, loginStaff, rawFetch, TestApp, unique } from '../../support/app';
 import { ControllableClock } from '../../support/clock';
 import { provisionTenantViaApi, signIn } from '../../support/fixtures';
@@ -38,6 +40,7 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
     throw new Error('no unused currency left: run test:prepare');
   };
   let NZD: string;
+  let nzdFull: string;
 
   /** A seat-priced monthly plan in `currency` (seat `seat` per month, ×10 per year). */
   const plan = async (currency: string, seat: number) => {
@@ -76,6 +79,7 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
   it('every subscription change records the tenant’s MRR movement at the Clock’s instant; a second recording of the same state writes nothing', async () => {
     NZD = await freshCurrency();
     const full = await plan(NZD, 1000);
+    nzdFull = full;
     const lite = await plan(NZD, 500);
     const mod = unique('rvmod').toLowerCase();
     expect((await t.as(owner).POST('/api/v1/admin/modules', { body: { code: mod, name: 'M', monthlyPriceCents: 2000, annualPriceCents: 20000, currency: NZD, trialDays: 0 } })).response.status).toBe(201);
@@ -185,6 +189,24 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
     // MRR at an earlier `to` is the ledger up to then; no churn in range → LTV null with the reason.
     const jan = await t.as(owner).GET('/api/v1/admin/billing/metrics', { params: { query: { from: '2027-01-01T00:00:00Z', to: '2027-02-01T00:00:00Z', currency: NZD } } });
     expect(jan.data!.currencies[0]).toMatchObject({ mrrCents: 25_000, payingTenants: 2, arpaCents: 12_500, ltv: { ltvCents: null, reason: expect.stringContaining('no revenue churn') } });
+  });
+
+  it('the monthly rollup answers the same figures; a movement recorded before its horizon moves the horizon back', async () => {
+    const query = { params: { query: { from: '2027-01-01T00:00:00Z', to: '2027-05-01T00:00:00Z', currency: NZD } } };
+    const raw = (await t.as(owner).GET('/api/v1/admin/billing/metrics', query)).data!;
+    clock.set(new Date('2027-05-20T00:00:00Z'));
+    expect(await t.app.get(UnitOfWork).run(() => t.app.get(MrrRollupService).rollUp())).toEqual({ closedUntil: new Date('2027-05-01T00:00:00Z') });
+    const totals = await t.db.query(`SELECT to_char(month AT TIME ZONE 'UTC', 'YYYY-MM') AS month, kind, amount_cents::int AS amount FROM mrr_month_totals WHERE currency = $1 ORDER BY month, kind`, [NZD]);
+    expect(totals).toContainEqual({ month: '2027-02', kind: 'contraction', amount: -7_500 });
+    expect((await t.as(owner).GET('/api/v1/admin/billing/metrics', query)).data).toEqual(raw);
+    // A tenant starts in March, before the horizon (the clock set back): the horizon moves to March.
+    clock.set(new Date('2027-03-20T00:00:00Z'));
+    await provisionTenantViaApi(t, owner, nzdFull, { licenses: 1, trialDays: 0 });
+    expect((await t.db.query(`SELECT closed_until FROM mrr_rollup_state WHERE id = 1`))[0].closed_until).toEqual(new Date('2027-03-01T00:00:00Z'));
+    const after = (await t.as(owner).GET('/api/v1/admin/billing/metrics', query)).data!.currencies[0];
+    expect(after.months[2]).toMatchObject({ month: '2027-03', newCents: 1_000, mrrEndCents: 11_000, payingTenantsEnd: 2 });
+    expect(after).toMatchObject({ mrrCents: 18_500, payingTenants: 3 });
+    clock.set(new Date('2027-05-20T00:00:00Z'));
   });
 
   it('a tampered movement, a tampered state and a change made without a recording are reported; without dryRun they are repaired', async () => {

@@ -8,6 +8,7 @@ import { SubscriptionHistory } from './entities/subscription-history.entity';
 import { TenantMrr } from './entities/tenant-mrr.entity';
 import { MrrDiscounts } from './mrr-discounts';
 import { historySnapshot, mover, MrrRecorder } from './mrr-recorder';
+import { MrrRollupService } from './mrr-rollup.service';
 import { CurrencyMrrState, diffTenantMrr, MrrMovementKind, tenantMrrByCurrency } from './metrics';
 import { MrrDifferenceDto, MrrMovementFactsDto, MrrRebuildResultDto } from './revenue.dto';
 import { MrrSnapshot, snapshotDifferences, snapshotOf } from './snapshots';
@@ -75,7 +76,8 @@ function facts(m: { kind: string; mrrBeforeCents: number; mrrAfterCents: number;
  * with `tenant_mrr` (the state the next movement starts from) and with the subscription rows
  * themselves (a change made without a recording). With `dryRun` false, each tenant with a
  * difference gets its movements and state rewritten from the replay, then a recording of any
- * unrecorded change — in the caller's transaction, under the recorder's per-tenant lock.
+ * unrecorded change — in the caller's transaction, under the recorder's per-tenant lock — and the
+ * monthly rollup is invalidated.
  */
 @Injectable()
 export class MrrRebuildService {
@@ -83,6 +85,7 @@ export class MrrRebuildService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly discounts: MrrDiscounts,
     private readonly recorder: MrrRecorder,
+    private readonly rollup: MrrRollupService,
   ) {}
 
   /** Checks (and unless `dryRun`, repairs) every tenant with subscriptions, or only `tenantId`. */
@@ -109,6 +112,7 @@ export class MrrRebuildService {
       }
       if (ids.length < BATCH) break;
     }
+    if (tenantsRepaired) await this.rollup.invalidate();
     return { dryRun: options.dryRun, tenantsChecked, tenantsWithDifferences, tenantsRepaired, differencesCount: differences.length, differences: differences.slice(0, MAX_REPORTED_DIFFERENCES) };
   }
 

@@ -9,7 +9,8 @@ import { MrrMovement } from './entities/mrr-movement.entity';
 import { SubscriptionHistory } from './entities/subscription-history.entity';
 import { TenantMrr } from './entities/tenant-mrr.entity';
 import { MrrDiscounts } from './mrr-discounts';
-import { ComputedMovement, CurrencyMrrState, diffTenantMrr, subscriptionMrrCents, tenantMrrByCurrency } from './metrics';
+import { ComputedMovement, CurrencyMrrState, diffTenantMrr, monthStart, subscriptionMrrCents, tenantMrrByCurrency } from './metrics';
+import { LOWER_ROLLUP_HORIZON_SQL } from './mrr-rollup.service';
 import { MrrSnapshot, sameSnapshot, snapshotOf } from './snapshots';
 
 /** What one recording wrote. */
@@ -25,7 +26,8 @@ export interface MrrRecording {
  * its last snapshot, recomputes the tenant's MRR per currency from its subscription rows
  * ({@link subscriptionMrrCents}, discounts from the {@link MrrDiscounts} port), and writes an
  * `mrr_movements` row per currency that differs from the last recorded state (`tenant_mrr`), at
- * the injected Clock's instant. Nothing changed → nothing written, so calling it twice is harmless.
+ * the injected Clock's instant (a movement before the monthly rollup's horizon moves it back).
+ * Nothing changed → nothing written, so calling it twice is harmless.
  * A transaction-scoped advisory lock per tenant orders concurrent recordings (the lifecycle job
  * renewing one subscription while staff change another): each reads the other's committed rows.
  */
@@ -79,6 +81,7 @@ export class MrrRecorder {
         if (previous.has(m.currency)) await state.update({ currency: m.currency }, { mrrCents: m.mrrAfterCents });
         else await state.insert({ currency: m.currency, mrrCents: m.mrrAfterCents });
       }
+      await tx.query(LOWER_ROLLUP_HORIZON_SQL, [now, monthStart(now)]);
     }
     return { changeId, snapshots: changed.length, movements };
   }

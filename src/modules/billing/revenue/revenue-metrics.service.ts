@@ -46,7 +46,7 @@ interface GroupRow {
 
 /**
  * The platform's revenue metrics for staff, computed with SQL aggregates over `mrr_movements`
- * (indexed by currency and time): per currency (no FX) the MRR at `to`, ARR, the month buckets of
+ * (indexed by currency and time) and its monthly rollup `mrr_month_totals` for closed months: per currency (no FX) the MRR at `to`, ARR, the month buckets of
  * movements and churn rates, ARPA, LTV and a 3-month forecast; plan-trial conversions; failed and
  * recent payments. Definitions (ChartMogul/Baremetrics) in docs/adr/0021 and on each field.
  * Reads only; "now" (the default `to`, trials ending soon) is the injected Clock.
@@ -73,22 +73,7 @@ export class RevenueMetricsService {
     const lastMonth = monthStart(new Date(to.getTime() - 1));
     const basisStart = monthStart(lastMonth, -(FORECAST_BASIS_MONTHS - 1));
     const lower = basisStart < from ? basisStart : from;
-    const tx = this.txHost.tx;
-
-    // Sequential: one connection is enough and the pool is shared.
-    const opening: OpeningRow[] = await tx.query(
-      `SELECT currency, COALESCE(sum(delta_cents), 0)::text AS mrr,
-              (count(*) FILTER (WHERE kind IN ('new', 'reactivation')) - count(*) FILTER (WHERE kind = 'churn'))::int AS paying
-         FROM mrr_movements WHERE occurred_at < $1 AND ($2::text IS NULL OR currency = $2) GROUP BY currency`,
-      [lower, currency],
-    );
-    const groups: GroupRow[] = await tx.query(
-      `SELECT currency, occurred_at >= $3 AS in_range, to_char(date_trunc('month', occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, kind,
-              sum(delta_cents)::text AS amount, count(*)::int AS n, count(DISTINCT tenant_id)::int AS tenants
-         FROM mrr_movements WHERE occurred_at >= $1 AND occurred_at < $2 AND ($4::text IS NULL OR currency = $4)
-        GROUP BY 1, 2, 3, 4`,
-      [lower, to, from, currency],
-    );
+    const { opening, groups } = await this.movementAggregates(from, to, lower, currency);
     const currencies = [...new Set([...opening.map((o) => o.currency), ...groups.map((g) => g.currency)])].sort();
     return {
       from: from.toISOString(),
@@ -98,6 +83,69 @@ export class RevenueMetricsService {
       currencies: currencies.map((c) => this.currencyMetrics(c, from, to, lower, lastMonth, opening.find((o) => o.currency === c), groups.filter((g) => g.currency === c))),
       trials: await this.trials(from, to, now, currency),
       payments: await this.payments(from, to, currency),
+    };
+  }
+
+  /**
+   * The platform's MRR state before `lower` (per currency) and the movements of [lower, to) per
+   * currency, month (`in_range`: at or after `from`) and kind. Closed months come from
+   * `mrr_month_totals` where the rollup has them (before `closed_until`), the rest from
+   * `mrr_movements`; both give the same sums (docs/adr/0021). Sequential statements: reads share
+   * nothing, the pool is shared.
+   */
+  private async movementAggregates(from: Date, to: Date, lower: Date, currency: string | null): Promise<{ opening: OpeningRow[]; groups: GroupRow[] }> {
+    const tx = this.txHost.tx;
+    const [state]: { closed_until: Date | null }[] = await tx.query(`SELECT closed_until FROM mrr_rollup_state WHERE id = 1`);
+    const horizon = state?.closed_until ?? null;
+    const lowerMonth = monthStart(lower);
+    // Totals serve every month before `totalsBefore` for the opening state; raw movements from there on.
+    const totalsBefore = horizon === null ? null : horizon < lowerMonth ? horizon : lowerMonth;
+    // Whole closed months of [lower, to) served by totals: [spanStart, spanEnd). A month cut by
+    // `lower`, `from` or `to`, or not closed yet, is read raw.
+    let spanStart: Date | null = null;
+    let spanEnd: Date | null = null;
+    if (horizon !== null && horizon > lowerMonth) {
+      const start = lower.getTime() === lowerMonth.getTime() ? lower : monthStart(lower, 1);
+      const splitFrom = from > lower && from.getTime() !== monthStart(from).getTime() ? monthStart(from) : null;
+      const end = [horizon, monthStart(to), ...(splitFrom ? [splitFrom] : [])].reduce((a, b) => (a < b ? a : b));
+      if (end > start) [spanStart, spanEnd] = [start, end];
+    }
+    const opening: OpeningRow[] = totalsBefore
+      ? await tx.query(
+          `SELECT currency, sum(amount_cents)::text AS mrr,
+                  (COALESCE(sum(movements) FILTER (WHERE kind IN ('new', 'reactivation')), 0) - COALESCE(sum(movements) FILTER (WHERE kind = 'churn'), 0))::int AS paying
+             FROM mrr_month_totals WHERE month < $1 AND ($2::text IS NULL OR currency = $2) GROUP BY currency`,
+          [totalsBefore, currency],
+        )
+      : [];
+    const raw: (GroupRow & { after_lower: boolean })[] = await tx.query(
+      `SELECT currency, occurred_at >= $3 AS in_range, occurred_at >= $4 AS after_lower,
+              to_char(date_trunc('month', occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, kind,
+              sum(delta_cents)::text AS amount, count(*)::int AS n, count(DISTINCT tenant_id)::int AS tenants
+         FROM mrr_movements
+        WHERE ($1::timestamptz IS NULL OR occurred_at >= $1) AND occurred_at < $2 AND ($5::text IS NULL OR currency = $5)
+          AND NOT ($6::timestamptz IS NOT NULL AND occurred_at >= $6 AND occurred_at < $7)
+        GROUP BY 1, 2, 3, 4, 5`,
+      [totalsBefore, to, from, lower, currency, spanStart, spanEnd],
+    );
+    const span: GroupRow[] = spanStart
+      ? await tx.query(
+          `SELECT currency, month >= $3 AS in_range, to_char(month AT TIME ZONE 'UTC', 'YYYY-MM') AS month, kind, amount_cents::text AS amount, movements AS n, tenants
+             FROM mrr_month_totals WHERE month >= $1 AND month < $2 AND ($4::text IS NULL OR currency = $4)`,
+          [spanStart, spanEnd, from, currency],
+        )
+      : [];
+    // Raw movements before `lower` complete the opening state.
+    const byCurrency = new Map(opening.map((o) => [o.currency, { currency: o.currency, mrr: Number(o.mrr), paying: o.paying }]));
+    for (const r of raw.filter((x) => !x.after_lower)) {
+      const o = byCurrency.get(r.currency) ?? { currency: r.currency, mrr: 0, paying: 0 };
+      o.mrr += Number(r.amount);
+      o.paying += r.kind === 'new' || r.kind === 'reactivation' ? r.n : r.kind === 'churn' ? -r.n : 0;
+      byCurrency.set(r.currency, o);
+    }
+    return {
+      opening: [...byCurrency.values()].map((o) => ({ currency: o.currency, mrr: String(o.mrr), paying: o.paying })),
+      groups: [...raw.filter((x) => x.after_lower), ...span],
     };
   }
 
