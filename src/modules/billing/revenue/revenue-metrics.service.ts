@@ -3,7 +3,8 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { ValidationError } from '../../../common/errors';
 import { Clock } from '../../../common/time';
-import { Payment } from '../entities/payment.entity';
+import { In } from 'typeorm';
+import { Payment, PAYMENT_STATUSES } from '../entities/payment.entity';
 import { toPaymentDto } from '../invoicing/payments.service';
 import {
   arpaCents,
@@ -123,10 +124,11 @@ export class RevenueMetricsService {
               to_char(date_trunc('month', occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, kind,
               sum(delta_cents)::text AS amount, count(*)::int AS n, count(DISTINCT tenant_id)::int AS tenants
          FROM mrr_movements
-        WHERE ($1::timestamptz IS NULL OR occurred_at >= $1) AND occurred_at < $2 AND ($5::text IS NULL OR currency = $5)
-          AND NOT ($6::timestamptz IS NOT NULL AND occurred_at >= $6 AND occurred_at < $7)
+        WHERE ($5::text IS NULL OR currency = $5)
+          AND ((($1::timestamptz IS NULL OR occurred_at >= $1) AND occurred_at < $6) OR (occurred_at >= $7 AND occurred_at < $2))
         GROUP BY 1, 2, 3, 4, 5`,
-      [totalsBefore, to, from, lower, currency, spanStart, spanEnd],
+      // Without a span the second range is all of it; both ranges are index range scans on occurred_at.
+      [totalsBefore, to, from, lower, currency, spanStart ?? to, spanEnd ?? to],
     );
     const span: GroupRow[] = spanStart
       ? await tx.query(
@@ -241,9 +243,17 @@ export class RevenueMetricsService {
       `SELECT count(*)::int AS n FROM payments WHERE status = 'failed' AND created_at >= $1 AND created_at < $2 AND ($3::text IS NULL OR currency = $3)`,
       [from, to, currency],
     );
-    const qb = tx.getRepository(Payment).createQueryBuilder('p').where('p.created_at < :to', { to });
-    if (currency) qb.andWhere('p.currency = :currency', { currency });
-    const rows = await qb.orderBy('p.created_at', 'DESC').addOrderBy('p.id', 'DESC').take(RECENT_PAYMENTS).getMany();
+    // The latest of each status (index on status, created_at), then the latest of those.
+    const latest: { id: string }[] = await tx.query(
+      `SELECT p.id FROM unnest($1::text[]) AS s(status)
+         CROSS JOIN LATERAL (SELECT id, created_at FROM payments
+                              WHERE status = s.status AND created_at < $2 AND ($3::text IS NULL OR currency = $3)
+                              ORDER BY created_at DESC, id DESC LIMIT ${RECENT_PAYMENTS}) p
+        ORDER BY p.created_at DESC, p.id DESC LIMIT ${RECENT_PAYMENTS}`,
+      [[...PAYMENT_STATUSES], to, currency],
+    );
+    const found = latest.length ? await tx.getRepository(Payment).find({ where: { id: In(latest.map((r) => r.id)) } }) : [];
+    const rows = latest.map((r) => found.find((p) => p.id === r.id)!).filter(Boolean);
     const numbers: { id: string; number: string | null }[] = rows.length ? await tx.query(`SELECT id, number FROM invoices WHERE id = ANY($1::uuid[])`, [[...new Set(rows.map((p) => p.invoiceId))]]) : [];
     const byId = new Map(numbers.map((n) => [n.id, n.number]));
     return { failedInRange: failed.n, recent: rows.map((p) => toPaymentDto(p, byId.get(p.invoiceId) ?? null)) };

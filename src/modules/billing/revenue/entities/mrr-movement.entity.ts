@@ -14,6 +14,7 @@ import type { MrrMovementKind } from '../metrics';
 @TenantOwned()
 @Entity({ name: 'mrr_movements' })
 @Index('ix_mrr_movements_currency_occurred', ['currency', 'occurredAt'])
+@Index('ix_mrr_movements_occurred', ['occurredAt'])
 @Index('ix_mrr_movements_tenant_occurred', ['tenantId', 'occurredAt'])
 @Index('ix_mrr_movements_change', ['changeId'])
 @Check('ck_mrr_movements_kind', `kind IN ('new', 'expansion', 'contraction', 'churn', 'reactivation')`)

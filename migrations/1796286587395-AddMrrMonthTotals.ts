@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class AddMrrMonthTotals1796286203824 implements MigrationInterface {
-    name = 'AddMrrMonthTotals1796286203824'
+export class AddMrrMonthTotals1796286587395 implements MigrationInterface {
+    name = 'AddMrrMonthTotals1796286587395'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
@@ -27,9 +27,15 @@ export class AddMrrMonthTotals1796286203824 implements MigrationInterface {
                 CONSTRAINT "PK_dc57bedc457821e116272431eb6" PRIMARY KEY ("id")
             )
         `);
+        await queryRunner.query(`
+            CREATE INDEX "ix_mrr_movements_occurred" ON "mrr_movements" ("occurred_at")
+        `);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`
+            DROP INDEX "public"."ix_mrr_movements_occurred"
+        `);
         await queryRunner.query(`
             DROP TABLE "mrr_rollup_state"
         `);
