@@ -74,7 +74,8 @@ export class RevenueMetricsService {
     const lastMonth = monthStart(new Date(to.getTime() - 1));
     const basisStart = monthStart(lastMonth, -(FORECAST_BASIS_MONTHS - 1));
     const lower = basisStart < from ? basisStart : from;
-    const { opening, groups } = await this.movementAggregates(from, to, lower, currency);
+    // A read runs outside a transaction: the three parts go to the pool side by side.
+    const [{ opening, groups }, trials, payments] = await Promise.all([this.movementAggregates(from, to, lower, currency), this.trials(from, to, now, currency), this.payments(from, to, currency)]);
     const currencies = [...new Set([...opening.map((o) => o.currency), ...groups.map((g) => g.currency)])].sort();
     return {
       from: from.toISOString(),
@@ -82,8 +83,8 @@ export class RevenueMetricsService {
       interval: 'month',
       ratioFormat: `a fraction of 1 as a decimal string with ${RATIO_PLACES} fractional digits, rounded half-even ("0.2000" = 20 %); null when its denominator is 0`,
       currencies: currencies.map((c) => this.currencyMetrics(c, from, to, lower, lastMonth, opening.find((o) => o.currency === c), groups.filter((g) => g.currency === c))),
-      trials: await this.trials(from, to, now, currency),
-      payments: await this.payments(from, to, currency),
+      trials,
+      payments,
     };
   }
 
@@ -91,8 +92,7 @@ export class RevenueMetricsService {
    * The platform's MRR state before `lower` (per currency) and the movements of [lower, to) per
    * currency, month (`in_range`: at or after `from`) and kind. Closed months come from
    * `mrr_month_totals` where the rollup has them (before `closed_until`), the rest from
-   * `mrr_movements`; both give the same sums (docs/adr/0021). Sequential statements: reads share
-   * nothing, the pool is shared.
+   * `mrr_movements`; both give the same sums (docs/adr/0021).
    */
   private async movementAggregates(from: Date, to: Date, lower: Date, currency: string | null): Promise<{ opening: OpeningRow[]; groups: GroupRow[] }> {
     const tx = this.txHost.tx;
@@ -111,32 +111,26 @@ export class RevenueMetricsService {
       const end = [horizon, monthStart(to), ...(splitFrom ? [splitFrom] : [])].reduce((a, b) => (a < b ? a : b));
       if (end > start) [spanStart, spanEnd] = [start, end];
     }
-    const opening: OpeningRow[] = totalsBefore
-      ? await tx.query(
-          `SELECT currency, sum(amount_cents)::text AS mrr,
-                  (COALESCE(sum(movements) FILTER (WHERE kind IN ('new', 'reactivation')), 0) - COALESCE(sum(movements) FILTER (WHERE kind = 'churn'), 0))::int AS paying
-             FROM mrr_month_totals WHERE month < $1 AND ($2::text IS NULL OR currency = $2) GROUP BY currency`,
-          [totalsBefore, currency],
-        )
-      : [];
-    const raw: (GroupRow & { after_lower: boolean })[] = await tx.query(
-      `SELECT currency, occurred_at >= $3 AS in_range, occurred_at >= $4 AS after_lower,
-              to_char(date_trunc('month', occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, kind,
-              sum(delta_cents)::text AS amount, count(*)::int AS n, count(DISTINCT tenant_id)::int AS tenants
-         FROM mrr_movements
-        WHERE ($5::text IS NULL OR currency = $5)
-          AND ((($1::timestamptz IS NULL OR occurred_at >= $1) AND occurred_at < $6) OR (occurred_at >= $7 AND occurred_at < $2))
-        GROUP BY 1, 2, 3, 4, 5`,
-      // Without a span the second range is all of it; both ranges are index range scans on occurred_at.
-      [totalsBefore, to, from, lower, currency, spanStart ?? to, spanEnd ?? to],
-    );
-    const span: GroupRow[] = spanStart
-      ? await tx.query(
-          `SELECT currency, month >= $3 AS in_range, to_char(month AT TIME ZONE 'UTC', 'YYYY-MM') AS month, kind, amount_cents::text AS amount, movements AS n, tenants
-             FROM mrr_month_totals WHERE month >= $1 AND month < $2 AND ($4::text IS NULL OR currency = $4)`,
-          [spanStart, spanEnd, from, currency],
-        )
-      : [];
+    const openingSql = `SELECT currency, sum(amount_cents)::text AS mrr,
+             (COALESCE(sum(movements) FILTER (WHERE kind IN ('new', 'reactivation')), 0) - COALESCE(sum(movements) FILTER (WHERE kind = 'churn'), 0))::int AS paying
+        FROM mrr_month_totals WHERE month < $1 AND ($2::text IS NULL OR currency = $2) GROUP BY currency`;
+    // Raw movements in [totalsBefore, spanStart) and [spanEnd, to): two index range scans on occurred_at
+    // (without a span, the first range is all of it and the second is empty).
+    const rawSql = `SELECT currency, occurred_at >= $3 AS in_range, occurred_at >= $4 AS after_lower,
+             to_char(date_trunc('month', occurred_at AT TIME ZONE 'UTC'), 'YYYY-MM') AS month, kind,
+             sum(delta_cents)::text AS amount, count(*)::int AS n, count(DISTINCT tenant_id)::int AS tenants
+        FROM mrr_movements
+       WHERE ($5::text IS NULL OR currency = $5)
+         AND ((($1::timestamptz IS NULL OR occurred_at >= $1) AND occurred_at < $6) OR (occurred_at >= $7 AND occurred_at < $2))
+       GROUP BY 1, 2, 3, 4, 5`;
+    const spanSql = `SELECT currency, month >= $3 AS in_range, to_char(month AT TIME ZONE 'UTC', 'YYYY-MM') AS month, kind, amount_cents::text AS amount, movements AS n, tenants
+        FROM mrr_month_totals WHERE month >= $1 AND month < $2 AND ($4::text IS NULL OR currency = $4)`;
+    // A read runs outside a transaction: the statements go to the pool side by side.
+    const [opening, raw, span]: [OpeningRow[], (GroupRow & { after_lower: boolean })[], GroupRow[]] = await Promise.all([
+      totalsBefore ? tx.query(openingSql, [totalsBefore, currency]) : [],
+      tx.query(rawSql, [totalsBefore, to, from, lower, currency, spanStart ?? to, spanEnd ?? to]),
+      spanStart ? tx.query(spanSql, [spanStart, spanEnd, from, currency]) : [],
+    ]);
     // Raw movements before `lower` complete the opening state.
     const byCurrency = new Map(opening.map((o) => [o.currency, { currency: o.currency, mrr: Number(o.mrr), paying: o.paying }]));
     for (const r of raw.filter((x) => !x.after_lower)) {
@@ -239,19 +233,21 @@ export class RevenueMetricsService {
   /** Failed payments created in [from, to) and the latest payments created before `to`. */
   private async payments(from: Date, to: Date, currency: string | null): Promise<PaymentMetricsDto> {
     const tx = this.txHost.tx;
-    const [failed]: { n: number }[] = await tx.query(
+    const [[failed], latest]: [{ n: number }[], { id: string }[]] = await Promise.all([
+      tx.query(
       `SELECT count(*)::int AS n FROM payments WHERE status = 'failed' AND created_at >= $1 AND created_at < $2 AND ($3::text IS NULL OR currency = $3)`,
       [from, to, currency],
-    );
-    // The latest of each status (index on status, created_at), then the latest of those.
-    const latest: { id: string }[] = await tx.query(
+      ),
+      // The latest of each status (index on status, created_at), then the latest of those.
+      tx.query(
       `SELECT p.id FROM unnest($1::text[]) AS s(status)
          CROSS JOIN LATERAL (SELECT id, created_at FROM payments
                               WHERE status = s.status AND created_at < $2 AND ($3::text IS NULL OR currency = $3)
                               ORDER BY created_at DESC, id DESC LIMIT ${RECENT_PAYMENTS}) p
         ORDER BY p.created_at DESC, p.id DESC LIMIT ${RECENT_PAYMENTS}`,
       [[...PAYMENT_STATUSES], to, currency],
-    );
+      ),
+    ]);
     const found = latest.length ? await tx.getRepository(Payment).find({ where: { id: In(latest.map((r) => r.id)) } }) : [];
     const rows = latest.map((r) => found.find((p) => p.id === r.id)!).filter(Boolean);
     const numbers: { id: string; number: string | null }[] = rows.length ? await tx.query(`SELECT id, number FROM invoices WHERE id = ANY($1::uuid[])`, [[...new Set(rows.map((p) => p.invoiceId))]]) : [];
