@@ -336,6 +336,38 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
     for (const tenantId of [down.id, gone.id]) expect((await rebuild({ tenantId })).differencesCount).toBe(0);
   });
 
+  it('a recording waits for another transaction recording the same tenant, then reads its committed change', async () => {
+    const cur = await freshCurrency();
+    const seats = await plan(cur, 1000);
+    const mod = unique('rvrace').toLowerCase();
+    expect((await t.as(owner).POST('/api/v1/admin/modules', { body: { code: mod, name: 'M', monthlyPriceCents: 2000, annualPriceCents: 20000, currency: cur, trialDays: 0 } })).response.status).toBe(201);
+    clock.set(new Date('2027-09-01T00:00:00Z'));
+    const tenant = await provisionTenantViaApi(t, owner, seats, { licenses: 2, trialDays: 0 });
+    expect((await t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/subscription/modules/{moduleCode}', { params: { path: { tenantId: tenant.id, moduleCode: mod } }, body: { interval: 'month', trial: false } })).response.status).toBe(200);
+    // Another transaction (as the lifecycle job ending the module) holds the tenant's recording lock
+    // with its change not committed yet.
+    const runner = t.db.createQueryRunner();
+    await runner.startTransaction();
+    await runner.query(`SELECT pg_advisory_xact_lock(hashtextextended('mrr:' || $1, 0))`, [tenant.id]);
+    await runner.query(`UPDATE subscriptions SET status = 'cancelled', cancelled_at = $2 WHERE tenant_id = $1 AND kind = 'module'`, [tenant.id, clock.now()]);
+    let settled = false;
+    const add = t.as(owner)
+      .POST('/api/v1/admin/tenants/{tenantId}/subscription/licenses/add', { params: { path: { tenantId: tenant.id } }, body: { quantity: 1 } })
+      .finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(settled).toBe(false);
+    await runner.commitTransaction();
+    await runner.release();
+    expect((await add).response.status).toBe(200);
+    // 2,000 + 2,000 → 3 licenses (3,000) without the module: the recording saw the committed cancellation.
+    expect((await movements(tenant.id)).map((m) => [m.kind, m.before, m.after])).toEqual([
+      ['new', 0, 2_000],
+      ['expansion', 2_000, 4_000],
+      ['contraction', 4_000, 3_000],
+    ]);
+    expect((await rebuild({ tenantId: tenant.id })).differencesCount).toBe(0);
+  });
+
   it('bad input → 400 naming the field; the routes are staff-only', async () => {
     const get = (query: Record<string, string>) => rawFetch(t, `/api/v1/admin/billing/metrics?${new URLSearchParams(query)}`, { token: owner });
     expect((await expectProblem(await get({ from: '2027-05-01T00:00:00Z', to: '2027-01-01T00:00:00Z' }), 400, 'validation_failed')).errors![0].field).toBe('from');
