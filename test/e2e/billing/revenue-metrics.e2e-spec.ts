@@ -243,8 +243,8 @@ describe('revenue metrics (MRR movements, rebuild, metrics, billing summary)', (
       ['expansion', 12_000, 'mrr.rebuild'],
     ]);
     for (const tenantId of [tenantA, tenantB]) expect((await rebuild({ tenantId })).differencesCount).toBe(0);
-    const [audit] = await t.db.query(`SELECT action, outcome FROM audit_logs WHERE action = 'revenue.rebuild' AND outcome = 'success' ORDER BY occurred_at DESC LIMIT 1`);
-    expect(audit).toEqual({ action: 'revenue.rebuild', outcome: 'success' });
+    const [audit] = await t.db.query(`SELECT action, outcome, tenant_id, metadata FROM audit_logs WHERE action = 'revenue.rebuild' AND outcome = 'success' AND tenant_id = $1 ORDER BY occurred_at DESC LIMIT 1`, [tenantB]);
+    expect(audit).toMatchObject({ action: 'revenue.rebuild', outcome: 'success', tenant_id: tenantB, metadata: { dryRun: true, tenantsChecked: 1, differencesCount: 0 } });
   });
 
   it('the rebuild also runs as a Bull job on the billing queue, with its audit row', async () => {

@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth } from '../../../common/auth';
+import { RequestContext } from '../../../common/context';
 import { ApiOp, Audited, AuditResource, UuidPipe } from '../../../common/http';
 import { MrrRebuildService } from './mrr-rebuild.service';
 import { RebuildMetricsDto, MrrRebuildResultDto, RevenueMetricsDto, RevenueMetricsQueryDto, TenantBillingSummaryDto } from './revenue.dto';
@@ -16,6 +17,7 @@ export class AdminRevenueMetricsController {
   constructor(
     private readonly metrics: RevenueMetricsService,
     private readonly rebuilds: MrrRebuildService,
+    private readonly context: RequestContext,
   ) {}
 
   @Get()
@@ -31,8 +33,11 @@ export class AdminRevenueMetricsController {
   @PlatformAuth('owner', 'admin')
   @ApiOp('adminRevenue_rebuild', 'Replay the subscription history through the MRR rules and compare with the recorded movements (dryRun: true, the default, changes nothing; false rewrites the tenants that differ)', ['validation_failed'])
   @ApiOkResponse({ type: MrrRebuildResultDto })
-  rebuild(@Body() dto: RebuildMetricsDto): Promise<MrrRebuildResultDto> {
-    return this.rebuilds.rebuild({ dryRun: dto.dryRun ?? true, tenantId: dto.tenantId });
+  async rebuild(@Body() dto: RebuildMetricsDto): Promise<MrrRebuildResultDto> {
+    const result = await this.rebuilds.rebuild({ dryRun: dto.dryRun ?? true, tenantId: dto.tenantId });
+    const { differences: _list, ...counts } = result;
+    this.context.noteAudit({ tenantId: dto.tenantId, metadata: counts });
+    return result;
   }
 }
 
