@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { In } from 'typeorm';
 import { TenantScopedRepository } from '../../../database/tenant-scoped.repository';
 import { Subscription } from '../entities/subscription.entity';
 import { MrrMovement } from './entities/mrr-movement.entity';
@@ -29,6 +30,14 @@ interface ExpectedMovement {
   occurredAt: Date;
   cause: string;
   subscriptionId: string | null;
+}
+
+/** What the rebuild reads of one tenant. */
+interface TenantRows {
+  history: SubscriptionHistory[];
+  movements: MrrMovement[];
+  stored: TenantMrr[];
+  subs: Subscription[];
 }
 
 /** The replay of one tenant's history: the movements it implies and the MRR state it ends in. */
@@ -74,8 +83,9 @@ function facts(m: { kind: string; mrrBeforeCents: number; mrrAfterCents: number;
  * subscriptions, replays `subscription_history` through the pure rules and compares the result
  * with `mrr_movements` (matched by recording and currency: kind, before, after, delta, instant),
  * with `tenant_mrr` (the state the next movement starts from) and with the subscription rows
- * themselves (a change made without a recording). With `dryRun` false, each tenant with a
- * difference gets its movements and state rewritten from the replay, then a recording of any
+ * themselves (a change made without a recording), reading 500 tenants per four statements. With
+ * `dryRun` false, each tenant with a difference is checked again under the recorder's per-tenant
+ * lock and gets its movements and state rewritten from the replay, then a recording of any
  * unrecorded change — in the caller's transaction, under the recorder's per-tenant lock — and the
  * monthly rollup is invalidated.
  */
@@ -91,6 +101,7 @@ export class MrrRebuildService {
   /** Checks (and unless `dryRun`, repairs) every tenant with subscriptions, or only `tenantId`. */
   async rebuild(options: { dryRun: boolean; tenantId?: string }): Promise<MrrRebuildResultDto> {
     const differences: MrrDifferenceDto[] = [];
+    let differencesCount = 0;
     let tenantsChecked = 0;
     let tenantsWithDifferences = 0;
     let tenantsRepaired = 0;
@@ -101,31 +112,56 @@ export class MrrRebuildService {
       ).map((r: { tenant_id: string }) => r.tenant_id);
       if (!ids.length) break;
       after = ids[ids.length - 1];
+      const batch = await this.load(ids);
       for (const tenantId of ids) {
         tenantsChecked += 1;
-        const found = await this.checkTenant(tenantId, options.dryRun);
-        if (found.length) {
-          tenantsWithDifferences += 1;
-          if (!options.dryRun) tenantsRepaired += 1;
+        let found = (await this.compare(tenantId, batch.get(tenantId)!)).differences;
+        if (found.length && !options.dryRun) {
+          // Under the recorder's lock, on rows read after it: a recording may have landed since the batch was read.
+          await this.txHost.tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('mrr:' || $1, 0))`, [tenantId]);
+          const fresh = await this.compare(tenantId, (await this.load([tenantId])).get(tenantId)!);
+          found = fresh.differences;
+          if (found.length) {
+            await this.repair(tenantId, fresh.replay, fresh.unrecorded);
+            tenantsRepaired += 1;
+          }
         }
-        for (const d of found) differences.push(d);
+        if (found.length) tenantsWithDifferences += 1;
+        differencesCount += found.length;
+        for (const d of found) if (differences.length < MAX_REPORTED_DIFFERENCES) differences.push(d);
       }
       if (ids.length < BATCH) break;
     }
     if (tenantsRepaired) await this.rollup.invalidate();
-    return { dryRun: options.dryRun, tenantsChecked, tenantsWithDifferences, tenantsRepaired, differencesCount: differences.length, differences: differences.slice(0, MAX_REPORTED_DIFFERENCES) };
+    return { dryRun: options.dryRun, tenantsChecked, tenantsWithDifferences, tenantsRepaired, differencesCount, differences };
   }
 
-  /** The differences of one tenant; repaired when `dryRun` is false. */
-  private async checkTenant(tenantId: string, dryRun: boolean): Promise<MrrDifferenceDto[]> {
+  /** The history, movements, MRR state and subscriptions of `tenantIds`, four statements for the batch. */
+  private async load(tenantIds: string[]): Promise<Map<string, TenantRows>> {
     const tx = this.txHost.tx;
-    if (!dryRun) await tx.query(`SELECT pg_advisory_xact_lock(hashtextextended('mrr:' || $1, 0))`, [tenantId]);
-    const history = await new TenantScopedRepository(tx, SubscriptionHistory, tenantId).find({ order: { seq: 'ASC' } });
-    const movementsRepo = new TenantScopedRepository(tx, MrrMovement, tenantId);
-    const movements = await movementsRepo.find({ order: { seq: 'ASC' } });
-    const stateRepo = new TenantScopedRepository(tx, TenantMrr, tenantId);
-    const stored = await stateRepo.find();
-    const subs = await new TenantScopedRepository(tx, Subscription, tenantId).find();
+    const where = { tenantId: In(tenantIds) };
+    const out = new Map<string, TenantRows>(tenantIds.map((id) => [id, { history: [], movements: [], stored: [], subs: [] }]));
+    for (const h of await tx.getRepository(SubscriptionHistory).find({ where, order: { seq: 'ASC' } })) out.get(h.tenantId)!.history.push(h);
+    for (const m of await tx.getRepository(MrrMovement).find({ where, order: { seq: 'ASC' } })) out.get(m.tenantId)!.movements.push(m);
+    for (const r of await tx.getRepository(TenantMrr).find({ where })) out.get(r.tenantId)!.stored.push(r);
+    for (const sub of await tx.getRepository(Subscription).find({ where })) out.get(sub.tenantId)!.subs.push(sub);
+    return out;
+  }
+
+  /** Rewrites the tenant's movements and state from `replay`, then records an unrecorded change now. Under the tenant's lock. */
+  private async repair(tenantId: string, replay: TenantReplay, unrecorded: boolean): Promise<void> {
+    const movementsRepo = new TenantScopedRepository(this.txHost.tx, MrrMovement, tenantId);
+    const stateRepo = new TenantScopedRepository(this.txHost.tx, TenantMrr, tenantId);
+    await movementsRepo.delete({});
+    if (replay.expected.length) await movementsRepo.insert(replay.expected.map((e) => ({ ...e })));
+    await stateRepo.delete({});
+    if (replay.state.size) await stateRepo.insert([...replay.state].map(([currency, st]) => ({ currency, mrrCents: st.mrrCents })));
+    if (unrecorded) await this.recorder.record(tenantId, 'mrr.rebuild');
+  }
+
+  /** The differences of one tenant between its replayed history and its recorded movements, state and subscriptions. */
+  private async compare(tenantId: string, rows: TenantRows): Promise<{ differences: MrrDifferenceDto[]; replay: TenantReplay; unrecorded: boolean }> {
+    const { history, movements, stored, subs } = rows;
     const discounts = await this.discounts.forSubscriptions(tenantId, subs);
     const replay = replayHistory(history);
     const out: MrrDifferenceDto[] = [];
@@ -179,13 +215,6 @@ export class MrrRebuildService {
         out.push({ ...base, kind: 'unrecorded_change', currency: s.currency, changeId: null, subscriptionId: s.id, detail: `the subscription differs from its last snapshot: ${fields.join(', ')}` });
       }
     }
-    if (!dryRun && out.length) {
-      await movementsRepo.delete({});
-      if (replay.expected.length) await movementsRepo.insert(replay.expected.map((e) => ({ ...e })));
-      await stateRepo.delete({});
-      if (replay.state.size) await stateRepo.insert([...replay.state].map(([currency, st]) => ({ currency, mrrCents: st.mrrCents })));
-      if (unrecorded) await this.recorder.record(tenantId, 'mrr.rebuild');
-    }
-    return out;
+    return { differences: out, replay, unrecorded };
   }
 }
