@@ -155,6 +155,12 @@ export default tseslint.config(
       'src/modules/billing/collection/refunds.service.ts',
       'src/modules/billing/collection/credit-notes.service.ts',
       'src/modules/billing/collection/credit-balance.ts',
+      // Revenue metrics aggregate MRR movements, trial history, subscriptions and payments across the
+      // whole platform (staff /admin/billing/metrics), and the rebuild walks every tenant's history.
+      'src/modules/billing/revenue/revenue-metrics.service.ts',
+      'src/modules/billing/revenue/mrr-rebuild.service.ts',
+      // The monthly rollup sums every tenant's movements into the platform's month totals.
+      'src/modules/billing/revenue/mrr-rollup.service.ts',
     ],
     rules: { 'no-restricted-syntax': ['error', FORWARD_REF] },
   },

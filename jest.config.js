@@ -23,6 +23,8 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/support/env.ts'],
+      // A loaded 2-core CI machine: boot and billing runs take seconds; a hang still fails.
+      testTimeout: 30000,
     },
   ],
 };

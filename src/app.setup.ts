@@ -59,6 +59,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   plans: 'Plan catalog: base and per-seat prices, limits, included modules',
   problems: 'The error codes a problem+json `type` resolves to',
   quotas: 'Per-tenant plan, limit overrides, billing state and allowances',
+  revenue: 'Revenue metrics from the MRR movements ledger (MRR, ARR, movements, churn, ARPA, LTV, forecast, trial conversion), its rebuild from the subscription history, and a tenant’s billing summary',
   staff: 'Platform staff management (owners)',
   subscriptions: 'A tenant’s plan and module subscriptions: licenses, trial conversion, discounts (coupons), pending charges (money-moving routes take preview: true)',
   'tenant-audit': 'The signed-in tenant’s own audit trail',
@@ -92,7 +93,7 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
  */
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth'] },
-  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
+  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
   { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit'] },
   { name: 'Operations', tags: ['health', 'problems'] },
 ];

@@ -19,6 +19,7 @@ import {
 } from './events/subscription.events';
 import { fullPeriodLines, planPrices } from './pricing';
 import { eventPayload } from './subscription-payload';
+import { MrrRecorder } from './revenue/mrr-recorder';
 
 /** Days before a trial's end that `subscription.trial_will_end` is published (Stripe's 3). */
 export const TRIAL_REMINDER_DAYS = 3;
@@ -66,6 +67,7 @@ export class BillingLifecycleService {
     private readonly collection: PaymentCollectionService,
     private readonly refunds: RefundsService,
     private readonly redemptions: CouponRedemptions,
+    private readonly mrr: MrrRecorder,
   ) {}
 
   /** Runs every step once for everything due now. */
@@ -134,6 +136,7 @@ export class BillingLifecycleService {
       await this.unsubscribed(saved, end);
       await this.events.publish(new EntitlementChangedEvent(sub.tenantId, { moduleCodes: sub.kind === 'module' ? [sub.itemCode] : [], cause: 'subscription.trial_ended' }));
       await this.auditJob(saved, 'subscriptions.trial_ended', { outcome: 'cancelled' });
+      await this.mrr.record(sub.tenantId, 'subscription.trial_ended');
       return true;
     }
     const saved = await this.save(sub, { status: 'active', trialEndsAt: null, billingCycleAnchor: end, currentPeriodStart: end, currentPeriodEnd: addBillingPeriods(end, sub.interval, 1) });
@@ -142,6 +145,7 @@ export class BillingLifecycleService {
     await this.ledger.invoiceNow(sub.tenantId, 'subscription_cycle');
     await this.events.publish(new SubscriptionTrialEndedEvent(sub.tenantId, { ...eventPayload(saved), outcome: 'converted' }));
     await this.auditJob(saved, 'subscriptions.trial_ended', { outcome: 'converted' });
+    await this.mrr.record(sub.tenantId, 'subscription.trial_ended');
     // A period that already ended after the trial is renewed by the next step of the same run.
     return true;
   }
@@ -156,6 +160,7 @@ export class BillingLifecycleService {
       await this.unsubscribed(saved, saved.cancelledAt!);
       await this.events.publish(new EntitlementChangedEvent(sub.tenantId, { moduleCodes: sub.kind === 'module' ? [sub.itemCode] : [], cause: 'subscription.cancelled' }));
       await this.auditJob(saved, 'subscriptions.cancelled', {});
+      await this.mrr.record(sub.tenantId, 'subscription.cancelled');
       return 'cancelled';
     }
     let current = sub;
@@ -199,6 +204,7 @@ export class BillingLifecycleService {
       if (sub.scheduledChange?.planCode) await this.events.publish(new EntitlementChangedEvent(current.tenantId, { moduleCodes: [], cause: 'subscription.renewed' }));
     }
     await this.auditJob(current, 'subscriptions.renewed', { periodStart: sub.currentPeriodEnd.toISOString(), periodEnd: current.currentPeriodEnd.toISOString() });
+    await this.mrr.record(current.tenantId, 'subscription.renewed');
     return renewed ? 'renewed' : false;
   }
 

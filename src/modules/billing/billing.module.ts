@@ -54,19 +54,33 @@ import { CouponRedemptions } from './coupons/coupon-redemptions.service';
 import { SubscriptionDiscountsService } from './coupons/subscription-discounts.service';
 import { AdminCouponsController, AdminSubscriptionDiscountController } from './coupons/coupons.controller';
 
+import { MrrMovement } from './revenue/entities/mrr-movement.entity';
+import { SubscriptionHistory } from './revenue/entities/subscription-history.entity';
+import { TenantMrr } from './revenue/entities/tenant-mrr.entity';
+import { MrrDiscounts } from './revenue/mrr-discounts';
+import { CouponMrrDiscounts } from './coupons/coupon-mrr-discounts';
+import { MrrRebuildProcessor } from './revenue/mrr-rebuild.processor';
+import { MrrRebuildService } from './revenue/mrr-rebuild.service';
+import { MrrRecorder } from './revenue/mrr-recorder';
+import { MrrRollupService } from './revenue/mrr-rollup.service';
+import { AdminRevenueMetricsController, AdminTenantBillingSummaryController } from './revenue/revenue.controller';
+import { RevenueMetricsService } from './revenue/revenue-metrics.service';
+import { TenantBillingSummaryService } from './revenue/tenant-billing-summary.service';
+
 /**
  * Billing context: subscriptions (plan and modules), licenses, trials, proration, the ledger of
  * pending charges and the invoices made from them (numbering, PDFs, the tax port), coupons and the
  * discounts they put on subscriptions, collection through the payment gateway port
- * (PAYMENT_GATEWAY: sandbox or manual), refunds, credit notes, the credit balance and dunning.
- * Reads the catalog and writes the tenant's billing state
+ * (PAYMENT_GATEWAY: sandbox or manual), refunds, credit notes, the credit balance, dunning, and the
+ * revenue metrics (the MRR movements ledger, its history and rebuild, the metrics and billing
+ * summary). Reads the catalog and writes the tenant's billing state
  * through the plans facade, in the caller's transaction. Global only to provide the
  * EntitlementSource port to the module guard (common/auth).
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, PaymentMethod, BillingAccount, DunningPolicy, DunningCase, CreditNote, CreditBalanceTransaction, Refund, Coupon, SubscriptionDiscount]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
-  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, TenantPaymentMethodController, TenantInvoicePayController, AdminDunningController, AdminBillingEnforcementController, AdminRefundsController, AdminInvoiceCreditNotesController, AdminCreditNotesController, TenantCreditNotesController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController, AdminCouponsController, AdminSubscriptionDiscountController],
+  imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, PaymentMethod, BillingAccount, DunningPolicy, DunningCase, CreditNote, CreditBalanceTransaction, Refund, Coupon, SubscriptionDiscount, MrrMovement, TenantMrr, SubscriptionHistory]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
+  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, TenantPaymentMethodController, TenantInvoicePayController, AdminDunningController, AdminBillingEnforcementController, AdminRefundsController, AdminInvoiceCreditNotesController, AdminCreditNotesController, TenantCreditNotesController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController, AdminCouponsController, AdminSubscriptionDiscountController, AdminRevenueMetricsController, AdminTenantBillingSummaryController],
   providers: [
     SubscriptionsService,
     SubscriptionQueries,
@@ -95,6 +109,13 @@ import { AdminCouponsController, AdminSubscriptionDiscountController } from './c
     EntitlementsService,
     { provide: EntitlementSource, useExisting: EntitlementsService },
     BillingDataEraser,
+    MrrRecorder,
+    { provide: MrrDiscounts, useClass: CouponMrrDiscounts },
+    MrrRebuildService,
+    MrrRollupService,
+    MrrRebuildProcessor,
+    RevenueMetricsService,
+    TenantBillingSummaryService,
   ],
   exports: [SubscriptionsService, EntitlementSource],
 })

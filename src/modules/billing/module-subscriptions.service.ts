@@ -21,6 +21,7 @@ import { fullPeriodLines, periodAmountCents } from './pricing';
 import { ChargeLine, remainingFraction, roundCents } from './proration';
 import { eventPayload, SubscriptionsService, toLineDto, toSubscriptionDto } from './subscriptions.service';
 import { SubscriptionDto } from './dto/subscription.dto';
+import { MrrRecorder } from './revenue/mrr-recorder';
 
 /**
  * The module marketplace of a tenant: browse, subscribe (free trial or paid), and the tenant's own
@@ -40,6 +41,7 @@ export class ModuleSubscriptionsService {
     private readonly clock: Clock,
     private readonly subscriptions: SubscriptionsService,
     private readonly redemptions: CouponRedemptions,
+    private readonly mrr: MrrRecorder,
   ) {}
 
   /** Every active module (and any the tenant subscribes to), with prices, trial availability and the tenant's state. */
@@ -149,6 +151,7 @@ export class ModuleSubscriptionsService {
       new ModuleSubscribedEvent(tenantId, { moduleCode: module.code, moduleId: module.id, subscriptionId: sub.id, status: sub.status, interval: sub.interval, trialEndsAt: sub.trialEndsAt?.toISOString() ?? null }),
     );
     await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: [module.code], cause: 'module.subscribed' }));
+    await this.mrr.record(tenantId, 'module.subscribed');
     const result: ModuleSubscriptionResultDto = {
       preview: false,
       subscription: toSubscriptionDto(sub, discount ? await this.ledger.liveDiscount(sub) : null),
@@ -229,6 +232,7 @@ export class ModuleSubscriptionsService {
     await this.events.publish(new SubscriptionCancelledEvent(tenantId, { ...eventPayload(saved), cancelledAt: now.toISOString() }));
     await this.events.publish(new ModuleUnsubscribedEvent(tenantId, { moduleCode: module.code, moduleId: module.id, subscriptionId: saved.id, cancelledAt: now.toISOString() }));
     await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: [module.code], cause: 'module.unsubscribed' }));
+    await this.mrr.record(tenantId, 'module.unsubscribed');
     result.subscription = toSubscriptionDto(saved);
     this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'module_subscription', before: toSubscriptionDto(sub), after: result.subscription });
     return result;

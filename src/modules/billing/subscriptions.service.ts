@@ -40,6 +40,7 @@ import { CouponRedemptions, toSubscriptionDiscountDto } from './coupons/coupon-r
 import { SubscriptionDiscount } from './coupons/subscription-discount.entity';
 import { fullPeriodLines, licensesOnPlan, monthlyCostCents, periodAmountCents, planLicensesSeats, planPrices } from './pricing';
 import { ChargeLine, priceChangeLines, quantityChangeLine, remainingFraction, roundCents } from './proration';
+import { MrrRecorder } from './revenue/mrr-recorder';
 
 /** A preview changes nothing: its audit row is recorded as `<action>.preview`. Returns whether it is one. */
 export function notePreview(context: RequestContext, preview: boolean | undefined, action: string): boolean {
@@ -141,6 +142,7 @@ export class SubscriptionsService {
     private readonly ledger: ChargeLedger,
     private readonly catalog: ModuleCatalogService,
     private readonly redemptions: CouponRedemptions,
+    private readonly mrr: MrrRecorder,
   ) {}
 
   private subscriptions(tenantId: string) {
@@ -196,6 +198,7 @@ export class SubscriptionsService {
       await this.ledger.invoiceNow(tenantId, 'subscription_create');
     }
     await this.events.publish(new SubscriptionCreatedEvent(tenantId, eventPayload(sub)));
+    await this.mrr.record(tenantId, 'subscription.created');
     return sub;
   }
 
@@ -322,6 +325,7 @@ export class SubscriptionsService {
     await this.events.publish(
       new SubscriptionLicensesChangedEvent(tenantId, { ...eventPayload(saved), previousLicenses: previous, newLicenses: next, prorationCents: result.changes.prorationCents }),
     );
+    await this.mrr.record(tenantId, 'subscription.licenses_changed');
     this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before: toSubscriptionDto(sub), after: result.subscription });
     return result;
   }
@@ -393,6 +397,7 @@ export class SubscriptionsService {
       if (patch.status !== undefined || patch.planId !== undefined) await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: [], cause: 'subscription.updated' }));
     }
     if (Object.keys(contactPatch).length) await this.directory.updateBillingContact(tenantId, contactPatch);
+    await this.mrr.record(tenantId, 'subscription.updated');
     const page = await this.view(tenantId);
     this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before, after: page.subscription, metadata: { changes } });
     return { subscription: page, changes };
@@ -437,6 +442,7 @@ export class SubscriptionsService {
     result.subscription = toSubscriptionDto(saved, await this.ledger.liveDiscount(saved));
     await this.ledger.invoiceNow(tenantId, 'subscription_update');
     await this.events.publish(new SubscriptionConvertedEvent(tenantId, { ...eventPayload(saved), amountCents: result.totalCents }));
+    await this.mrr.record(tenantId, 'subscription.converted');
     this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before: toSubscriptionDto(sub), after: result.subscription });
     return result;
   }
@@ -545,6 +551,7 @@ export class SubscriptionsService {
     await this.events.publish(
       new SubscriptionPlanChangedEvent(tenantId, { ...eventPayload(saved), previousPlanCode: sub.itemCode, newPlanCode: plan.code, effective, effectiveAt: result.effectiveAt, prorationCents: result.totalCents }),
     );
+    await this.mrr.record(tenantId, 'subscription.plan_changed');
     this.context.noteAudit({ tenantId, resourceId: sub.id, resourceType: 'subscription', before: toSubscriptionDto(sub), after: result.subscription });
     return result;
   }

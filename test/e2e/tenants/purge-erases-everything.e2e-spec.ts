@@ -66,7 +66,8 @@ describe('tenant purge erases every tenant-owned table', () => {
     expect((await t.as(owner).POST('/api/v1/admin/impersonations', { body: { tenantId: tenant.id, reason: 'Customer asked for help with SSO setup' } })).response.status).toBe(201); // impersonation_sessions
     await t.app.get(UnitOfWork).run(() => t.app.get(UsageRecalculationService).snapshotAll('2020-01-01')); // tenant_usage_snapshots
     // Billing: a module trial (subscriptions, module_trials), switched off (module_deactivations),
-    // and a paid module (pending_invoice_items).
+    // and a paid module (pending_invoice_items; its MRR recording writes mrr_movements, tenant_mrr and
+    // subscription_history).
     for (const [code, trialDays] of [[`trial-${tenant.slug}`.slice(0, 60), 14], [`paid-${tenant.slug}`.slice(0, 60), 0]] as const) {
       expect((await t.as(owner).POST('/api/v1/admin/modules', { body: { code, name: code, monthlyPriceCents: 900, annualPriceCents: 9000, currency: 'USD', trialDays } })).response.status).toBe(201);
       const mp = { params: { path: { moduleCode: code } } };

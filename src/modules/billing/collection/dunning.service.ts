@@ -16,6 +16,7 @@ import { Subscription } from '../entities/subscription.entity';
 import { EntitlementChangedEvent } from '../events/module.events';
 import { SubscriptionPastDueEvent, SubscriptionReactivatedEvent, SubscriptionSuspendedEvent } from '../events/subscription.events';
 import { eventPayload } from '../subscription-payload';
+import { MrrRecorder } from '../revenue/mrr-recorder';
 
 /** The dunning policy in force: retry days after the first failure and grace days before enforcement. */
 export interface DunningPolicyValues {
@@ -45,6 +46,7 @@ export class DunningService {
     private readonly quotas: QuotaService,
     private readonly audit: AuditService,
     private readonly context: RequestContext,
+    private readonly mrr: MrrRecorder,
   ) {}
 
   /** The policy in force (the defaults until staff change it). */
@@ -120,6 +122,7 @@ export class DunningService {
     }
     if (modules.length) await this.events.publish(new EntitlementChangedEvent(dunning.tenantId, { moduleCodes: modules, cause: 'subscription.suspended' }));
     await this.cases(dunning.tenantId).update({ id: dunning.id }, { status: 'enforced', enforcedAt: now });
+    if (subs.length) await this.mrr.record(dunning.tenantId, 'subscription.suspended');
     await this.auditJob(dunning.tenantId, 'billing.dunning_enforced', dunning.invoiceId, { subscriptions: subs.map((s) => ({ id: s.id, kind: s.kind, itemCode: s.itemCode })) });
     return true;
   }
@@ -145,6 +148,7 @@ export class DunningService {
       reactivated.push(saved);
     }
     if (modules.length) await this.events.publish(new EntitlementChangedEvent(tenantId, { moduleCodes: modules, cause: 'subscription.reactivated' }));
+    if (reactivated.length) await this.mrr.record(tenantId, 'subscription.reactivated');
     await this.auditJob(tenantId, outcome === 'recovered' ? 'billing.dunning_recovered' : 'billing.dunning_closed', invoiceId, {
       reactivated: reactivated.map((s) => ({ id: s.id, kind: s.kind, itemCode: s.itemCode })),
     });
@@ -227,11 +231,14 @@ export class DunningService {
   }
 
   private async markPastDue(tenantId: string, invoiceId: string): Promise<void> {
-    for (const sub of await this.subscriptionsBilledBy(tenantId, invoiceId, ['active'])) {
+    const subs = await this.subscriptionsBilledBy(tenantId, invoiceId, ['active']);
+    for (const sub of subs) {
       const saved = await this.setStatus(sub, 'past_due');
       if (sub.kind === 'plan') await this.quotas.setBillingState(tenantId, { billingStatus: 'past_due', trialEndsAt: saved.trialEndsAt, currentPeriodEndsAt: saved.currentPeriodEnd, licenses: saved.quantity });
       await this.events.publish(new SubscriptionPastDueEvent(tenantId, { ...eventPayload(saved), invoiceId }));
     }
+    // Past due keeps its MRR; the subscription history still records the change.
+    if (subs.length) await this.mrr.record(tenantId, 'subscription.past_due');
   }
 
   /** Whether another unresolved case (other than `invoiceId`'s) bills this subscription. */
