@@ -8,7 +8,6 @@ import { RequestContext } from '../../../common/context';
 import { AppError, UnprocessableError } from '../../../common/errors';
 import { EventBus, UnitOfWork } from '../../../common/events';
 import { Clock } from '../../../common/time';
-import { transactionBegun } from '../../../database/lazy-transaction.adapter';
 import { TenantScopedRepository } from '../../../database/tenant-scoped.repository';
 import { AuditService } from '../../audit';
 import { BILLING_QUEUE, COLLECT_JOB } from '../billing-queue';
@@ -19,7 +18,7 @@ import { PaymentFailedEvent } from '../events/payment.events';
 import { InvoicesService, InvoiceWithLines } from '../invoicing/invoices.service';
 import { DunningService } from './dunning.service';
 import { PaymentSettlement } from './payment-settlement';
-import { GatewayResult, PaymentGateway, PaymentMethodRejectedError } from './payment-gateway';
+import { assertOutsideTransaction, GatewayResult, PaymentGateway, PaymentMethodRejectedError } from './payment-gateway';
 
 /** Why a charge was made: automatic at invoicing, a dunning retry, or asked for by staff or the tenant. */
 export type ChargeTrigger = 'automatic' | 'retry' | 'staff' | 'tenant';
@@ -77,7 +76,7 @@ export class PaymentCollectionService {
    * @throws UnprocessableError `payment_method_invalid` | `payment_method_unsupported` (field token)
    */
   async attach(tenantId: string, token: string, userId: string | null): Promise<PaymentMethod> {
-    this.assertOutsideTransaction('attachPaymentMethod');
+    assertOutsideTransaction(this.txHost, 'attachPaymentMethod');
     let stored;
     try {
       stored = await this.gateway.attachPaymentMethod({ tenantId, token, idempotencyKey: `attach_${tenantId}_${token}` });
@@ -186,7 +185,7 @@ export class PaymentCollectionService {
    * @throws GatewayUnavailableError (the job retries with backoff; the payment stays pending)
    */
   async collect(paymentId: string): Promise<Payment['status'] | 'missing'> {
-    this.assertOutsideTransaction('charge');
+    assertOutsideTransaction(this.txHost, 'charge');
     const payment = await this.txHost.withoutTransaction(() => this.txHost.tx.getRepository(Payment).findOneBy({ id: paymentId }));
     if (!payment) return 'missing';
     if (payment.status !== 'pending') return payment.status;
@@ -309,13 +308,6 @@ export class PaymentCollectionService {
       await this.dunning.recordFailure(tenantId, invoice.id, now, this.gateway.chargesAutomatically ? 'payment_method_missing' : 'awaiting_offline_payment', true);
     }
     return true;
-  }
-
-  /** Fails closed: an outside call never runs inside an open database transaction. */
-  private assertOutsideTransaction(call: string): void {
-    if (this.txHost.isTransactionActive() && transactionBegun(this.txHost.tx)) {
-      throw new Error(`PaymentGateway.${call} must not be called inside an open database transaction (CONVENTIONS §10)`);
-    }
   }
 
   private auditJob(payment: Payment, action: string, changes: Record<string, unknown>): Promise<void> {

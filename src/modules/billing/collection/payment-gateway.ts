@@ -1,3 +1,7 @@
+import type { TransactionHost } from '@nestjs-cls/transactional';
+import type { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { transactionBegun } from '../../../database/lazy-transaction.adapter';
+
 /**
  * The payment gateway port (CONVENTIONS §10): the only way the billing context moves money.
  * Adapters answer as a real gateway would and are called only after the transaction that
@@ -73,4 +77,14 @@ export abstract class PaymentGateway {
    * @throws GatewayUnavailableError (retry with the same key)
    */
   abstract refund(input: { chargeReference: string; amountCents: number; currency: string; idempotencyKey: string }): Promise<GatewayResult>;
+}
+
+/**
+ * Fails closed before a gateway call: an outside call never runs inside an open database
+ * transaction (CONVENTIONS §10). @throws Error naming the call (a bug in the caller)
+ */
+export function assertOutsideTransaction(txHost: TransactionHost<TransactionalAdapterTypeOrm>, call: string): void {
+  if (txHost.isTransactionActive() && transactionBegun(txHost.tx)) {
+    throw new Error(`PaymentGateway.${call} must not be called inside an open database transaction (CONVENTIONS §10)`);
+  }
 }

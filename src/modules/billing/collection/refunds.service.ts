@@ -8,7 +8,6 @@ import { RequestContext } from '../../../common/context';
 import { AppError, NotFoundError, ValidationError } from '../../../common/errors';
 import { EventBus, UnitOfWork } from '../../../common/events';
 import { Clock } from '../../../common/time';
-import { transactionBegun } from '../../../database/lazy-transaction.adapter';
 import { TenantScopedRepository } from '../../../database/tenant-scoped.repository';
 import { AuditService } from '../../audit';
 import { BILLING_QUEUE, REFUND_JOB } from '../billing-queue';
@@ -18,7 +17,7 @@ import { Refund } from '../entities/refund.entity';
 import { PaymentRefundedEvent } from '../events/payment.events';
 import { InvoicesService } from '../invoicing/invoices.service';
 import { CreditNotesService } from './credit-notes.service';
-import { GatewayResult, PaymentGateway } from './payment-gateway';
+import { assertOutsideTransaction, GatewayResult, PaymentGateway } from './payment-gateway';
 import { STALE_PENDING_MS } from './payment-collection.service';
 
 /** Maps a refund to its public shape. */
@@ -140,7 +139,7 @@ export class RefundsService {
    * one; safe to run twice (same idempotency key, only a still-pending refund is recorded).
    */
   async collect(refundId: string): Promise<Refund['status'] | 'missing'> {
-    if (this.txHost.isTransactionActive() && transactionBegun(this.txHost.tx)) throw new Error('PaymentGateway.refund must not be called inside an open database transaction (CONVENTIONS §10)');
+    assertOutsideTransaction(this.txHost, 'refund');
     const refund = await this.txHost.withoutTransaction(() => this.txHost.tx.getRepository(Refund).findOneBy({ id: refundId }));
     if (!refund) return 'missing';
     if (refund.status !== 'pending') return refund.status;
