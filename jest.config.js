@@ -15,6 +15,9 @@ const common = {
   testEnvironment: 'node',
 };
 module.exports = {
+  // A loaded 2-core CI machine: boot and billing runs take seconds; a hang still fails. Jest reads
+  // testTimeout from the global config only (a project-level value is ignored).
+  testTimeout: 30000,
   projects: [
     { ...common, displayName: 'unit', rootDir: '.', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     {
@@ -23,8 +26,6 @@ module.exports = {
       rootDir: '.',
       testMatch: ['<rootDir>/test/e2e/**/*.e2e-spec.ts'],
       setupFiles: ['<rootDir>/test/support/env.ts'],
-      // A loaded 2-core CI machine: boot and billing runs take seconds; a hang still fails.
-      testTimeout: 30000,
     },
   ],
 };
