@@ -9,7 +9,7 @@ import { ClsPluginTransactional } from '@nestjs-cls/transactional';
 import type { Request, Response } from 'express';
 import Redis from 'ioredis';
 import { ClsModule } from 'nestjs-cls';
-import { AuthenticationGuard, AuthModule, ModuleGuard, PolicyGuard } from './common/auth';
+import { AuthenticationGuard, AuthModule, ModuleGuard, PolicyGuard, ServiceRateLimitGuard } from './common/auth';
 import { ContextModule, requestIdOf, RequestStore } from './common/context';
 import { ProblemFilter, validationExceptionFactory } from './common/errors';
 import { EventsModule } from './common/events';
@@ -87,7 +87,7 @@ export const INFRASTRUCTURE_IMPORTS = [
 
 /**
  * Composes the bounded contexts and registers the global pipeline, in this order (CONVENTIONS §4):
- * authentication → policy (kind/role, impersonation) → suspension → ValidationPipe → quota
+ * authentication → policy (kind/role/scopes, impersonation) → service rate limit → suspension → ValidationPipe → quota
  * pre-check → handler, wrapped by the TransactionInterceptor (outermost: one transaction per
  * mutating request) and, inside it, the AuditInterceptor (its success row, before commit);
  * errors leave through the ProblemFilter (failure rows, after rollback). docs/adr/0015.
@@ -107,6 +107,7 @@ export const INFRASTRUCTURE_IMPORTS = [
   providers: [
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: PolicyGuard },
+    { provide: APP_GUARD, useClass: ServiceRateLimitGuard },
     { provide: APP_GUARD, useExisting: QuotaGuard },
     { provide: APP_GUARD, useClass: ModuleGuard },
     { provide: APP_PIPE, useClass: RejectNulCharactersPipe },

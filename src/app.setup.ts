@@ -37,6 +37,8 @@ export function configureApp(app: INestApplication, trustProxy: string = parseCo
   express.use(helmet({ contentSecurityPolicy: { directives: { upgradeInsecureRequests: null } } }));
   express.set('trust proxy', trustProxy === 'false' ? false : trustProxy);
   express.useBodyParser('json', { limit: '1mb', type: ['application/json', 'application/*+json'] });
+  // Form bodies only for the OAuth 2.0 token endpoint (RFC 6749 §4.4.2): flat fields, small.
+  express.useBodyParser('urlencoded', { limit: '16kb', extended: false, parameterLimit: 20 });
   // Flat query strings (Node's querystring): no nested objects, at most 1,000 values. Depth and
   // array length of bodies are checked by the first global pipe (docs/adr/0011-request-shape-limits.md).
   express.set('query parser', 'simple');
@@ -60,6 +62,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   problems: 'The error codes a problem+json `type` resolves to',
   quotas: 'Per-tenant plan, limit overrides, billing state and allowances',
   revenue: 'Revenue metrics from the MRR movements ledger (MRR, ARR, movements, churn, ARPA, LTV, forecast, trial conversion), its rebuild from the subscription history, and a tenant’s billing summary',
+  service: 'The product-module API: product services (CRM, call analytics, campaigns, …) get a token with their client credentials (OAuth 2.0, RFC 6749 §4.4), then ask a tenant’s entitlements, reserve and release quota, report usage. The tenant is a parameter: a service acts for many tenants',
+  'service-clients': 'Registration of product-module services as OAuth 2.0 clients: scopes, secret rotation with an overlap, revocation',
   staff: 'Platform staff management (owners)',
   subscriptions: 'A tenant’s plan and module subscriptions: licenses, trial conversion, discounts (coupons), pending charges (money-moving routes take preview: true)',
   'tenant-audit': 'The signed-in tenant’s own audit trail',
@@ -93,8 +97,9 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
  */
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth'] },
-  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'staff'] },
+  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'service-clients', 'staff'] },
   { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit'] },
+  { name: 'Product-module API', tags: ['service'] },
   { name: 'Operations', tags: ['health', 'problems'] },
 ];
 
@@ -190,6 +195,10 @@ function whoMayCall(access: RouteAccess | undefined): string {
   const { policy } = access;
   if (policy === null) return 'Who may call: any signed-in principal (platform staff or tenant user).';
   if (policy === undefined) return 'Who may call: nobody (the route declares no access rule and is refused).';
+  if (policy.kind === 'service') {
+    const scopes = policy.scopes ?? [];
+    return `Who may call: product-module services (an OAuth 2.0 client-credentials token from POST /api/v1/oauth/token)${scopes.length ? ` granted the scope ${listed(scopes)}` : ''}; the tenant is a parameter.`;
+  }
   if (policy.kind === 'platform') {
     return policy.roles.length && policy.roles.length < STAFF_ROLES.length
       ? `Who may call: platform staff with role ${listed(policy.roles)}.`
@@ -239,6 +248,7 @@ function problemExamplesOf(op: DocOperation, status: string): ProblemExamples | 
 function forbiddenDetail(route: RouteAccess | undefined): string | undefined {
   const policy = route?.policy;
   if (!policy) return undefined;
+  if (policy.kind === 'service') return 'This route is for product-module services only; a service token may call only /api/v1/service routes.';
   const all: readonly string[] = policy.kind === 'platform' ? STAFF_ROLES : TENANT_ROLES;
   const refused = policy.roles.length ? all.find((role) => !policy.roles.includes(role as never)) : undefined;
   if (refused) return `Your role (${refused}) may not perform this action.`;

@@ -36,6 +36,7 @@ const schema = z
     PAYMENT_GATEWAY: z.enum(['sandbox', 'manual']).optional(),
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
+    SERVICE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
     TRUST_PROXY: z.string().min(1).default('loopback'),
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
     DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
@@ -87,6 +88,8 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Requests per minute per client IP on the /auth routes (@nestjs/throttler, Redis storage). */
   authRateLimitPerMinute: number;
+  /** Requests per minute per product-module service client on the /service routes (Redis, all instances). */
+  serviceRateLimitPerMinute: number;
   /** Express `trust proxy` value: which proxies may set X-Forwarded-For ('false' trusts none). */
   trustProxy: string;
   /**
@@ -149,6 +152,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     paymentGateway: e.PAYMENT_GATEWAY ?? 'sandbox',
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
+    serviceRateLimitPerMinute: e.SERVICE_RATE_LIMIT_PER_MINUTE,
     trustProxy: e.TRUST_PROXY,
     database: {
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,

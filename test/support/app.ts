@@ -111,6 +111,7 @@ export interface AuditRow {
   actorType: string | null;
   actorId: string | null;
   actorEmail: string | null;
+  actorClientId: string | null;
   tenantId: string | null;
   action: string;
   module: string | null;
@@ -131,7 +132,7 @@ export interface AuditRow {
 export async function auditRowsFor(t: TestApp, reqId: string): Promise<AuditRow[]> {
   return t.db.query(
     `SELECT id, occurred_at AS "occurredAt", request_id AS "requestId", actor_type AS "actorType", actor_id AS "actorId",
-            actor_email AS "actorEmail", tenant_id AS "tenantId", action, module, resource_type AS "resourceType",
+            actor_email AS "actorEmail", actor_client_id AS "actorClientId", tenant_id AS "tenantId", action, module, resource_type AS "resourceType",
             resource_id AS "resourceId", method, path, status_code AS "statusCode", outcome, error_code AS "errorCode",
             ip, user_agent AS "userAgent", changes, metadata
        FROM audit_logs WHERE request_id = $1 ORDER BY occurred_at, id`,

@@ -7,7 +7,7 @@ import { SubscriptionsService } from '../../src/modules/billing';
 import { COUNT_PERIOD_START, PlanLimits } from '../../src/modules/plans';
 import { UsageCounters } from '../../src/modules/usage';
 import type { components } from './openapi';
-import { TestApp, unique } from './app';
+import { loginStaff, TestApp, unique } from './app';
 
 export type Role = 'admin' | 'manager' | 'member' | 'viewer';
 
@@ -237,4 +237,46 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): 
     if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Product-module services
+// ---------------------------------------------------------------------------------------------
+
+/** A service client registered through the admin API, with its secret. */
+export interface ServiceClientFixture {
+  id: string;
+  clientId: string;
+  clientSecret: string;
+}
+
+/** Registers a service client as the bootstrap owner (POST /admin/service-clients). */
+export async function registerServiceClient(t: TestApp, scopes: string[], opts: { moduleCode?: string; name?: string } = {}): Promise<ServiceClientFixture> {
+  const owner = (await loginStaff(t)).accessToken;
+  const res = await fetch(`${t.baseUrl}/api/v1/admin/service-clients`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${owner}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify({ name: opts.name ?? unique('svc'), scopes, ...(opts.moduleCode ? { moduleCode: opts.moduleCode } : {}) }),
+  });
+  if (res.status !== 201) throw new Error(`service client registration failed: ${res.status} ${await res.text()}`);
+  const body = (await res.json()) as ServiceClientFixture;
+  return { id: body.id, clientId: body.clientId, clientSecret: body.clientSecret };
+}
+
+/** POST /api/v1/oauth/token with HTTP Basic client authentication (RFC 6749 §2.3.1); the raw response. */
+export async function requestServiceToken(t: TestApp, clientId: string, clientSecret: string, form: Record<string, string> = { grant_type: 'client_credentials' }): Promise<Response> {
+  const basic = Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64');
+  return fetch(`${t.baseUrl}/api/v1/oauth/token`, {
+    method: 'POST',
+    headers: { Authorization: `Basic ${basic}`, 'Content-Type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(form).toString(),
+  });
+}
+
+/** Registers a service client with `scopes` and returns an access token of kind `service` for it. */
+export async function serviceToken(t: TestApp, scopes: string[], opts: { moduleCode?: string } = {}): Promise<string> {
+  const client = await registerServiceClient(t, scopes, opts);
+  const res = await requestServiceToken(t, client.clientId, client.clientSecret);
+  if (res.status !== 200) throw new Error(`service token failed: ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { access_token: string }).access_token;
 }

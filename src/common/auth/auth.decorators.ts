@@ -8,8 +8,8 @@ export const IMPERSONATION_POLICY = 'auth:impersonationPolicy';
 /** OpenAPI extension naming an operation's impersonation policy (`allowed` | `denied`). */
 export const IMPERSONATION_EXTENSION = 'x-impersonation';
 
-/** Principal kinds: platform staff or a tenant's user. */
-export type PrincipalKind = 'platform' | 'tenant';
+/** Principal kinds: platform staff, a tenant's user, or a product-module service (CONVENTIONS §11). */
+export type PrincipalKind = 'platform' | 'tenant' | 'service';
 /** Platform staff roles. */
 export const STAFF_ROLES = ['owner', 'admin', 'support'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
@@ -17,18 +17,26 @@ export type StaffRole = (typeof STAFF_ROLES)[number];
 export const TENANT_ROLES = ['admin', 'manager', 'member', 'viewer'] as const;
 export type TenantRole = (typeof TENANT_ROLES)[number];
 
-/** Who may call a route: a principal kind and, optionally, a subset of its roles. */
+/**
+ * The scopes a product-module service can be granted (OAuth 2.0, RFC 6749 §3.3): read a tenant's
+ * entitlements, reserve and release quota, report usage, read usage, introspect partner API keys.
+ */
+export const SERVICE_SCOPES = ['entitlements:read', 'quota:reserve', 'usage:write', 'usage:read', 'api-keys:introspect'] as const;
+export type ServiceScope = (typeof SERVICE_SCOPES)[number];
+
+/** Who may call a route: a principal kind and, optionally, a subset of its roles; a service route names the scopes it needs (all of them). */
 export interface AuthPolicy {
   kind: PrincipalKind;
   roles: readonly string[];
+  scopes?: readonly ServiceScope[];
 }
 
 /** Marks a route as reachable without a token (login, refresh, health). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(IS_PUBLIC, true);
 
-const policy = (kind: PrincipalKind, roles: readonly string[]) =>
+const policy = (kind: PrincipalKind, roles: readonly string[], scopes?: readonly ServiceScope[]) =>
   applyDecorators(
-    SetMetadata(AUTH_POLICY, { kind, roles } satisfies AuthPolicy),
+    SetMetadata(AUTH_POLICY, { kind, roles, ...(scopes ? { scopes } : {}) } satisfies AuthPolicy),
     ApiBearerAuth(),
     ApiProblems(401, 403),
   );
@@ -37,7 +45,13 @@ const policy = (kind: PrincipalKind, roles: readonly string[]) =>
 export const PlatformAuth = (...roles: StaffRole[]) => policy('platform', roles);
 /** Tenant users only; with roles, only those tenant roles (others → 403). */
 export const TenantAuth = (...roles: TenantRole[]) => policy('tenant', roles);
-/** Any authenticated principal (e.g. /auth/me). */
+/**
+ * Product-module services only (a client-credentials token, POST /api/v1/oauth/token), holding
+ * every listed scope: a staff or tenant token → 403; a service token without a scope → 403
+ * `insufficient_scope` (RFC 6750 §3.1). The tenant of a service route is a parameter.
+ */
+export const ServiceAuth = (...scopes: ServiceScope[]) => policy('service', [], scopes);
+/** Any signed-in staff member or tenant user (e.g. /auth/me); a service token → 403. */
 export const AnyPrincipal = () =>
   applyDecorators(
     SetMetadata(AUTH_POLICY, null),

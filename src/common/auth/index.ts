@@ -6,3 +6,4 @@ export * from './token-claims';
 export * from './token-revocations';
 export * from './token-lifetimes';
 export * from './module-entitlements';
+export * from './service-rate-limit.guard';

@@ -62,6 +62,7 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
       tenantSuspended: state.tenantSuspended,
       tenantSuspendedByStaff: state.tenantSuspendedByStaff,
       moduleEntitlements: state.moduleEntitlements,
+      ...(payload.kind === 'service' ? { clientId: payload.client_id, scopes: (payload.scope ?? '').split(' ').filter(Boolean), email: null, role: null } : {}),
     };
   }
 }

@@ -4,12 +4,20 @@ import { RequestContext } from '../context/request-context';
 import { ForbiddenError } from '../errors/app-error';
 import { AUTH_POLICY, AuthPolicy, IMPERSONATION_POLICY, ImpersonationPolicyValue, IS_PUBLIC } from './auth.decorators';
 
+/** The 403 detail when a principal of another kind calls a route. */
+const KIND_ONLY: Record<AuthPolicy['kind'], string> = {
+  platform: 'This route is for platform staff only.',
+  tenant: 'This route is for tenant users only.',
+  service: 'This route is for product-module services only; a service token may call only /api/v1/service routes.',
+};
+
 /** Methods that change nothing: an undeclared one stays open to impersonation tokens. */
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
  * Second and third global guards in one pass: the principal kind and role required by
- * `@PlatformAuth()`/`@TenantAuth()` (403 otherwise; fails closed on a route that declares no
+ * `@PlatformAuth()`/`@TenantAuth()`/`@ServiceAuth()` (403 otherwise, `insufficient_scope` for a
+ * service missing a scope; a service token on an `@AnyPrincipal()` route too; fails closed on a route that declares no
  * policy), then, for an impersonation token only, the route's `@ImpersonationPolicy()`
  * (403 `impersonation_forbidden` when denied). A POST/PUT/PATCH/DELETE that declares no
  * impersonation policy is denied (fails closed, logged); an undeclared read is allowed.
@@ -33,12 +41,15 @@ export class PolicyGuard implements CanActivate {
       throw new ForbiddenError();
     }
     if (policy) {
-      if (actor.type !== policy.kind) {
-        throw new ForbiddenError(policy.kind === 'platform' ? 'This route is for platform staff only.' : 'This route is for tenant users only.');
-      }
+      if (actor.type !== policy.kind) throw new ForbiddenError(KIND_ONLY[policy.kind]);
       if (policy.roles.length && !policy.roles.includes(actor.role ?? '')) {
         throw new ForbiddenError(`Your role (${actor.role}) may not perform this action.`);
       }
+      const missing = (policy.scopes ?? []).filter((s) => !(actor.scopes ?? []).includes(s));
+      if (missing.length) throw new ForbiddenError(`This route needs the scope ${missing.join(' ')}, which this client was not granted.`, 'insufficient_scope');
+    } else if (actor.type === 'service') {
+      // `@AnyPrincipal()` routes (own profile, password, sign-out) belong to people.
+      throw new ForbiddenError(KIND_ONLY.service);
     }
     if (actor.impersonatorId && this.impersonationPolicy(ctx, targets) === 'denied') {
       throw new ForbiddenError('This action is not allowed during impersonation.', 'impersonation_forbidden');

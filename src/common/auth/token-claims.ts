@@ -8,7 +8,8 @@ export const ACCESS_TOKEN_ALG = 'HS256';
 /** Claims of an access token issued by this service. */
 export interface AccessTokenClaims {
   sub: string;
-  kind: 'platform' | 'tenant';
+  /** `service`: a product-module service (OAuth 2.0 client credentials), no tenant, no email. */
+  kind: 'platform' | 'tenant' | 'service';
   role: string;
   tenantId: string | null;
   email: string;
@@ -19,6 +20,10 @@ export interface AccessTokenClaims {
   sid?: string;
   /** Refresh token family (one login), so logout can revoke its access tokens. */
   fid?: string;
+  /** A service token's granted scopes, space-separated (RFC 9068 §2.2.3, RFC 6749 §3.3). */
+  scope?: string;
+  /** A service token's OAuth client id (RFC 9068 §2.2). */
+  client_id?: string;
   iat?: number;
   exp?: number;
   iss?: string;
@@ -65,7 +70,8 @@ const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v
  * - `iat` present, a finite number, not later than now + leeway, and not older than
  *   `maxAgeSeconds` (RFC 7519 §4.1.6; revocation up to an instant compares it, so a missing or
  *   non-numeric `iat` would escape revocation);
- * - `sub` and `jti` non-empty strings, `kind` platform|tenant, a tenant token names its tenant.
+ * - `sub` and `jti` non-empty strings, `kind` platform|tenant|service, a tenant token names its
+ *   tenant, a service token its client id and scopes and no tenant.
  * @throws UnauthorizedError `invalid_token` naming the first flaw found
  */
 export function assertAccessToken(token: DecodedToken, limits: AccessTokenLimits): asserts token is DecodedToken & CompleteAccessToken {
@@ -81,8 +87,11 @@ export function assertAccessToken(token: DecodedToken, limits: AccessTokenLimits
   const age = limits.nowSeconds - (iat as number);
   if (age < -limits.clockToleranceSeconds) reject('The token is issued in the future.');
   if (age > limits.maxAgeSeconds) reject('The token is too old.');
-  if (!isNonEmptyString(payload.sub) || !isNonEmptyString(payload.jti) || (payload.kind !== 'platform' && payload.kind !== 'tenant')) {
+  if (!isNonEmptyString(payload.sub) || !isNonEmptyString(payload.jti) || (payload.kind !== 'platform' && payload.kind !== 'tenant' && payload.kind !== 'service')) {
     reject('The token is missing required claims.');
   }
   if (payload.kind === 'tenant' && !isNonEmptyString(payload.tenantId)) reject('The token is missing required claims.');
+  if (payload.kind === 'service' && (!isNonEmptyString(payload.client_id) || typeof payload.scope !== 'string' || (payload.tenantId !== null && payload.tenantId !== undefined))) {
+    reject('The token is missing required claims.');
+  }
 }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { ClsService, ClsStore } from 'nestjs-cls';
 
 /** Who is acting: platform staff, a tenant user, a partner (API key) or the system itself. */
-export type ActorType = 'platform' | 'tenant' | 'partner' | 'system';
+export type ActorType = 'platform' | 'tenant' | 'partner' | 'service' | 'system';
 
 /** The authenticated principal of a request, as read from its verified token. */
 export interface Actor {
@@ -26,6 +26,10 @@ export interface Actor {
    * token inspection), or null when not cached or not a tenant actor.
    */
   moduleEntitlements: string | null;
+  /** A service principal's OAuth client id (`svc_…`); its `id` is the client's row id. */
+  clientId?: string;
+  /** A service principal's granted scopes (RFC 6749 §3.3). */
+  scopes?: readonly string[];
 }
 
 /** The system actor used by jobs, relays and bootstrap work. */
@@ -52,7 +56,7 @@ export interface RouteRef {
 /** Audit facts a service may add to the audit row of the current request. */
 export interface AuditNote {
   /** Who acted, when the request carries no token (e.g. the email of a login attempt). */
-  actor?: Partial<Pick<Actor, 'type' | 'id' | 'email' | 'tenantId'>>;
+  actor?: Partial<Pick<Actor, 'type' | 'id' | 'email' | 'tenantId' | 'clientId'>>;
   resourceId?: string;
   resourceType?: string;
   tenantId?: string;

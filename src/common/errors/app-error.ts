@@ -16,6 +16,12 @@ export interface FieldError {
  */
 export class AppError<C extends ErrorCode = ErrorCode> extends Error {
   readonly status: number;
+  /**
+   * The body to answer instead of problem+json, as `application/json`, on a route whose standard
+   * defines its own error body (the OAuth 2.0 token endpoint, RFC 6749 §5.2). The code still goes
+   * to the audit trail and the logs.
+   */
+  standardBody?: Record<string, unknown>;
 
   constructor(
     readonly code: C,

@@ -82,6 +82,12 @@ export const COMMON_ERRORS = defineErrors('common', {
     description: 'The route is denied to impersonation tokens (credentials, password resets, payment details and other actions staff may not take in a user’s place). Ask the user to do it.',
     example: { detail: 'This action is not allowed during impersonation.' },
   },
+  insufficient_scope: {
+    status: 403,
+    title: 'Scope missing',
+    description: 'The service client’s token lacks a scope the route needs (RFC 6750 §3.1). Staff grant scopes when registering the client; request a token again after a change.',
+    example: { detail: 'This route needs the scope quota:reserve, which this client was not granted.' },
+  },
   module_not_enabled: {
     status: 403,
     family: 'module',

@@ -89,6 +89,13 @@ export class ProblemFilter implements ExceptionFilter {
       await this.observer.onProblem(req, problem.status, problem.code).catch((err: Error) => this.logger.error(`problem observer failed: ${err.message}`));
     }
     if (res.headersSent) return;
+    if (exception instanceof AppError && exception.standardBody) {
+      res.status(problem.status).setHeader('Content-Type', 'application/json; charset=utf-8');
+      if (requestId) res.setHeader('X-Request-Id', requestId);
+      for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+      res.send(JSON.stringify(exception.standardBody));
+      return;
+    }
     res.status(problem.status).setHeader('Content-Type', PROBLEM_JSON);
     if (requestId) res.setHeader('X-Request-Id', requestId);
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);

@@ -84,6 +84,7 @@ function toDto(a: AuditLog): AuditLogDto {
     actorType: a.actorType,
     actorId: a.actorId,
     actorEmail: a.actorEmail,
+    actorClientId: a.actorClientId,
     impersonatorId: a.impersonatorId,
     tenantId: a.tenantId,
     action: a.action,

@@ -30,7 +30,7 @@ function unroutedAction(errorCode: string | null): string {
 /** Columns of audit_logs in insert order (snake_case, as the naming strategy maps AuditLog). */
 const AUDIT_COLUMNS = [
   ['id', 'id'], ['occurredAt', 'occurred_at'], ['requestId', 'request_id'], ['channel', 'channel'], ['actorType', 'actor_type'], ['actorId', 'actor_id'],
-  ['actorEmail', 'actor_email'], ['impersonatorId', 'impersonator_id'], ['tenantId', 'tenant_id'], ['action', 'action'],
+  ['actorEmail', 'actor_email'], ['actorClientId', 'actor_client_id'], ['impersonatorId', 'impersonator_id'], ['tenantId', 'tenant_id'], ['action', 'action'],
   ['module', 'module'], ['resourceType', 'resource_type'], ['resourceId', 'resource_id'], ['method', 'method'], ['path', 'path'],
   ['statusCode', 'status_code'], ['outcome', 'outcome'], ['errorCode', 'error_code'], ['ip', 'ip'], ['userAgent', 'user_agent'],
   ['changes', 'changes'], ['metadata', 'metadata'],
@@ -159,6 +159,7 @@ export class AuditService {
       actorType: actor.type,
       actorId: actor.id,
       actorEmail: actor.email,
+      actorClientId: actor.clientId ?? null,
       impersonatorId: actor.impersonatorId,
       tenantId: entry.tenantId,
       action: entry.action,
@@ -183,7 +184,7 @@ export class AuditService {
   }
 
   /** The columns every row of an HTTP request shares: id, time, request id, channel, actor, method, path, client. */
-  private requestColumns(req: Request): Pick<AuditRowValues, 'id' | 'occurredAt' | 'requestId' | 'channel' | 'actorType' | 'actorId' | 'actorEmail' | 'impersonatorId' | 'method' | 'path' | 'ip' | 'userAgent'> {
+  private requestColumns(req: Request): Pick<AuditRowValues, 'id' | 'occurredAt' | 'requestId' | 'channel' | 'actorType' | 'actorId' | 'actorEmail' | 'actorClientId' | 'impersonatorId' | 'method' | 'path' | 'ip' | 'userAgent'> {
     return {
       id: randomUUID(),
       occurredAt: new Date(),
@@ -198,7 +199,7 @@ export class AuditService {
   }
 
   /** Who acted: the token's principal, else what a service noted (the email of a sign-in attempt). */
-  private actorColumns(): Pick<AuditLog, 'actorType' | 'actorId' | 'actorEmail' | 'impersonatorId'> {
+  private actorColumns(): Pick<AuditLog, 'actorType' | 'actorId' | 'actorEmail' | 'actorClientId' | 'impersonatorId'> {
     const note = this.context.auditNote;
     const actor = this.context.actor;
     const authenticated = actor.type !== 'system';
@@ -206,6 +207,7 @@ export class AuditService {
       actorType: authenticated ? actor.type : (note.actor?.type ?? null),
       actorId: authenticated ? actor.id : (note.actor?.id ?? null),
       actorEmail: authenticated ? actor.email : (note.actor?.email ?? null),
+      actorClientId: authenticated ? (actor.clientId ?? null) : (note.actor?.clientId ?? null),
       impersonatorId: actor.impersonatorId,
     };
   }

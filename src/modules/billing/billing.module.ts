@@ -1,3 +1,5 @@
+import { ServiceEntitlementsController } from './service-api/service-entitlements.controller';
+import { ServiceEntitlementsService } from './service-api/service-entitlements.service';
 import { TenantSubscriptionController } from './tenant-subscription.controller';
 import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
@@ -80,8 +82,9 @@ import { TenantBillingSummaryService } from './revenue/tenant-billing-summary.se
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, PaymentMethod, BillingAccount, DunningPolicy, DunningCase, CreditNote, CreditBalanceTransaction, Refund, Coupon, SubscriptionDiscount, MrrMovement, TenantMrr, SubscriptionHistory]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
-  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, TenantPaymentMethodController, TenantInvoicePayController, AdminDunningController, AdminBillingEnforcementController, AdminRefundsController, AdminInvoiceCreditNotesController, AdminCreditNotesController, TenantCreditNotesController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController, AdminCouponsController, AdminSubscriptionDiscountController, AdminRevenueMetricsController, AdminTenantBillingSummaryController],
+  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, TenantPaymentMethodController, TenantInvoicePayController, AdminDunningController, AdminBillingEnforcementController, AdminRefundsController, AdminInvoiceCreditNotesController, AdminCreditNotesController, TenantCreditNotesController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController, AdminCouponsController, AdminSubscriptionDiscountController, AdminRevenueMetricsController, AdminTenantBillingSummaryController, ServiceEntitlementsController],
   providers: [
+    ServiceEntitlementsService,
     SubscriptionsService,
     SubscriptionQueries,
     ModuleSubscriptionsService,

@@ -104,6 +104,43 @@ export const IAM_ERRORS = defineErrors('iam', {
     description: 'The tenant has no active admin, so nobody can be chosen by default (the admin password reset, an impersonation without userId). Activate or create an admin, or name a user.',
     example: { detail: 'Tenant acme has no active admin.' },
   },
+  service_client_not_found: {
+    status: 404,
+    title: 'Service client not found',
+    description: 'No registered product-module service has this id.',
+    example: { detail: 'Service client 0b9f4c1e-2d7a-4e8b-9c3f-5a6b7c8d9e0f not found.' },
+  },
+  oauth_invalid_request: {
+    status: 400,
+    title: 'Invalid token request',
+    description: 'POST /api/v1/oauth/token: a required parameter (grant_type) is missing or malformed. The body is the RFC 6749 §5.2 error `{ error: "invalid_request", error_description }`, not problem+json.',
+    example: { detail: 'grant_type is required.' },
+  },
+  oauth_invalid_client: {
+    status: 401,
+    title: 'Client authentication failed',
+    description: 'POST /api/v1/oauth/token: unknown client, wrong secret (or a rotated-out one past its overlap), or a revoked client. RFC 6749 §5.2 body `{ error: "invalid_client" }` with WWW-Authenticate: Basic.',
+    example: { detail: 'Unknown client, wrong secret, or the client is revoked.' },
+  },
+  oauth_unsupported_grant_type: {
+    status: 400,
+    title: 'Grant type not supported',
+    description: 'POST /api/v1/oauth/token supports grant_type=client_credentials only (RFC 6749 §4.4). RFC 6749 §5.2 body `{ error: "unsupported_grant_type" }`.',
+    example: { detail: 'Only grant_type=client_credentials is supported.' },
+  },
+  oauth_invalid_scope: {
+    status: 400,
+    title: 'Scope not granted',
+    description: 'POST /api/v1/oauth/token: a requested scope is not one the client was registered with (RFC 6749 §5.2 body `{ error: "invalid_scope" }`).',
+    example: { detail: 'Scope usage:read is not granted to this client.' },
+  },
+  service_client_revoked: {
+    status: 409,
+    family: 'conflict',
+    title: 'Service client revoked',
+    description: 'The service client was revoked: its secret cannot be rotated and it gets no token. Register a new client.',
+    example: { detail: 'Service client svc_Q2hhbmdlTWVQbGVhc2UxMjM0 is revoked.' },
+  },
 });
 
 type IamErrors = typeof IAM_ERRORS;

@@ -24,11 +24,14 @@ import { TenantUserSeatsUsageSource } from './tenant-user-seats.usage-source';
 import { TenantUsersController } from './tenant-users.controller';
 import { TenantUsersService } from './tenant-users.service';
 import { TokenService } from './token.service';
+import { ServiceClient } from './service-clients/service-client.entity';
+import { OAuthTokenController, ServiceClientsController } from './service-clients/service-clients.controller';
+import { ServiceClientsService } from './service-clients/service-clients.service';
 
 /** Identity: platform staff, tenant users, credentials and tokens. */
 @Module({
-  imports: [TypeOrmModule.forFeature([StaffMember, TenantUser, RefreshToken, PasswordResetToken]), JwtModule.register({}), PlansModule, MailModule],
-  controllers: [AdminAuthController, AuthController, StaffController, TenantUsersController, PasswordResetController],
+  imports: [TypeOrmModule.forFeature([StaffMember, TenantUser, RefreshToken, PasswordResetToken, ServiceClient]), JwtModule.register({}), PlansModule, MailModule],
+  controllers: [AdminAuthController, AuthController, StaffController, TenantUsersController, PasswordResetController, ServiceClientsController, OAuthTokenController],
   providers: [
     AuthService,
     StaffService,
@@ -43,6 +46,7 @@ import { TokenService } from './token.service';
     RevokeStaffTokensWhenStaffChangesListener,
     IamDataEraser,
     TenantUserSeatsUsageSource,
+    ServiceClientsService,
   ],
   exports: [TokenService, PasswordHasher, TenantUserAccounts, PasswordResets],
 })

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { auditRowsFor, createTestApp, loginStaff, requestId, TestApp } from '../../support/app';
-import { insertPlan, provisionTenant, signInToken } from '../../support/fixtures';
+import { insertPlan, provisionTenant, serviceToken, signInToken } from '../../support/fixtures';
+import { SERVICE_SCOPES } from '../../../src/common/auth';
 
 /**
  * "Every bad input gets a clear 4xx; a 5xx is a bug": walks every operation of openapi.json and
@@ -104,13 +105,17 @@ describe('no bad input ends in a 5xx', () => {
   let t: TestApp;
   let staff: string;
   let tenantAdmin: string;
+  let service: string;
   const failures: string[] = [];
+  /** The token a route's prefix calls for: tenant, product-module service, or staff. */
+  const tokenFor = (path: string) => (path.startsWith('/api/v1/tenant') ? tenantAdmin : path.startsWith('/api/v1/service') ? service : staff);
 
   beforeAll(async () => {
     t = await createTestApp();
     staff = (await loginStaff(t)).accessToken;
     const tenant = await provisionTenant(t, (await insertPlan(t, { limits: { members: 50 } })).code);
     tenantAdmin = await signInToken(t, tenant.slug, tenant.admin.email, tenant.admin.password);
+    service = await serviceToken(t, [...SERVICE_SCOPES]);
   });
   afterAll(() => t.close());
 
@@ -123,14 +128,15 @@ describe('no bad input ends in a 5xx', () => {
     });
     const text = await res.text();
     if (res.status >= 500) failures.push(`${method.toUpperCase()} ${path.slice(0, 160)} ${JSON.stringify(body)?.slice(0, 120)} → ${res.status}`);
-    else if (res.status >= 400 && !(res.headers.get('content-type') ?? '').startsWith('application/problem+json')) {
+    // The OAuth 2.0 token endpoint answers the error body RFC 6749 §5.2 defines, as application/json.
+    else if (res.status >= 400 && !path.startsWith('/api/v1/oauth/token') && !(res.headers.get('content-type') ?? '').startsWith('application/problem+json')) {
       failures.push(`${method.toUpperCase()} ${path.slice(0, 160)} → ${res.status} without problem+json: ${text.slice(0, 80)}`);
     }
   }
 
   it('answers every malformed request of every operation with < 500', async () => {
     for (const [rawPath, item] of Object.entries(spec.paths)) {
-      const token = rawPath.startsWith('/api/v1/tenant') ? tenantAdmin : staff;
+      const token = tokenFor(rawPath);
       for (const [method, op] of Object.entries(item)) {
         for (const junk of ['not-a-uuid', '00000000-0000-4000-8000-000000000000', 'x'.repeat(300)]) {
           const path = rawPath.replace(/\{[^}]+\}/g, encodeURIComponent(junk));
@@ -163,12 +169,16 @@ describe('hostile shapes and values get a 400 naming the field on every operatio
   let t: TestApp;
   let staff: string;
   let tenantAdmin: string;
+  let service: string;
+  /** The token a route's prefix calls for: tenant, product-module service, or staff. */
+  const tokenFor = (path: string) => (path.startsWith('/api/v1/tenant') ? tenantAdmin : path.startsWith('/api/v1/service') ? service : staff);
 
   beforeAll(async () => {
     t = await createTestApp();
     staff = (await loginStaff(t)).accessToken;
     const tenant = await provisionTenant(t, (await insertPlan(t, { limits: { members: 50 } })).code);
     tenantAdmin = await signInToken(t, tenant.slug, tenant.admin.email, tenant.admin.password);
+    service = await serviceToken(t, [...SERVICE_SCOPES]);
   });
   afterAll(() => t.close());
 
@@ -187,7 +197,7 @@ describe('hostile shapes and values get a 400 naming the field on every operatio
     const id = requestId('shape');
     const res = await fetch(t.baseUrl + path, {
       method: method.toUpperCase(),
-      headers: { authorization: `Bearer ${path.startsWith('/api/v1/tenant') ? tenantAdmin : staff}`, 'content-type': 'application/json', 'x-request-id': id, 'idempotency-key': randomUUID() },
+      headers: { authorization: `Bearer ${tokenFor(path)}`, 'content-type': 'application/json', 'x-request-id': id, 'idempotency-key': randomUUID() },
       body: json,
     });
     const body = (await res.json().catch(() => null)) as { code?: string; errors?: { field: string }[] } | null;

@@ -75,7 +75,7 @@ describe('openapi.json as Swagger UI shows it', () => {
       for (const tag of op.tags ?? []) sides.set(groupOf.get(tag)!, (sides.get(groupOf.get(tag)!) ?? new Set()).add(side));
     }
     expect([...sides.values()].filter((s) => s.has('admin') && s.has('tenant')).length).toBe(0);
-    expect(groups.map((g) => g.name)).toEqual(['Authentication', 'Platform administration', 'Tenant self-service', 'Operations']);
+    expect(groups.map((g) => g.name)).toEqual(['Authentication', 'Platform administration', 'Tenant self-service', 'Product-module API', 'Operations']);
   });
 
   const problemExamples = (op: Operation, status: string): Record<string, { value: { detail: string; errors?: { field: string }[] } }> =>

@@ -20,7 +20,7 @@ import { addUser, provisionSignedInTenant, TenantFixture } from '../../support/f
 import { discoveredRoutes } from '../../support/routes';
 
 /** Who can reach a route with a token: nobody needs one (public), staff only, tenant users only, or any principal. */
-type Reach = 'public' | 'platform' | 'tenant' | 'any' | 'undeclared';
+type Reach = 'public' | 'platform' | 'tenant' | 'service' | 'any' | 'undeclared';
 
 interface Route {
   where: string;
@@ -104,7 +104,7 @@ describe('every mutating route a tenant token can reach declares its impersonati
   it('staff and public routes need no declaration and carry none (a tenant token is refused on the former, ignored on the latter)', () => {
     const routes = routesOf(t);
     expect(routes.filter((r) => r.mutating && r.reach === 'platform').length).toBeGreaterThan(5);
-    expect(routes.filter((r) => (r.reach === 'platform' || r.reach === 'public') && r.policy).map((r) => r.where)).toEqual([]);
+    expect(routes.filter((r) => (r.reach === 'platform' || r.reach === 'service' || r.reach === 'public') && r.policy).map((r) => r.where)).toEqual([]);
     // A route without an auth policy is refused to everyone by the PolicyGuard; none should exist.
     expect(routes.filter((r) => r.reach === 'undeclared').map((r) => r.where)).toEqual([]);
   });

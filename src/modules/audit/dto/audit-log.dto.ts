@@ -12,10 +12,11 @@ export class AuditLogDto {
   @ApiProperty({ type: String, nullable: true }) requestId: string | null;
   @ApiProperty({ enum: AUDIT_CHANNELS, description: 'http: written by a request (its own row or one it recorded); job: by a job or event consumer' })
   channel: AuditChannel;
-  @ApiProperty({ type: String, nullable: true, enum: ['platform', 'tenant', 'partner', 'system'], description: 'null: unauthenticated caller' })
+  @ApiProperty({ type: String, nullable: true, enum: ['platform', 'tenant', 'partner', 'service', 'system'], description: 'null: unauthenticated caller; service: a product-module service (actorClientId names its OAuth client)' })
   actorType: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) actorId: string | null;
   @ApiProperty({ type: String, nullable: true }) actorEmail: string | null;
+  @ApiProperty({ type: String, nullable: true, example: 'svc_Q2hhbmdlTWVQbGVhc2UxMjM0', description: 'The credential a machine actor used: a service’s OAuth client id' }) actorClientId: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'Staff id when the actor was impersonated' })
   impersonatorId: string | null;
   @ApiProperty({ type: String, nullable: true, format: 'uuid' }) tenantId: string | null;

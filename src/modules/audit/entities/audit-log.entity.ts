@@ -32,10 +32,12 @@ export class AuditLog {
   @Column({ type: 'text', nullable: true }) requestId: string | null;
   /** http (a request wrote it) | job (a job or event consumer did; method `JOB`). */
   @Column({ type: 'text', default: 'http' }) channel: AuditChannel;
-  /** platform | tenant | partner | system; null for an unauthenticated caller. */
+  /** platform | tenant | partner | service | system; null for an unauthenticated caller. */
   @Column({ type: 'text', nullable: true }) actorType: string | null;
   @Column({ type: 'uuid', nullable: true }) actorId: string | null;
   @Column({ type: 'text', nullable: true }) actorEmail: string | null;
+  /** The credential a machine actor used: a service's OAuth client id (`svc_…`). */
+  @Column({ type: 'text', nullable: true }) actorClientId: string | null;
   @Column({ type: 'uuid', nullable: true }) impersonatorId: string | null;
   @Column({ type: 'uuid', nullable: true }) tenantId: string | null;
   @Column({ type: 'text' }) action: string;
