@@ -116,6 +116,9 @@ export default tseslint.config(
       // Refresh tokens are found by their hash and revoked by family or principal, for staff and
       // tenant users alike; the tenant is a fact of the row, not an input.
       'src/modules/iam/token.service.ts',
+      // A partner's API key is found by its prefix before its tenant is known (the key names it),
+      // and the batched last-use update writes keys of many tenants at once.
+      'src/modules/integrations/partners/api-keys.service.ts',
       // Reacts to user events after commit (no request tenant): reads the user the event names.
       'src/modules/iam/listeners/sync-access-when-user-status-changes.listener.ts',
       // Staff impersonation: start, end and the platform-wide list filter by an optional tenantId

@@ -17,6 +17,7 @@ import { RejectNulCharactersPipe, TransactionInterceptor } from './common/http';
 import { LoggingModule } from './common/logging';
 import { REDIS, RedisModule } from './common/redis';
 import { ClockModule } from './common/time';
+import { PartnersModule } from './modules/integrations';
 import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { LazyTransactionalAdapterTypeOrm } from './database/lazy-transaction.adapter';
 import { buildDataSourceOptions } from './database/typeorm-options';
@@ -96,6 +97,7 @@ export const INFRASTRUCTURE_IMPORTS = [
   imports: [
     ...INFRASTRUCTURE_IMPORTS,
     AuditModule,
+    PartnersModule,
     UsageModule,
     PlansModule,
     IamModule,

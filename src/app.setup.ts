@@ -67,6 +67,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   staff: 'Platform staff management (owners)',
   subscriptions: 'A tenant’s plan and module subscriptions: licenses, trial conversion, discounts (coupons), pending charges (money-moving routes take preview: true)',
   'tenant-audit': 'The signed-in tenant’s own audit trail',
+  'tenant-integrations': 'The integrations module: partners and their API keys (X-Api-Key, scoped), the real-time event stream (SSE)',
   'tenant-impersonations': 'Staff sessions that acted in the signed-in tenant, as its admins see them',
   'tenant-modules': 'The signed-in tenant’s module marketplace and entitlements: browse, subscribe (free trial or paid), cancel at period end, switch on and off',
   'tenant-billing': 'The signed-in tenant’s billing: invoices, credit notes and their PDFs, payments, the payment method on file, paying an open invoice, the credit balance',
@@ -98,7 +99,7 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth'] },
   { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'service-clients', 'staff'] },
-  { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit'] },
+  { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit', 'tenant-integrations'] },
   { name: 'Product-module API', tags: ['service'] },
   { name: 'Operations', tags: ['health', 'problems'] },
 ];
@@ -114,6 +115,7 @@ export function buildOpenApiDocument(app: INestApplication): OpenAPIObject {
     )
     .setVersion('1.0.0')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' })
+    .addApiKey({ type: 'apiKey', in: 'header', name: 'X-Api-Key', description: 'A partner API key (cpk_live_…), on the tenant routes that name a partner scope' }, 'apiKey')
     .addServer('/', 'This server')
     .build();
   const document = SwaggerModule.createDocument(app, config, {

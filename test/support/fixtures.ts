@@ -280,3 +280,11 @@ export async function serviceToken(t: TestApp, scopes: string[], opts: { moduleC
   if (res.status !== 200) throw new Error(`service token failed: ${res.status} ${await res.text()}`);
   return ((await res.json()) as { access_token: string }).access_token;
 }
+
+/** Puts module `code` in the catalog unless it is there (a plan then includes it with `features: { [code]: true }`). */
+export async function ensureCatalogModule(t: TestApp, code: string): Promise<void> {
+  await t.db.query(
+    `INSERT INTO product_modules (code, name, currency, monthly_price_cents, annual_price_cents, trial_days) VALUES ($1, $1, 'USD', 1900, 19000, 14) ON CONFLICT (code) DO NOTHING`,
+    [code],
+  );
+}

@@ -1,5 +1,5 @@
 import { applyDecorators, SetMetadata } from '@nestjs/common';
-import { ApiBearerAuth, ApiExtension } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiExtension, ApiSecurity } from '@nestjs/swagger';
 import { ApiProblems } from '../http/api-docs';
 
 export const IS_PUBLIC = 'auth:public';
@@ -23,6 +23,23 @@ export type TenantRole = (typeof TENANT_ROLES)[number];
  */
 export const SERVICE_SCOPES = ['entitlements:read', 'quota:reserve', 'usage:write', 'usage:read', 'api-keys:introspect'] as const;
 export type ServiceScope = (typeof SERVICE_SCOPES)[number];
+
+/**
+ * The scopes a tenant admin can grant a partner's API key: read the tenant's users, read its audit
+ * log, stream its events, manage its webhook endpoints.
+ */
+export const PARTNER_SCOPES = ['users:read', 'audit:read', 'events:read', 'webhooks:write'] as const;
+export type PartnerScope = (typeof PARTNER_SCOPES)[number];
+
+/** Metadata key of {@link PartnerAccess}. */
+export const PARTNER_SCOPE = 'auth:partnerScope';
+
+/**
+ * Opens a `@TenantAuth()` route to the tenant's partners (an API key, `X-Api-Key`) that hold
+ * `scope`; without it a partner key gets 403 on every tenant route (fails closed). Users of the
+ * tenant keep their role rule.
+ */
+export const PartnerAccess = (scope: PartnerScope) => applyDecorators(SetMetadata(PARTNER_SCOPE, scope), ApiExtension('x-partner-scope', scope), ApiSecurity('apiKey'));
 
 /** Who may call a route: a principal kind and, optionally, a subset of its roles; a service route names the scopes it needs (all of them). */
 export interface AuthPolicy {

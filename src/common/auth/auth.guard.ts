@@ -1,10 +1,11 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
+import { ExecutionContext, Injectable, Optional } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { AuthGuard as PassportAuthGuard } from '@nestjs/passport';
 import { ClsService } from 'nestjs-cls';
 import { Actor, RequestStore, RouteRef } from '../context/request-context';
 import { AppError, UnauthorizedError } from '../errors/app-error';
 import type { ErrorCodeWithStatus } from '../errors/error-catalog';
+import { API_KEY_HEADER, ApiKeyAuthenticator } from './api-key-authenticator';
 import { IS_PUBLIC } from './auth.decorators';
 
 const REASONS: Record<string, [string, ErrorCodeWithStatus<401>]> = {
@@ -14,13 +15,15 @@ const REASONS: Record<string, [string, ErrorCodeWithStatus<401>]> = {
 
 /**
  * First global guard: records the route in the request context, then authenticates the
- * bearer token (passport-jwt) unless the route is `@Public()`. The actor lands in CLS.
+ * bearer token (passport-jwt) — or a partner API key in `X-Api-Key`, through the
+ * {@link ApiKeyAuthenticator} port — unless the route is `@Public()`. The actor lands in CLS.
  */
 @Injectable()
 export class AuthenticationGuard extends PassportAuthGuard('jwt') {
   constructor(
     private readonly reflector: Reflector,
     private readonly cls: ClsService<RequestStore>,
+    @Optional() private readonly apiKeys?: ApiKeyAuthenticator,
   ) {
     super();
   }
@@ -30,6 +33,16 @@ export class AuthenticationGuard extends PassportAuthGuard('jwt') {
     if (this.cls.isActive()) this.cls.set('route', { controller: context.getClass(), handler: context.getHandler() as RouteRef['handler'] });
     const isPublic = this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, [context.getHandler(), context.getClass()]);
     if (isPublic) return true;
+    const key = context.switchToHttp().getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers[API_KEY_HEADER];
+    if (key !== undefined) {
+      // A partner API key: one credential per request, never a key and a token together.
+      if (Array.isArray(key) || context.switchToHttp().getRequest<{ headers: Record<string, unknown> }>().headers.authorization !== undefined) {
+        throw new UnauthorizedError('Send one credential: a bearer token or an X-Api-Key, not both.', 'invalid_api_key');
+      }
+      if (!this.apiKeys) throw new UnauthorizedError('The API key is not valid.', 'invalid_api_key');
+      this.cls.set('actor', await this.apiKeys.authenticate(key));
+      return true;
+    }
     return (await super.canActivate(context)) as boolean;
   }
 

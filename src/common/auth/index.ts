@@ -7,3 +7,4 @@ export * from './token-revocations';
 export * from './token-lifetimes';
 export * from './module-entitlements';
 export * from './service-rate-limit.guard';
+export * from './api-key-authenticator';

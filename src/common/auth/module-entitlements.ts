@@ -57,7 +57,7 @@ export const RequiresModule = (code: string) =>
  * Global guard after the suspension policy: enforces {@link RequiresModule}. The entitlements come
  * with the token inspection (one Redis MGET, docs/adr/0005); when they are not cached yet they are
  * computed from PostgreSQL (and cached). A module missing from them is refused (fails closed).
- * Principals other than tenant users pass (staff routes do not declare modules).
+ * Principals other than tenant users and partners pass (staff routes do not declare modules).
  * @throws ForbiddenError `module_not_enabled`
  */
 @Injectable()
@@ -72,7 +72,7 @@ export class ModuleGuard implements CanActivate {
     const code = this.reflector.getAllAndOverride<string | undefined>(REQUIRED_MODULE, [ctx.getHandler(), ctx.getClass()]);
     if (!code) return true;
     const actor = this.context.actor;
-    if (actor.type !== 'tenant' || !actor.tenantId) return true;
+    if ((actor.type !== 'tenant' && actor.type !== 'partner') || !actor.tenantId) return true;
     const entitlements = actor.moduleEntitlements !== null ? (JSON.parse(actor.moduleEntitlements) as TenantEntitlements) : await this.source.entitlementsOf(actor.tenantId);
     const entitlement = entitlements[code] ?? { enabled: false, reason: 'unknown_module' };
     if (entitlement.enabled) return true;

@@ -2,7 +2,7 @@ import { CanActivate, ExecutionContext, Injectable, Logger } from '@nestjs/commo
 import { Reflector } from '@nestjs/core';
 import { RequestContext } from '../context/request-context';
 import { ForbiddenError } from '../errors/app-error';
-import { AUTH_POLICY, AuthPolicy, IMPERSONATION_POLICY, ImpersonationPolicyValue, IS_PUBLIC } from './auth.decorators';
+import { AUTH_POLICY, AuthPolicy, IMPERSONATION_POLICY, ImpersonationPolicyValue, IS_PUBLIC, PARTNER_SCOPE } from './auth.decorators';
 
 /** The 403 detail when a principal of another kind calls a route. */
 const KIND_ONLY: Record<AuthPolicy['kind'], string> = {
@@ -40,6 +40,13 @@ export class PolicyGuard implements CanActivate {
       this.logger.error(`route ${ctx.getClass().name}.${ctx.getHandler().name} declares no auth policy; refusing`);
       throw new ForbiddenError();
     }
+    if (policy && actor.type === 'partner') {
+      // A partner key reaches only the tenant routes that name one of its scopes.
+      const scope = this.reflector.getAllAndOverride<string | undefined>(PARTNER_SCOPE, targets);
+      if (policy.kind !== 'tenant' || !scope) throw new ForbiddenError('This route is not open to partner API keys.');
+      if (!(actor.scopes ?? []).includes(scope)) throw new ForbiddenError(`This route needs the scope ${scope}, which this API key was not granted.`, 'insufficient_scope');
+      return true;
+    }
     if (policy) {
       if (actor.type !== policy.kind) throw new ForbiddenError(KIND_ONLY[policy.kind]);
       if (policy.roles.length && !policy.roles.includes(actor.role ?? '')) {
@@ -47,7 +54,7 @@ export class PolicyGuard implements CanActivate {
       }
       const missing = (policy.scopes ?? []).filter((s) => !(actor.scopes ?? []).includes(s));
       if (missing.length) throw new ForbiddenError(`This route needs the scope ${missing.join(' ')}, which this client was not granted.`, 'insufficient_scope');
-    } else if (actor.type === 'service') {
+    } else if (actor.type === 'service' || actor.type === 'partner') {
       // `@AnyPrincipal()` routes (own profile, password, sign-out) belong to people.
       throw new ForbiddenError(KIND_ONLY.service);
     }

@@ -63,6 +63,12 @@ export const COMMON_ERRORS = defineErrors('common', {
     description: 'The access token has passed its expiry. Exchange the refresh token at POST /api/v1/auth/refresh for a new pair.',
     example: { detail: 'The access token has expired.' },
   },
+  invalid_api_key: {
+    status: 401,
+    title: 'Invalid API key',
+    description: 'The X-Api-Key is unknown, revoked, expired (a rotated-out key past its overlap), or its partner was deactivated; or the request sent both a key and a bearer token. Ask the tenant admin for a key.',
+    example: { detail: 'The API key is not valid.' },
+  },
   token_revoked: {
     status: 401,
     title: 'Access token revoked',

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import type { JsonObject } from '../../database/json';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
@@ -7,7 +7,16 @@ import { RequestContext } from '../context/request-context';
 import { DomainEvent, DomainEventEnvelope } from './domain-event';
 import { EventConsumers } from './event-consumers';
 import { OutboxEntry } from './outbox-entry.entity';
-import { PENDING_EVENTS } from './unit-of-work';
+import { PENDING_EVENTS, UnitOfWork } from './unit-of-work';
+
+/**
+ * Port: hears every event once its transaction has committed (after commit, best effort: a crash
+ * between commit and broadcast loses the broadcast, not the event, which stays in the outbox). The
+ * integrations context's real-time stream binds it to Redis pub/sub.
+ */
+export abstract class CommittedEventsBroadcaster {
+  abstract broadcast(envelopes: DomainEventEnvelope[]): Promise<void>;
+}
 
 /** Seconds the producing instance holds the lease on its fresh outbox rows before the relay may take them. */
 export const OUTBOX_LEASE_SECONDS = 30;
@@ -25,6 +34,8 @@ export class EventBus {
     private readonly cls: ClsService,
     private readonly context: RequestContext,
     private readonly consumers: EventConsumers,
+    private readonly uow: UnitOfWork,
+    @Optional() private readonly broadcaster?: CommittedEventsBroadcaster,
   ) {}
 
   async publish(...events: DomainEvent<object>[]): Promise<void> {
@@ -57,5 +68,7 @@ export class EventBus {
     );
     // The array was created by UnitOfWork.run and is shared by reference into nested contexts.
     (this.cls.get(PENDING_EVENTS) as DomainEventEnvelope[]).push(...(consumed as DomainEventEnvelope[]));
+    const broadcaster = this.broadcaster;
+    if (broadcaster) await this.uow.afterCommit(() => broadcaster.broadcast(envelopes as DomainEventEnvelope[]));
   }
 }

@@ -10,6 +10,8 @@ import type { JsonObject } from '../../database/json';
  */
 @Entity({ name: 'outbox' })
 @Index('ix_outbox_undispatched', ['lockedUntil'], { where: 'dispatched_at IS NULL' })
+// The real-time stream's resume (Last-Event-ID): a tenant's events in order.
+@Index('ix_outbox_tenant_time', ['tenantId', 'occurredAt', 'id'])
 export class OutboxEntry {
   @PrimaryColumn('uuid') id: string;
   @Column({ type: 'text' }) eventName: string;

@@ -1,6 +1,6 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiTags, OmitType } from '@nestjs/swagger';
-import { TenantAuth } from '../../common/auth';
+import { PartnerAccess, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
 import { ApiOp, AuditResource, CursorPageOf } from '../../common/http';
 import { AuditQueryService } from './audit-query.service';
@@ -24,6 +24,7 @@ export class TenantAuditController {
   ) {}
 
   @Get()
+  @PartnerAccess('audit:read')
   @ApiOp('tenantAuditLogs_list', 'List your organisation’s audit log entries (newest first, cursor-paginated)', [400])
   @ApiOkResponse({ type: CursorPageOf(AuditLogDto) })
   list(@Query() query: TenantAuditLogQueryDto) {

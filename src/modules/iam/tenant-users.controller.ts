@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { ImpersonationPolicy, TenantAuth } from '../../common/auth';
+import { ImpersonationPolicy, PartnerAccess, TenantAuth } from '../../common/auth';
 import { RequestContext } from '../../common/context';
 import { ApiOp, Audited, AuditResource, UuidPipe } from '../../common/http';
 import { EnforceQuota } from '../plans';
@@ -41,6 +41,7 @@ export class TenantUsersController {
 
   @Get()
   @TenantAuth('admin', 'manager')
+  @PartnerAccess('users:read')
   @ApiOp('tenantUsers_list', 'List your organisation’s users (search, role, status; meta.quota = members allowance)', ['validation_failed', 'tenant_suspended'])
   @ApiOkResponse({ type: TenantUserPageDto })
   list(@Query() query: TenantUserListQueryDto): Promise<TenantUserPageDto> {

@@ -26,7 +26,8 @@ export class QuotaGuard implements CanActivate {
 
   canActivate(ctx: ExecutionContext): boolean {
     const actor = this.context.actor;
-    if (actor.type !== 'tenant' || !actor.tenantId) return true;
+    // A partner key is held to the same rule as a tenant's non-admin user.
+    if ((actor.type !== 'tenant' && actor.type !== 'partner') || !actor.tenantId) return true;
     const method = ctx.switchToHttp().getRequest<{ method: string }>().method;
     const tenantRoute = this.reflector.getAllAndOverride<AuthPolicy | null | undefined>(AUTH_POLICY, [ctx.getHandler(), ctx.getClass()])?.kind === 'tenant';
     // A tenant suspended for non-payment only (not by staff) lets its admins pay their way out.

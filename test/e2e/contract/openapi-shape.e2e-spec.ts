@@ -53,6 +53,8 @@ describe('openapi.json as Swagger UI shows it', () => {
       expect({ route: `${method} ${path}`, declared: Array.isArray(op.security) }).toEqual({ route: `${method} ${path}`, declared: true });
       expect(new Set(op.security!.map((s) => JSON.stringify(s))).size).toBe(op.security!.length);
       if (/Who may call: anyone/.test(op.description ?? '')) expect(op.security).toEqual([]);
+      // A route open to partners takes a bearer token or a partner API key (either one).
+      else if ((op as { 'x-partner-scope'?: string })['x-partner-scope']) expect(op.security).toEqual(expect.arrayContaining([{ bearer: [] }, { apiKey: [] }]));
       else expect(op.security).toEqual([{ bearer: [] }]);
     }
     const open = operations.filter(({ op }) => op.security!.length === 0).map(({ method, path }) => `${method.toUpperCase()} ${path}`);

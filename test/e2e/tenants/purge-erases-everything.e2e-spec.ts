@@ -93,6 +93,9 @@ describe('tenant purge erases every tenant-owned table', () => {
     expect((await t.as(admin.accessToken).PUT('/api/v1/tenant/billing/payment-method', { body: { token: 'pm_card_ok' } })).response.status).toBe(200);
     expect((await t.as(owner).PUT('/api/v1/admin/tenants/{tenantId}/billing/enforcement', { ...p, body: { paused: true, reason: 'Pays by purchase order' } })).response.status).toBe(200);
     await t.db.query(`INSERT INTO dunning_cases (tenant_id, invoice_id, status, started_at) VALUES ($1, $2, 'recovered', now())`, [tenant.id, invoice.id]);
+    // A partner with an API key (partners, partner_api_keys; written directly: the partner routes need the integrations module).
+    const [partner] = await t.db.query(`INSERT INTO partners (tenant_id, name) VALUES ($1, 'Purge partner') RETURNING id`, [tenant.id]);
+    await t.db.query(`INSERT INTO partner_api_keys (tenant_id, partner_id, name, prefix, key_hash, scopes) VALUES ($1, $2, 'k', $3, 'x', '{users:read}')`, [tenant.id, partner.id, `cpk_live_${randomUUID().replace(/-/g, '').slice(0, 12)}`]);
     expect((await t.as(owner).DELETE('/api/v1/admin/tenants/{tenantId}', p)).response.status).toBe(202);
     await t.db.query(`UPDATE tenants SET purge_after = now() - interval '1 second' WHERE id = $1`, [tenant.id]);
 

@@ -1,0 +1,2 @@
+export { PARTNER_ERRORS } from './errors';
+export { PartnersModule } from './partners/partners.module';
