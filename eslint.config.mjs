@@ -119,6 +119,11 @@ export default tseslint.config(
       // A partner's API key is found by its prefix before its tenant is known (the key names it),
       // and the batched last-use update writes keys of many tenants at once.
       'src/modules/integrations/partners/api-keys.service.ts',
+      // Notifications: the fan-out inserts one event's notifications for many recipients in one
+      // statement (tenant_id is its first parameter), and the inbox serves a tenant user (keyed by
+      // tenant and user) or a staff member (no tenant) from the same queries.
+      'src/modules/notifications/notification-dispatcher.ts',
+      'src/modules/notifications/inbox.service.ts',
       // Reacts to user events after commit (no request tenant): reads the user the event names.
       'src/modules/iam/listeners/sync-access-when-user-status-changes.listener.ts',
       // Staff impersonation: start, end and the platform-wide list filter by an optional tenantId

@@ -18,6 +18,7 @@ import { LoggingModule } from './common/logging';
 import { REDIS, RedisModule } from './common/redis';
 import { ClockModule } from './common/time';
 import { PartnersModule } from './modules/integrations';
+import { NotificationsModule } from './modules/notifications';
 import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { LazyTransactionalAdapterTypeOrm } from './database/lazy-transaction.adapter';
 import { buildDataSourceOptions } from './database/typeorm-options';
@@ -98,6 +99,7 @@ export const INFRASTRUCTURE_IMPORTS = [
     ...INFRASTRUCTURE_IMPORTS,
     AuditModule,
     PartnersModule,
+    NotificationsModule,
     UsageModule,
     PlansModule,
     IamModule,

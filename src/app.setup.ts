@@ -67,6 +67,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   staff: 'Platform staff management (owners)',
   subscriptions: 'A tenant’s plan and module subscriptions: licenses, trial conversion, discounts (coupons), pending charges (money-moving routes take preview: true)',
   'tenant-audit': 'The signed-in tenant’s own audit trail',
+  'tenant-notifications': 'The signed-in user’s in-app notifications (the bell: unread count, read, live stream, muted types) and the organisation’s notification rules',
+  notifications: 'The signed-in staff member’s in-app notifications (alerts): unread count, read, live stream, muted types',
   'tenant-integrations': 'The integrations module: partners and their API keys (X-Api-Key, scoped), the real-time event stream (SSE)',
   'tenant-impersonations': 'Staff sessions that acted in the signed-in tenant, as its admins see them',
   'tenant-modules': 'The signed-in tenant’s module marketplace and entitlements: browse, subscribe (free trial or paid), cancel at period end, switch on and off',
@@ -98,8 +100,8 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
  */
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth'] },
-  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'service-clients', 'staff'] },
-  { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit', 'tenant-integrations'] },
+  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'service-clients', 'notifications', 'staff'] },
+  { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit', 'tenant-integrations', 'tenant-notifications'] },
   { name: 'Product-module API', tags: ['service'] },
   { name: 'Operations', tags: ['health', 'problems'] },
 ];

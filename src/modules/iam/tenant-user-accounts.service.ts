@@ -105,6 +105,20 @@ export class TenantUserAccounts {
     return { totalUsers: row.total, activeUsers: row.active, recentActiveUsers: row.recent };
   }
 
+  /**
+   * The tenant's active users that have one of `roles` or are listed in `userIds` (id and role),
+   * e.g. the recipients of a notification rule. One statement; no user when both are empty.
+   */
+  async activeUsersIn(tenantId: string, roles: readonly string[], userIds: readonly string[] = []): Promise<{ id: string; role: TenantUser['role'] }[]> {
+    if (!roles.length && !userIds.length) return [];
+    return (await this.users(tenantId)
+      .queryBuilder('u')
+      .select(['u.id', 'u.role'])
+      .andWhere('u.is_active = true')
+      .andWhere('(u.role = ANY(:roles) OR u.id = ANY(:userIds))', { roles: [...roles], userIds: [...userIds] })
+      .getMany()).map((u) => ({ id: u.id, role: u.role }));
+  }
+
   /** The users of `tenantId` only (CONVENTIONS §4). */
   private users(tenantId: string): TenantScopedRepository<TenantUser> {
     return new TenantScopedRepository(this.txHost.tx, TenantUser, tenantId);

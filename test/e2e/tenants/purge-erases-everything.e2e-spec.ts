@@ -96,6 +96,11 @@ describe('tenant purge erases every tenant-owned table', () => {
     // A partner with an API key (partners, partner_api_keys; written directly: the partner routes need the integrations module).
     const [partner] = await t.db.query(`INSERT INTO partners (tenant_id, name) VALUES ($1, 'Purge partner') RETURNING id`, [tenant.id]);
     await t.db.query(`INSERT INTO partner_api_keys (tenant_id, partner_id, name, prefix, key_hash, scopes) VALUES ($1, $2, 'k', $3, 'x', '{users:read}')`, [tenant.id, partner.id, `cpk_live_${randomUUID().replace(/-/g, '').slice(0, 12)}`]);
+    // A notification, a rule and a muted type (tenant_notifications, notification_rules, notification_preferences).
+    await t.db.query(`INSERT INTO tenant_notifications (tenant_id, recipient_id, type, title, body, event_id) VALUES ($1, $2, 'user.created', 'New user', 'x', $3)`, [tenant.id, tenant.admin.id, randomUUID()]);
+    await t.db.query(`INSERT INTO notification_rules (tenant_id, name, event_type) VALUES ($1, 'Purge rule', 'user.created')`, [tenant.id]);
+    await t.db.query(`INSERT INTO notification_preferences (recipient_id, tenant_id, muted_types) VALUES ($1, $2, '{user.created}')`, [tenant.admin.id, tenant.id]);
+    await t.db.query(`INSERT INTO staff_notifications (recipient_id, tenant_id, type, title, body, event_id) VALUES ($1, $2, 'payment.failed', 'Payment failed', 'x', $3)`, [randomUUID(), tenant.id, randomUUID()]);
     expect((await t.as(owner).DELETE('/api/v1/admin/tenants/{tenantId}', p)).response.status).toBe(202);
     await t.db.query(`UPDATE tenants SET purge_after = now() - interval '1 second' WHERE id = $1`, [tenant.id]);
 

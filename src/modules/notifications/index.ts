@@ -1,0 +1,2 @@
+export { NOTIFICATIONS_ERRORS } from './errors';
+export { NotificationsModule } from './notifications.module';
