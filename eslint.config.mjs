@@ -140,6 +140,11 @@ export default tseslint.config(
       'src/modules/usage/usage-counters.service.ts',
       'src/modules/usage/usage-recalculation.service.ts',
       'src/modules/usage/usage.service.ts',
+      // Metering from product-module services: the tenant is a parameter of the service route
+      // (never a token's), and one usage batch writes the events and counters of many tenants in
+      // set-based statements, each row carrying its tenant_id.
+      'src/modules/usage/metering/metering.service.ts',
+      'src/modules/usage/metering/usage-thresholds.ts',
       // Staff tenant list and detail (read models across tenants, docs/adr/0004), and the tenant's
       // own profile, which reads its quota row by the tenantId it is given.
       'src/modules/tenants/tenant-queries.service.ts',

@@ -88,6 +88,10 @@ export class Notifications1796307182261 implements MigrationInterface {
              CROSS JOIN (VALUES ('Trial ending', 'subscription.trial_will_end'), ('Payment failed', 'payment.failed'), ('Payment overdue', 'subscription.past_due'),
                                 ('Impersonation started', 'impersonation.started'), ('New user', 'user.created')) AS d(name, event_type)
         `);
+        await queryRunner.query(`
+            INSERT INTO "notification_rules" ("tenant_id", "name", "event_type", "conditions", "recipient_roles", "recipient_user_ids", "channel", "is_active", "is_default")
+            SELECT t.id, 'Usage at 80 % and 100 %', 'usage.threshold_reached', '{"threshold":{"in":[80,100]}}', '{admin}', '{}', 'in_app', true, true FROM "tenants" t
+        `);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {

@@ -9,6 +9,7 @@ import { TenantScopedRepository } from '../../database/tenant-scoped.repository'
 import { PaymentFailedEvent, SubscriptionPastDueEvent, SubscriptionSuspendedEvent, SubscriptionTrialWillEndEvent } from '../billing/events';
 import { TenantUserAccounts, UserCreatedEvent, UserDeactivatedEvent } from '../iam';
 import { ImpersonationStartedEvent } from '../impersonation/events';
+import { UsageThresholdReachedEvent } from '../usage/events';
 import { matchesConditions } from './conditions';
 import { NotificationPreference, NotificationRule } from './entities/notification-rule.entity';
 import { notificationType } from './notification-types';
@@ -64,6 +65,11 @@ export class NotificationDispatcher {
 
   @OnEvent(SubscriptionSuspendedEvent, 'notifications.subscription-suspended')
   async onSuspended(e: EnvelopeOf<typeof SubscriptionSuspendedEvent>): Promise<void> {
+    await this.notify(e as unknown as DomainEventEnvelope);
+  }
+
+  @OnEvent(UsageThresholdReachedEvent, 'notifications.usage-threshold')
+  async onUsageThreshold(e: EnvelopeOf<typeof UsageThresholdReachedEvent>): Promise<void> {
     await this.notify(e as unknown as DomainEventEnvelope);
   }
 

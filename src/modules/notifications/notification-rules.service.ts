@@ -83,7 +83,7 @@ export class NotificationRulesService {
   @OnEvent(TenantCreatedEvent, 'notifications.default-rules')
   async onTenantCreated(event: EnvelopeOf<typeof TenantCreatedEvent>): Promise<void> {
     if (!event.tenantId) return;
-    await this.rules(event.tenantId).insert(DEFAULT_RULES.map((r) => ({ name: r.name, eventType: r.eventType, conditions: {}, recipientRoles: ['admin'], recipientUserIds: [], channel: 'in_app' as const, isActive: true, isDefault: true })));
+    await this.rules(event.tenantId).insert(DEFAULT_RULES.map((r) => ({ name: r.name, eventType: r.eventType, conditions: (r.conditions ?? {}) as JsonObject, recipientRoles: ['admin'], recipientUserIds: [], channel: 'in_app' as const, isActive: true, isDefault: true })));
   }
 
   private async find(tenantId: string, id: string): Promise<NotificationRule> {

@@ -70,6 +70,13 @@ export const NOTIFICATION_TYPES: readonly NotificationType[] = [
     render: (e) => ({ title: 'Subscription suspended', body: `The ${str(e.payload.itemCode)} subscription was suspended for non-payment.`, resourceType: 'invoice', resourceId: str(e.payload.invoiceId) || null }),
   },
   {
+    type: 'usage.threshold_reached',
+    description: 'A metric’s use crossed 80, 90 or 100 % of the plan’s limit',
+    audience: ['admin'],
+    severity: 'warning',
+    render: (e) => ({ title: `Usage at ${str(e.payload.threshold)} %`, body: `${str(e.payload.used)} of ${str(e.payload.limit)} ${str(e.payload.metric)} are used (${str(e.payload.threshold)} % of your plan). Upgrade the plan to get more.`, resourceType: 'metric', resourceId: str(e.payload.metric) || null }),
+  },
+  {
     type: 'impersonation.started',
     description: 'Platform staff started acting as a user of the organisation',
     audience: ['admin'],
@@ -84,10 +91,11 @@ export function notificationType(type: string): NotificationType | undefined {
 }
 
 /** The rules every new tenant starts with (admins notified), changeable like any rule. */
-export const DEFAULT_RULES: readonly { name: string; eventType: string }[] = [
+export const DEFAULT_RULES: readonly { name: string; eventType: string; conditions?: Record<string, unknown> }[] = [
   { name: 'Trial ending', eventType: 'subscription.trial_will_end' },
   { name: 'Payment failed', eventType: 'payment.failed' },
   { name: 'Payment overdue', eventType: 'subscription.past_due' },
   { name: 'Impersonation started', eventType: 'impersonation.started' },
+  { name: 'Usage at 80 % and 100 %', eventType: 'usage.threshold_reached', conditions: { threshold: { in: [80, 100] } } },
   { name: 'New user', eventType: 'user.created' },
 ];

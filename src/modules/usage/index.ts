@@ -1,3 +1,4 @@
+export { USAGE_ERRORS } from './errors';
 export { UsageCounters, UsageValues, countMetricJoinSql } from './usage-counters.service';
 export { UsageSource, UsageSourceMeta, ReportsUsage } from './usage-source';
 export { UsageSources } from './usage-sources';

@@ -1,5 +1,6 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
+import { QuotaReservation, UsageEventKey, UsageThresholdState } from './metering/metering.entity';
 import { deleteTenantRows, ErasedRows, ErasesTenantData, TenantDataEraser } from '../../common/tenancy';
 import { TenantUsageSnapshot } from './entities/tenant-usage-snapshot.entity';
 import { TenantUsage } from './entities/tenant-usage.entity';
@@ -10,8 +11,11 @@ import { UsageCounter } from './entities/usage-counter.entity';
 export class UsageDataEraser implements TenantDataEraser {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  /** Rows deleted from tenant_usage_snapshots, usage_counters and tenant_usage. */
-  erase(tenantId: string): Promise<ErasedRows> {
-    return deleteTenantRows(this.txHost.tx, tenantId, [TenantUsageSnapshot, UsageCounter, TenantUsage]);
+  /** Rows deleted from the metering tables (reservations, event keys, events, threshold states), tenant_usage_snapshots, usage_counters and tenant_usage. */
+  async erase(tenantId: string): Promise<ErasedRows> {
+    // usage_events is partitioned by month (no entity: TypeORM cannot describe partitions); one DELETE reaches every partition.
+    const [, events]: [unknown, number] = await this.txHost.tx.query(`DELETE FROM usage_events WHERE tenant_id = $1`, [tenantId]);
+    const rows = await deleteTenantRows(this.txHost.tx, tenantId, [QuotaReservation, UsageEventKey, UsageThresholdState, TenantUsageSnapshot, UsageCounter, TenantUsage]);
+    return { usage_events: events, ...rows };
   }
 }

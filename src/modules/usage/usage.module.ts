@@ -1,3 +1,8 @@
+import { PlansModule } from '../plans';
+import { QuotaReservation, UsageEventKey, UsageThresholdState } from './metering/metering.entity';
+import { ServiceQuotaController, ServiceUsageEventsController } from './metering/metering.controller';
+import { MeteringService } from './metering/metering.service';
+import { UsageThresholds } from './metering/usage-thresholds';
 import { BullModule } from '@nestjs/bull';
 import { Global, Module } from '@nestjs/common';
 import { DiscoveryModule } from '@nestjs/core';
@@ -23,8 +28,8 @@ import { UsageSources } from './usage-sources';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([TenantUsage, UsageCounter, TenantUsageSnapshot]), BullModule.registerQueue({ name: USAGE_QUEUE }), AuditModule, DiscoveryModule],
-  controllers: [AdminUsageController, TenantUsageController],
+  imports: [TypeOrmModule.forFeature([TenantUsage, UsageCounter, TenantUsageSnapshot, QuotaReservation, UsageEventKey, UsageThresholdState]), PlansModule, BullModule.registerQueue({ name: USAGE_QUEUE }), AuditModule, DiscoveryModule],
+  controllers: [AdminUsageController, TenantUsageController, ServiceQuotaController, ServiceUsageEventsController],
   providers: [
     UsageCounters,
     { provide: UsageLedger, useExisting: UsageCounters },
@@ -34,6 +39,8 @@ import { UsageSources } from './usage-sources';
     UsageProcessor,
     EnqueueRecalculationListener,
     UsageDataEraser,
+    MeteringService,
+    UsageThresholds,
   ],
   exports: [UsageCounters, UsageLedger],
 })

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestApp, loginStaff, TestApp } from '../../support/app';
-import { insertPlan, provisionTenantViaApi, signInToken, STANDARD_PLAN_LIMITS, waitFor } from '../../support/fixtures';
+import { insertPlan, provisionTenantViaApi, serviceToken, signInToken, STANDARD_PLAN_LIMITS, waitFor } from '../../support/fixtures';
 import { DomainEventEnvelope } from '../../../src/common/events';
 import { NotificationDispatcher } from '../../../src/modules/notifications/notification-dispatcher';
 
@@ -54,8 +54,9 @@ describe('in-app notifications and tenant notification rules', () => {
   it('a new organisation starts with the default rules', async () => {
     const { first } = await organisation();
     const rules = await json(await call('/api/v1/tenant/notification-rules', first));
-    expect(rules.data.map((r: { eventType: string }) => r.eventType).sort()).toEqual(['impersonation.started', 'payment.failed', 'subscription.past_due', 'subscription.trial_will_end', 'user.created']);
+    expect(rules.data.map((r: { eventType: string }) => r.eventType).sort()).toEqual(['impersonation.started', 'payment.failed', 'subscription.past_due', 'subscription.trial_will_end', 'usage.threshold_reached', 'user.created']);
     expect(rules.data.every((r: Json) => r.isDefault && r.recipientRoles.join() === 'admin' && r.channel === 'in_app')).toBe(true);
+    expect(rules.data.find((r: Json) => r.eventType === 'usage.threshold_reached').conditions).toEqual({ threshold: { in: [80, 100] } });
   });
 
   it('tells the other admins (not the actor, not the new user, not managers or viewers under the default rule) when a user is created; read, read-all, isolation', async () => {
@@ -171,6 +172,17 @@ describe('in-app notifications and tenant notification rules', () => {
     expect(text).toContain('event: notification');
     expect(text).toContain(email);
     expect(text).toMatch(/event: unread_count\ndata: \{"unreadCount":1\}/);
+  });
+
+  it('tells the admins when usage passes 80 % (a product module reserving projects)', async () => {
+    const org = await organisation();
+    const service = await serviceToken(t, ['quota:reserve']);
+    const reserve = (amount: number) =>
+      fetch(`${t.baseUrl}/api/v1/service/quota/reservations`, { method: 'POST', headers: { Authorization: `Bearer ${service}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ tenantId: org.tenant.id, metric: 'projects', amount, idempotencyKey: randomUUID() }) });
+    expect((await reserve(4)).status).toBe(201); // 4 of 5: 80 %
+    await waitFor(async () => (await inbox(org.first)).some((n) => n.type === 'usage.threshold_reached'));
+    expect((await inbox(org.first)).find((n) => n.type === 'usage.threshold_reached')).toMatchObject({ title: 'Usage at 80 %', body: expect.stringContaining('4 of 5 projects'), severity: 'warning' });
+    expect((await inbox(org.viewer.token)).length).toBe(0);
   });
 
   it('staff have their own inbox', async () => {

@@ -33,7 +33,9 @@ describe('tenant purge erases every tenant-owned table', () => {
       await t.db.query(
         `SELECT c.table_name FROM information_schema.columns c
            JOIN information_schema.tables tb ON tb.table_schema = c.table_schema AND tb.table_name = c.table_name
-          WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' AND tb.table_type = 'BASE TABLE'
+          JOIN pg_class pc ON pc.relname = c.table_name AND pc.relnamespace = 'public'::regnamespace
+          -- A partition is reached through its partitioned table (usage_events), never on its own.
+          WHERE c.table_schema = 'public' AND c.column_name = 'tenant_id' AND tb.table_type = 'BASE TABLE' AND NOT pc.relispartition
           ORDER BY c.table_name`,
       )
     ).map((r: { table_name: string }) => r.table_name);
@@ -101,6 +103,11 @@ describe('tenant purge erases every tenant-owned table', () => {
     await t.db.query(`INSERT INTO notification_rules (tenant_id, name, event_type) VALUES ($1, 'Purge rule', 'user.created')`, [tenant.id]);
     await t.db.query(`INSERT INTO notification_preferences (recipient_id, tenant_id, muted_types) VALUES ($1, $2, '{user.created}')`, [tenant.admin.id, tenant.id]);
     await t.db.query(`INSERT INTO staff_notifications (recipient_id, tenant_id, type, title, body, event_id) VALUES ($1, $2, 'payment.failed', 'Payment failed', 'x', $3)`, [randomUUID(), tenant.id, randomUUID()]);
+    // Metering: a reservation, a usage event with its dedupe key, a threshold state (written directly).
+    await t.db.query(`INSERT INTO quota_reservations (tenant_id, client_id, kind, idempotency_key, request_hash, metric, amount, used_after) VALUES ($1, $2, 'reserve', 'k', 'h', 'projects', 1, 1)`, [tenant.id, randomUUID()]);
+    await t.db.query(`INSERT INTO usage_event_keys (tenant_id, event_id, occurred_at) VALUES ($1, 'e1', now())`, [tenant.id]);
+    await t.db.query(`INSERT INTO usage_events (tenant_id, event_id, metric, amount, occurred_at) VALUES ($1, 'e1', 'automationsPerMonth', 1, now())`, [tenant.id]);
+    await t.db.query(`INSERT INTO usage_threshold_states (tenant_id, metric, period_start, threshold) VALUES ($1, 'projects', '1970-01-01', 80)`, [tenant.id]);
     expect((await t.as(owner).DELETE('/api/v1/admin/tenants/{tenantId}', p)).response.status).toBe(202);
     await t.db.query(`UPDATE tenants SET purge_after = now() - interval '1 second' WHERE id = $1`, [tenant.id]);
 
