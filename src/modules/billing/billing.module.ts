@@ -1,3 +1,4 @@
+import { AdminQuotaWhatIfController, QuotaWhatIfService } from './service-api/quota-what-if';
 import { ServiceEntitlementsController } from './service-api/service-entitlements.controller';
 import { ServiceEntitlementsService } from './service-api/service-entitlements.service';
 import { TenantSubscriptionController } from './tenant-subscription.controller';
@@ -82,9 +83,10 @@ import { TenantBillingSummaryService } from './revenue/tenant-billing-summary.se
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, PaymentMethod, BillingAccount, DunningPolicy, DunningCase, CreditNote, CreditBalanceTransaction, Refund, Coupon, SubscriptionDiscount, MrrMovement, TenantMrr, SubscriptionHistory]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
-  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, TenantPaymentMethodController, TenantInvoicePayController, AdminDunningController, AdminBillingEnforcementController, AdminRefundsController, AdminInvoiceCreditNotesController, AdminCreditNotesController, TenantCreditNotesController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController, AdminCouponsController, AdminSubscriptionDiscountController, AdminRevenueMetricsController, AdminTenantBillingSummaryController, ServiceEntitlementsController],
+  controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, TenantPaymentMethodController, TenantInvoicePayController, AdminDunningController, AdminBillingEnforcementController, AdminRefundsController, AdminInvoiceCreditNotesController, AdminCreditNotesController, TenantCreditNotesController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController, AdminCouponsController, AdminSubscriptionDiscountController, AdminRevenueMetricsController, AdminTenantBillingSummaryController, ServiceEntitlementsController, AdminQuotaWhatIfController],
   providers: [
     ServiceEntitlementsService,
+    QuotaWhatIfService,
     SubscriptionsService,
     SubscriptionQueries,
     ModuleSubscriptionsService,

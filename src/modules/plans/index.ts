@@ -30,4 +30,4 @@ export { QuotaExceededError } from './quota.errors';
 export { QuotaMetric, PlanLimits } from './entities/plan.entity';
 export { BillingStatus, BILLING_STATUSES } from './entities/tenant-quota.entity';
 export { AllowanceDto } from './dto/quota.dto';
-export { MAX_PRICE_CENTS } from './dto/plan.dto';
+export { MAX_PRICE_CENTS, PlanLimitsDto } from './dto/plan.dto';

@@ -189,6 +189,17 @@ export class QuotaService {
     return METRIC_CODES.filter((m) => limits[m] !== null && used[m] > limits[m]!).map((metric) => ({ metric, limit: limits[metric], used: used[metric] }));
   }
 
+  /**
+   * Every metric's limit and use if the tenant's plan limits and/or its overrides were replaced
+   * (its licenses kept), changing nothing. @throws NotFoundError `tenant_not_found`
+   */
+  async whatIf(tenantId: string, change: { planLimits?: PlanLimits; overrides?: PlanLimits }, at = new Date()): Promise<{ metric: QuotaMetric; limit: number | null; used: number; overLimit: boolean }[]> {
+    const row = await this.quotaRow(tenantId);
+    const used = await this.usage.current(tenantId, at);
+    const limits = effectiveLimits(change.planLimits ?? row.limits, change.overrides ?? row.limit_overrides, row.licenses);
+    return METRIC_CODES.map((metric) => ({ metric, limit: limits[metric], used: used[metric], overLimit: limits[metric] !== null && used[metric] > limits[metric]! }));
+  }
+
   /** Effective limits of a tenant. @throws NotFoundError */
   async limits(tenantId: string, opts: { lockForShare?: boolean } = {}): Promise<Record<QuotaMetric, number | null>> {
     const row = await this.quotaRow(tenantId, opts.lockForShare);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestApp, loginStaff, TestApp } from '../../support/app';
-import { insertPlan, outboxEvents, provisionTenant, serviceToken, STANDARD_PLAN_LIMITS } from '../../support/fixtures';
+import { ensureCatalogModule, insertPlan, outboxEvents, provisionTenant, serviceToken, STANDARD_PLAN_LIMITS } from '../../support/fixtures';
 
 /** A JSON body, loosely typed for assertions. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -128,5 +128,28 @@ describe('product-module metering: reservations, releases, usage events, thresho
 
     const tooMany = await post('/api/v1/service/usage/events', { events: Array.from({ length: 1001 }, (_, i) => event(`x${i}`)) });
     expect(tooMany.status).toBe(400);
+  });
+
+  it('what-if (staff): another plan or overrides show what would be over its limit and which modules would turn off, changing nothing', async () => {
+    await ensureCatalogModule(t, 'integrations');
+    const current = await insertPlan(t, { limits: { ...STANDARD_PLAN_LIMITS, projects: 10 }, features: { integrations: true } });
+    const smaller = await insertPlan(t, { limits: { ...STANDARD_PLAN_LIMITS, projects: 2 } });
+    const tenant = await provisionTenant(t, current.code, { trialDays: 0 });
+    for (let i = 0; i < 4; i += 1) await post('/api/v1/service/quota/reservations', { tenantId: tenant.id, metric: 'projects', amount: 1, idempotencyKey: randomUUID() });
+    const owner = (await loginStaff(t)).accessToken;
+    const whatIf = (body: unknown) => fetch(`${t.baseUrl}/api/v1/admin/tenants/${tenant.id}/quota/what-if`, { method: 'POST', headers: { Authorization: `Bearer ${owner}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await whatIf({ planCode: smaller.code });
+    expect(res.status).toBe(200);
+    const body = await json(res);
+    expect(body).toMatchObject({ planCode: smaller.code, overLimit: ['projects'], modulesTurningOff: [{ code: 'integrations', reason: 'not_subscribed' }] });
+    expect(body.metrics.find((m: Json) => m.metric === 'projects')).toEqual({ metric: 'projects', limit: 2, used: 4, overLimit: true });
+    const overrides = await json(await whatIf({ limitOverrides: { projects: 3 } }));
+    expect(overrides).toMatchObject({ planCode: current.code, overLimit: ['projects'], modulesTurningOff: [] });
+    expect(await json(await whatIf({ limitOverrides: { projects: null } }))).toMatchObject({ overLimit: [] });
+    expect((await whatIf({ planCode: 'no-such-plan' })).status).toBe(422);
+    // Nothing changed.
+    const [q] = await t.db.query(`SELECT p.code FROM tenant_quotas q JOIN plans p ON p.id = q.plan_id WHERE q.tenant_id = $1`, [tenant.id]);
+    expect(q.code).toBe(current.code);
+    expect(await counter(tenant.id, 'projects')).toBe(4);
   });
 });
