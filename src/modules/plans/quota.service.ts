@@ -200,6 +200,15 @@ export class QuotaService {
     return METRIC_CODES.map((metric) => ({ metric, limit: limits[metric], used: used[metric], overLimit: limits[metric] !== null && used[metric] > limits[metric]! }));
   }
 
+  /** The effective limit of `metric` for each of `tenantIds` (null: unlimited), in one statement; an unknown tenant is absent. */
+  async limitsOf(tenantIds: readonly string[], metric: QuotaMetric): Promise<Map<string, number | null>> {
+    const rows: { tenant_id: string; lim: number | null }[] = await this.txHost.tx.query(
+      `SELECT q.tenant_id, ${effectiveLimitSql(metric, 'q', 'p')} AS lim FROM tenant_quotas q JOIN plans p ON p.id = q.plan_id WHERE q.tenant_id = ANY($1::uuid[])`,
+      [[...tenantIds]],
+    );
+    return new Map(rows.map((r) => [r.tenant_id, r.lim === null ? null : Number(r.lim)]));
+  }
+
   /** Effective limits of a tenant. @throws NotFoundError */
   async limits(tenantId: string, opts: { lockForShare?: boolean } = {}): Promise<Record<QuotaMetric, number | null>> {
     const row = await this.quotaRow(tenantId, opts.lockForShare);

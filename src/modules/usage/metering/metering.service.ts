@@ -169,11 +169,17 @@ export class MeteringService {
        RETURNING tenant_id, metric, to_char(period_start, 'YYYY-MM-DD') AS period_start, value`,
       [rows.map((r) => r.tenantId), rows.map((r) => r.metric), rows.map((r) => r.periodStart), rows.map((r) => r.amount)],
     );
-    const current = new Set(rows.map((r) => periodOf(r.metric, this.clock.now()).start + r.metric));
-    for (const total of totals) {
-      if (!current.has(total.period_start + total.metric)) continue; // a late event of a past period crosses nothing now
-      const limit = (await this.quotas.limits(total.tenant_id))[total.metric as MetricCode];
-      await this.thresholds.update(total.tenant_id, total.metric, total.period_start, Number(total.value), limit);
+    // Thresholds: only current periods (a late event of a past period crosses nothing now) and
+    // limited metrics; every tenant's limit in one statement per metric.
+    const now = this.clock.now();
+    const current = totals.filter((t) => t.period_start === periodOf(t.metric as MetricCode, now).start);
+    for (const metric of [...new Set(current.map((t) => t.metric as MetricCode))]) {
+      const ofMetric = current.filter((t) => t.metric === metric);
+      const limits = await this.quotas.limitsOf(ofMetric.map((t) => t.tenant_id), metric);
+      for (const total of ofMetric) {
+        const limit = limits.get(total.tenant_id) ?? null;
+        if (limit !== null) await this.thresholds.update(total.tenant_id, metric, total.period_start, Number(total.value), limit);
+      }
     }
   }
 
