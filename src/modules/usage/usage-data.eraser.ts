@@ -1,6 +1,6 @@
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { QuotaReservation, UsageEventKey, UsageThresholdState } from './metering/metering.entity';
+import { QuotaReservation, UsageEventKey, UsageGauge, UsageThresholdState } from './metering/metering.entity';
 import { deleteTenantRows, ErasedRows, ErasesTenantData, TenantDataEraser } from '../../common/tenancy';
 import { TenantUsageSnapshot } from './entities/tenant-usage-snapshot.entity';
 import { TenantUsage } from './entities/tenant-usage.entity';
@@ -15,7 +15,7 @@ export class UsageDataEraser implements TenantDataEraser {
   async erase(tenantId: string): Promise<ErasedRows> {
     // usage_events is partitioned by month (no entity: TypeORM cannot describe partitions); one DELETE reaches every partition.
     const [, events]: [unknown, number] = await this.txHost.tx.query(`DELETE FROM usage_events WHERE tenant_id = $1`, [tenantId]);
-    const rows = await deleteTenantRows(this.txHost.tx, tenantId, [QuotaReservation, UsageEventKey, UsageThresholdState, TenantUsageSnapshot, UsageCounter, TenantUsage]);
+    const rows = await deleteTenantRows(this.txHost.tx, tenantId, [QuotaReservation, UsageEventKey, UsageThresholdState, UsageGauge, TenantUsageSnapshot, UsageCounter, TenantUsage]);
     return { usage_events: events, ...rows };
   }
 }

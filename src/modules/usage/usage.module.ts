@@ -1,5 +1,6 @@
 import { PlansModule } from '../plans';
-import { QuotaReservation, UsageEventKey, UsageThresholdState } from './metering/metering.entity';
+import { QuotaReservation, UsageEventKey, UsageGauge, UsageThresholdState } from './metering/metering.entity';
+import { DomainsGaugeUsageSource, ProjectsGaugeUsageSource } from './metering/gauge-usage-sources';
 import { ServiceQuotaController, ServiceUsageEventsController } from './metering/metering.controller';
 import { MeteringService } from './metering/metering.service';
 import { UsageThresholds } from './metering/usage-thresholds';
@@ -28,7 +29,7 @@ import { UsageSources } from './usage-sources';
  */
 @Global()
 @Module({
-  imports: [TypeOrmModule.forFeature([TenantUsage, UsageCounter, TenantUsageSnapshot, QuotaReservation, UsageEventKey, UsageThresholdState]), PlansModule, BullModule.registerQueue({ name: USAGE_QUEUE }), AuditModule, DiscoveryModule],
+  imports: [TypeOrmModule.forFeature([TenantUsage, UsageCounter, TenantUsageSnapshot, QuotaReservation, UsageEventKey, UsageThresholdState, UsageGauge]), PlansModule, BullModule.registerQueue({ name: USAGE_QUEUE }), AuditModule, DiscoveryModule],
   controllers: [AdminUsageController, TenantUsageController, ServiceQuotaController, ServiceUsageEventsController],
   providers: [
     UsageCounters,
@@ -41,6 +42,8 @@ import { UsageSources } from './usage-sources';
     UsageDataEraser,
     MeteringService,
     UsageThresholds,
+    ProjectsGaugeUsageSource,
+    DomainsGaugeUsageSource,
   ],
   exports: [UsageCounters, UsageLedger],
 })

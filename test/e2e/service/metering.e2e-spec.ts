@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestApp, loginStaff, TestApp } from '../../support/app';
+import { UsageRecalculationService } from '../../../src/modules/usage';
 import { ensureCatalogModule, insertPlan, outboxEvents, provisionTenant, serviceToken, STANDARD_PLAN_LIMITS } from '../../support/fixtures';
 
 /** A JSON body, loosely typed for assertions. */
@@ -151,5 +152,22 @@ describe('product-module metering: reservations, releases, usage events, thresho
     const [q] = await t.db.query(`SELECT p.code FROM tenant_quotas q JOIN plans p ON p.id = q.plan_id WHERE q.tenant_id = $1`, [tenant.id]);
     expect(q.code).toBe(current.code);
     expect(await counter(tenant.id, 'projects')).toBe(4);
+  });
+
+  it('gauges: the latest observation is kept, and the recount corrects the counter to it (audited, usage.drift_corrected)', async () => {
+    const tenant = await tenantWith();
+    for (let i = 0; i < 3; i += 1) await post('/api/v1/service/quota/reservations', { tenantId: tenant.id, metric: 'projects', amount: 1, idempotencyKey: randomUUID() });
+    const put = (value: number, observedAt: string) =>
+      fetch(`${t.baseUrl}/api/v1/service/usage/gauges`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ tenantId: tenant.id, metric: 'projects', value, observedAt }) });
+    const first = await json(await put(1, '2026-12-03T10:00:00Z'));
+    expect(first).toMatchObject({ metric: 'projects', value: 1, counter: 3, stored: true });
+    expect(await json(await put(9, '2026-12-03T09:00:00Z'))).toMatchObject({ value: 1, stored: false });
+    expect((await put(1, 'later')).status).toBe(400);
+    const bad = await fetch(`${t.baseUrl}/api/v1/service/usage/gauges`, { method: 'PUT', headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' }, body: JSON.stringify({ tenantId: tenant.id, metric: 'members', value: 1, observedAt: '2026-12-03T10:00:00Z' }) });
+    expect((await json(bad)).code).toBe('metric_not_reservable');
+    const drift = await t.app.get(UsageRecalculationService).recalculate(tenant.id);
+    expect(drift).toMatchObject({ projects: { before: 3, after: 1 } });
+    expect(await counter(tenant.id, 'projects')).toBe(1);
+    expect(await outboxEvents(t, tenant.id, 'usage.drift_corrected')).toHaveLength(1);
   });
 });

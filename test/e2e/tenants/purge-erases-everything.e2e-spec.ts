@@ -108,6 +108,7 @@ describe('tenant purge erases every tenant-owned table', () => {
     await t.db.query(`INSERT INTO usage_event_keys (tenant_id, event_id, occurred_at) VALUES ($1, 'e1', now())`, [tenant.id]);
     await t.db.query(`INSERT INTO usage_events (tenant_id, event_id, metric, amount, occurred_at) VALUES ($1, 'e1', 'automationsPerMonth', 1, now())`, [tenant.id]);
     await t.db.query(`INSERT INTO usage_threshold_states (tenant_id, metric, period_start, threshold) VALUES ($1, 'projects', '1970-01-01', 80)`, [tenant.id]);
+    await t.db.query(`INSERT INTO usage_gauges (tenant_id, metric, value, observed_at, client_id) VALUES ($1, 'projects', 3, now(), $2)`, [tenant.id, randomUUID()]);
     expect((await t.as(owner).DELETE('/api/v1/admin/tenants/{tenantId}', p)).response.status).toBe(202);
     await t.db.query(`UPDATE tenants SET purge_after = now() - interval '1 second' WHERE id = $1`, [tenant.id]);
 

@@ -99,8 +99,12 @@ describe('the recount asks the owning context (iam’s UsageSource for seats)', 
   const setLevel = (tenantId: string, metric: string, value: number) =>
     t.db.query(`UPDATE usage_counters SET value = $3 WHERE tenant_id = $1 AND metric = $2 AND period_start = '1970-01-01'`, [tenantId, metric, value]);
 
-  it('iam’s seat source is discovered for members and orgAdmins; no other metric has a source yet', () => {
-    expect(t.app.get(UsageSources).list()).toEqual([{ owner: 'iam', name: 'TenantUserSeatsUsageSource', metrics: ['members', 'orgAdmins'] }]);
+  it('iam’s seat source is discovered for members and orgAdmins, the modules’ gauges for projects and domains; the period total has none (it is metered)', () => {
+    expect(t.app.get(UsageSources).list()).toEqual([
+      { owner: 'domains', name: 'DomainsGaugeUsageSource', metrics: ['domains'] },
+      { owner: 'iam', name: 'TenantUserSeatsUsageSource', metrics: ['members', 'orgAdmins'] },
+      { owner: 'projects', name: 'ProjectsGaugeUsageSource', metrics: ['projects'] },
+    ]);
   });
 
   it('drift is corrected to what iam measures from its own users (active users, active admins)', async () => {

@@ -1,11 +1,11 @@
 import '../errors';
-import { Body, Controller, HttpCode, Post, Res } from '@nestjs/common';
+import { Body, Controller, HttpCode, Post, Put, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { ServiceAuth } from '../../../common/auth';
 import { RequestContext } from '../../../common/context/request-context';
 import { ApiOp, Audited, AuditResource } from '../../../common/http';
-import { QuotaReservationDto, ReleaseQuotaDto, ReserveQuotaDto, UsageEventBatchDto, UsageEventBatchResultDto } from './metering.dto';
+import { QuotaReservationDto, ReleaseQuotaDto, ReserveQuotaDto, UsageEventBatchDto, UsageEventBatchResultDto, UsageGaugeDto, UsageGaugeResultDto } from './metering.dto';
 import { MeteringService } from './metering.service';
 
 /** Quota reservations of product-module services (scope quota:reserve). */
@@ -59,7 +59,23 @@ export class ServiceQuotaController {
 @ServiceAuth('usage:write')
 @Controller('service/usage')
 export class ServiceUsageEventsController {
-  constructor(private readonly metering: MeteringService) {}
+  constructor(
+    private readonly metering: MeteringService,
+    private readonly context: RequestContext,
+  ) {}
+
+  @Put('gauges')
+  @Audited('usage.gauge')
+  @ApiOp(
+    'serviceUsage_putGauge',
+    'Report the module’s true count of a level it owns (projects, domains)',
+    ['validation_failed', 'metric_not_reservable', 'tenant_not_found'],
+    'The latest observation wins (an older `observedAt` is ignored). The nightly recount compares the counter with it and corrects any drift (an audit row and `usage.drift_corrected`).',
+  )
+  @ApiOkResponse({ type: UsageGaugeResultDto })
+  gauge(@Body() dto: UsageGaugeDto): Promise<UsageGaugeResultDto> {
+    return this.metering.gauge(this.context.actor.id!, dto);
+  }
 
   @Post('events')
   @HttpCode(200)

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsIn, IsInt, IsNumber, IsObject, IsOptional, IsString, IsUUID, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsIsoDateTimeInRange } from '../../../common/http';
 import { MAX_LIMIT, METRIC_CODES } from '../../plans';
 
 /** Body of POST /service/quota/reservations. */
@@ -66,4 +67,22 @@ export class UsageEventBatchResultDto {
   @ApiProperty({ type: 'integer' }) duplicates: number;
   @ApiProperty({ type: 'integer' }) rejected: number;
   @ApiProperty({ type: [UsageEventResultDto] }) results: UsageEventResultDto[];
+}
+
+/** Body of PUT /service/usage/gauges: the module's true count of a level it owns. */
+export class UsageGaugeDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID('all') tenantId: string;
+  @ApiProperty({ enum: METRIC_CODES, example: 'projects', description: 'A level the module owns (projects, domains)' }) @IsIn(METRIC_CODES) metric: string;
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: MAX_LIMIT, example: 12 }) @IsInt() @Min(0) @Max(MAX_LIMIT) value: number;
+  @IsIsoDateTimeInRange({ description: 'When the module counted it; an older observation than the stored one is ignored' })
+  observedAt: Date;
+}
+
+/** The gauge as stored, beside the counter the control plane keeps. */
+export class UsageGaugeResultDto {
+  @ApiProperty({ enum: METRIC_CODES }) metric: string;
+  @ApiProperty({ type: 'integer' }) value: number;
+  @ApiProperty({ format: 'date-time' }) observedAt: string;
+  @ApiProperty({ type: 'integer', description: 'The counter now; the nightly recount corrects it to the gauge (audited, usage.drift_corrected)' }) counter: number;
+  @ApiProperty({ description: 'false: an observation newer than this one was already stored, and kept' }) stored: boolean;
 }

@@ -52,3 +52,19 @@ export class UsageThresholdState {
   @PrimaryColumn('integer') threshold: number;
   @CreateDateColumn({ type: 'timestamptz' }) reachedAt: Date;
 }
+
+/**
+ * A product module's true count of a level it owns (projects, domains), as it last reported it
+ * (`PUT /service/usage/gauges`): the nightly recount corrects the counter to it.
+ */
+@TenantOwned()
+@Entity({ name: 'usage_gauges' })
+export class UsageGauge {
+  @PrimaryColumn('uuid') tenantId: string;
+  @PrimaryColumn('text') metric: string;
+  @Column({ type: 'bigint' }) value: string;
+  @Column({ type: 'timestamptz' }) observedAt: Date;
+  /** The service client that reported it. */
+  @Column({ type: 'uuid' }) clientId: string;
+  @CreateDateColumn({ type: 'timestamptz' }) receivedAt: Date;
+}

@@ -8,7 +8,7 @@ import { TenantDirectory } from '../../../common/tenancy';
 import { Clock } from '../../../common/time';
 import { isMetricCode, MetricCode, metricDefinition, periodOf, QuotaExceededError, QuotaService } from '../../plans';
 import { UsageCounters } from '../usage-counters.service';
-import { QuotaReservationDto, ReleaseQuotaDto, ReserveQuotaDto, UsageEventBatchDto, UsageEventBatchResultDto, UsageEventResultDto } from './metering.dto';
+import { QuotaReservationDto, ReleaseQuotaDto, ReserveQuotaDto, UsageEventBatchDto, UsageEventBatchResultDto, UsageEventResultDto, UsageGaugeDto, UsageGaugeResultDto } from './metering.dto';
 import { UsageThresholds } from './usage-thresholds';
 
 /** Oldest event accepted, in days before now (a month's events can still arrive late). */
@@ -181,6 +181,25 @@ export class MeteringService {
         if (limit !== null) await this.thresholds.update(total.tenant_id, metric, total.period_start, Number(total.value), limit);
       }
     }
+  }
+
+  /**
+   * Stores a module's true count of a level it owns (the latest observation wins); the nightly
+   * recount corrects the counter to it. @throws UnprocessableError `metric_not_reservable` | NotFoundError
+   */
+  async gauge(clientId: string, dto: UsageGaugeDto): Promise<UsageGaugeResultDto> {
+    const metric = this.reservable(dto.metric);
+    if (!(await this.directory.findById(dto.tenantId))) throw new NotFoundError('Tenant', dto.tenantId);
+    const stored: { value: string; observed_at: Date }[] = await this.txHost.tx.query(
+      `INSERT INTO usage_gauges AS g (tenant_id, metric, value, observed_at, client_id) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (tenant_id, metric) DO UPDATE SET value = EXCLUDED.value, observed_at = EXCLUDED.observed_at, client_id = EXCLUDED.client_id, received_at = now()
+          WHERE g.observed_at < EXCLUDED.observed_at
+       RETURNING value, observed_at`,
+      [dto.tenantId, metric, dto.value, dto.observedAt, clientId],
+    );
+    const [current]: { value: string; observed_at: Date }[] = stored.length ? stored : await this.txHost.tx.query(`SELECT value, observed_at FROM usage_gauges WHERE tenant_id = $1 AND metric = $2`, [dto.tenantId, metric]);
+    const counter = (await this.counters.current(dto.tenantId, this.clock.now()))[metric];
+    return { metric, value: Number(current.value), observedAt: current.observed_at.toISOString(), counter, stored: stored.length > 0 };
   }
 
   /** A metric services may reserve: a level owned by a product module. @throws UnprocessableError `metric_not_reservable` */
