@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTestApp, loginStaff, TestApp } from '../../support/app';
 import { UsageRecalculationService } from '../../../src/modules/usage';
+import { UsageProcessor } from '../../../src/modules/usage/jobs/usage.processor';
 import { ensureCatalogModule, insertPlan, outboxEvents, provisionTenant, serviceToken, STANDARD_PLAN_LIMITS } from '../../support/fixtures';
 
 /** A JSON body, loosely typed for assertions. */
@@ -169,5 +170,13 @@ describe('product-module metering: reservations, releases, usage events, thresho
     expect(drift).toMatchObject({ projects: { before: 3, after: 1 } });
     expect(await counter(tenant.id, 'projects')).toBe(1);
     expect(await outboxEvents(t, tenant.id, 'usage.drift_corrected')).toHaveLength(1);
+  });
+
+  it('prunes dedupe keys past the 36-day window only', async () => {
+    const tenant = await tenantWith();
+    await t.db.query(`INSERT INTO usage_event_keys (tenant_id, event_id, occurred_at) VALUES ($1, 'old', now() - interval '37 days'), ($1, 'recent', now() - interval '30 days')`, [tenant.id]);
+    expect(await t.app.get(UsageProcessor).pruneEventKeys()).toBeGreaterThanOrEqual(1);
+    const rows = await t.db.query(`SELECT event_id FROM usage_event_keys WHERE tenant_id = $1 ORDER BY event_id`, [tenant.id]);
+    expect(rows.map((r: { event_id: string }) => r.event_id)).toEqual(['recent']);
   });
 });

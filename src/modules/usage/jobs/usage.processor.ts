@@ -1,3 +1,4 @@
+import { MeteringService } from '../metering/metering.service';
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
@@ -25,8 +26,8 @@ export class EnqueueRecalculationListener {
 }
 
 /**
- * Usage jobs: one tenant's recount, the nightly recount of every tenant (03:00 UTC) and the
- * daily snapshot (00:05 UTC). Repeatable jobs keep one schedule per cluster (CONVENTIONS §9).
+ * Usage jobs: one tenant's recount, the nightly recount of every tenant (03:00 UTC), the
+ * daily snapshot (00:05 UTC) and the prune of usage event dedupe keys (04:45 UTC). Repeatable jobs keep one schedule per cluster (CONVENTIONS §9).
  */
 @Processor(USAGE_QUEUE)
 export class UsageProcessor implements OnApplicationBootstrap {
@@ -36,11 +37,19 @@ export class UsageProcessor implements OnApplicationBootstrap {
     @InjectQueue(USAGE_QUEUE) private readonly queue: Queue,
     private readonly recalculation: UsageRecalculationService,
     private readonly uow: UnitOfWork,
+    private readonly metering: MeteringService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
     await scheduleRepeatable(this.queue, 'recalculate-all', { cron: '0 3 * * *', tz: 'UTC' });
     await scheduleRepeatable(this.queue, 'snapshot', { cron: '5 0 * * *', tz: 'UTC' });
+    await scheduleRepeatable(this.queue, 'prune-event-keys', { cron: '45 4 * * *', tz: 'UTC' });
+  }
+
+  /** Drops the usage events' dedupe keys past the acceptance window (36 days). */
+  @Process('prune-event-keys')
+  async pruneEventKeys(): Promise<number> {
+    return this.uow.run(() => this.metering.pruneEventKeys());
   }
 
   @Process('recalculate')

@@ -202,6 +202,16 @@ export class MeteringService {
     return { metric, value: Number(current.value), observedAt: current.observed_at.toISOString(), counter, stored: stored.length > 0 };
   }
 
+  /**
+   * Deletes the dedupe keys of events older than {@link MAX_EVENT_AGE_DAYS} + 1 days: such events
+   * are refused anyway, so their keys can never be needed again. Returns how many were deleted.
+   */
+  async pruneEventKeys(): Promise<number> {
+    const before = new Date(this.clock.now().getTime() - (MAX_EVENT_AGE_DAYS + 1) * DAY_MS);
+    const [, deleted]: [unknown, number] = await this.txHost.tx.query(`DELETE FROM usage_event_keys WHERE occurred_at < $1`, [before]);
+    return deleted;
+  }
+
   /** A metric services may reserve: a level owned by a product module. @throws UnprocessableError `metric_not_reservable` */
   private reservable(metric: string): MetricCode {
     if (!isMetricCode(metric)) throw new UnprocessableError('metric_not_reservable', `Unknown metric ${metric}.`, { field: 'metric' });
