@@ -53,7 +53,7 @@ describe('two instances behind a load balancer', () => {
   });
 
   it('scheduled work has one schedule per cluster', async () => {
-    for (const [queueName, count] of [['outbox', 2], ['usage', 2]] as const) {
+    for (const [queueName, count] of [['outbox', 2], ['usage', 3]] as const) {
       const repeatables = await a.app.get<Queue>(getQueueToken(queueName)).getRepeatableJobs();
       expect(repeatables).toHaveLength(count);
     }
