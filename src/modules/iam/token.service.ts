@@ -46,8 +46,8 @@ export class TokenService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Signs an access token; `extra` adds `act`/`sid` for impersonation. `ttlSeconds` defaults to config. */
-  signAccessToken(subject: TokenSubject, extra: Partial<Pick<AccessTokenClaims, 'act' | 'sid' | 'fid'>> = {}, ttlSeconds = this.config.jwt.accessTtlSeconds): string {
+  /** Signs an access token; `extra` adds `act`/`sid` for impersonation, `client_id`/`scope` for a service. `ttlSeconds` defaults to config. */
+  signAccessToken(subject: Omit<TokenSubject, 'kind'> & { kind: AccessTokenClaims['kind'] }, extra: Partial<Pick<AccessTokenClaims, 'act' | 'sid' | 'fid' | 'client_id' | 'scope'>> = {}, ttlSeconds = this.config.jwt.accessTtlSeconds): string {
     const claims: Omit<AccessTokenClaims, 'iat' | 'exp' | 'iss' | 'aud'> = {
       sub: subject.id,
       kind: subject.kind,

@@ -1,9 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
-import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { ACCESS_TOKEN_ALG, ACCESS_TOKEN_TYP, AccessTokenClaims, SERVICE_SCOPES, ServiceScope, TokenRevocations } from '../../../common/auth';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { SERVICE_SCOPES, ServiceScope, TokenRevocations } from '../../../common/auth';
 import { RequestContext } from '../../../common/context/request-context';
 import { AppError, ConflictError, NotFoundError, UnprocessableError } from '../../../common/errors';
 import { UnitOfWork } from '../../../common/events';
@@ -11,6 +10,7 @@ import { Page, toPage } from '../../../common/http';
 import { Clock } from '../../../common/time';
 import { APP_CONFIG, AppConfig } from '../../../config';
 import { ModuleCatalogService } from '../../plans';
+import { TokenService } from '../token.service';
 import { ServiceClient } from './service-client.entity';
 import {
   CreateServiceClientDto,
@@ -80,7 +80,7 @@ export const SERVICE_TOKEN_TTL_SECONDS = 300;
 export class ServiceClientsService {
   constructor(
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
-    private readonly jwt: JwtService,
+    private readonly tokens: TokenService,
     private readonly revocations: TokenRevocations,
     private readonly uow: UnitOfWork,
     private readonly catalog: ModuleCatalogService,
@@ -207,26 +207,7 @@ export class ServiceClientsService {
   }
 
   private sign(client: ServiceClient, scope: string): string {
-    const claims: Omit<AccessTokenClaims, 'exp' | 'iss' | 'aud'> = {
-      sub: client.id,
-      kind: 'service',
-      role: 'service',
-      tenantId: null,
-      email: '',
-      client_id: client.clientId,
-      scope,
-      jti: randomUUID(),
-      // Millisecond `iat`, as for every access token: a revocation up to an instant compares it.
-      iat: Date.now() / 1000,
-    };
-    return this.jwt.sign(claims, {
-      algorithm: ACCESS_TOKEN_ALG,
-      header: { alg: ACCESS_TOKEN_ALG, typ: ACCESS_TOKEN_TYP },
-      expiresIn: SERVICE_TOKEN_TTL_SECONDS,
-      issuer: this.config.jwt.issuer,
-      audience: this.config.jwt.audience,
-      secret: this.config.jwt.secret,
-    });
+    return this.tokens.signAccessToken({ kind: 'service', id: client.id, role: 'service', tenantId: null, email: '' }, { client_id: client.clientId, scope }, SERVICE_TOKEN_TTL_SECONDS);
   }
 
   private async find(id: string, lock = false): Promise<ServiceClient> {
