@@ -9,3 +9,4 @@ export * from './search';
 export * from './body-shape-limits';
 export * from './nul-characters.pipe';
 export * from './transaction.interceptor';
+export * from './sse';

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import Redis from 'ioredis';
+import { startEventStream } from '../../common/http';
 import { REDIS } from '../../common/redis/redis.module';
 import { InboxOwner, InboxService } from './inbox.service';
 
@@ -47,11 +48,7 @@ export class InboxStream implements OnModuleInit, OnModuleDestroy, OnApplication
   /** Serves one inbox stream on `res` until the client leaves. */
   async open(owner: InboxOwner, req: Request, res: Response): Promise<void> {
     const recipientId = owner.kind === 'tenant' ? owner.userId : owner.staffId;
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('X-Accel-Buffering', 'no');
-    res.flushHeaders();
+    const heartbeat = startEventStream(res, INBOX_HEARTBEAT_SECONDS);
     const header = req.headers['last-event-id'];
     let last: string | null = typeof header === 'string' && /^[0-9a-f-]{36}$/i.test(header) ? header : null;
     let running: Promise<void> = Promise.resolve();
@@ -70,18 +67,15 @@ export class InboxStream implements OnModuleInit, OnModuleDestroy, OnApplication
     const set = this.wakers.get(recipientId) ?? new Set();
     set.add(catchUp);
     this.wakers.set(recipientId, set);
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), INBOX_HEARTBEAT_SECONDS * 1000);
-    heartbeat.unref();
     const end = () => res.end();
     this.closers.add(end);
     req.on('close', () => {
       closed = true;
-      clearInterval(heartbeat);
+      heartbeat.stop();
       set.delete(catchUp);
       if (!set.size) this.wakers.delete(recipientId);
       this.closers.delete(end);
     });
-    res.write(': connected\n\n');
     // A fresh stream sends only the unread count; a resumed one what it missed too.
     if (!last) last = await this.inbox.newestId(owner);
     catchUp();

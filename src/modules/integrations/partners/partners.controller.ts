@@ -4,7 +4,7 @@ import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiProduces, ApiTags } fr
 import type { Request, Response } from 'express';
 import { DenyDuringImpersonation, ImpersonationPolicy, PartnerAccess, RequiresModule, ServiceAuth, TenantAuth } from '../../../common/auth';
 import { RequestContext } from '../../../common/context/request-context';
-import { ApiOp, Audited, AuditResource, PageOf } from '../../../common/http';
+import { ApiOp, Audited, AuditResource, PageOf, startEventStream } from '../../../common/http';
 import { ApiKeysService } from './api-keys.service';
 import { EventStreamService, StreamEvent } from './event-stream.service';
 import {
@@ -163,12 +163,7 @@ export class TenantEventStreamController {
   @ApiOkResponse({ description: 'text/event-stream of the tenant’s events', content: { 'text/event-stream': { schema: { type: 'string' } } } })
   async open(@Req() req: Request, @Res() res: Response, @Headers('last-event-id') lastEventId?: string): Promise<void> {
     const tenantId = this.context.actor.tenantId!;
-    res.status(200);
-    res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
-    res.setHeader('Cache-Control', 'no-cache, no-transform');
-    res.setHeader('Connection', 'keep-alive');
-    res.setHeader('X-Accel-Buffering', 'no');
-    res.flushHeaders();
+    const heartbeat = startEventStream(res, HEARTBEAT_SECONDS);
     const sent = new Set<string>();
     const write = (e: StreamEvent) => {
       if (sent.has(e.eventId)) return;
@@ -180,16 +175,13 @@ export class TenantEventStreamController {
     const buffered: StreamEvent[] = [];
     let replaying = true;
     const stop = this.stream.listen(tenantId, (e) => (replaying ? buffered.push(e) : write(e)));
-    const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), HEARTBEAT_SECONDS * 1000);
-    heartbeat.unref();
     const untrack = this.stream.track(() => res.end());
     const close = () => {
-      clearInterval(heartbeat);
+      heartbeat.stop();
       stop();
       untrack();
     };
     req.on('close', close);
-    res.write(': connected\n\n');
     try {
       if (lastEventId && /^[0-9a-f-]{36}$/i.test(lastEventId)) for (const e of await this.stream.after(tenantId, lastEventId)) write(e);
     } finally {
