@@ -140,6 +140,9 @@ export default tseslint.config(
       'src/modules/usage/usage-counters.service.ts',
       'src/modules/usage/usage-recalculation.service.ts',
       'src/modules/usage/usage.service.ts',
+      // Usage series: staff and services name the tenant as a route parameter (the tenant route
+      // passes its own), and every query filters usage_events / snapshots by that tenant_id.
+      'src/modules/usage/usage-series.service.ts',
       // Metering from product-module services: the tenant is a parameter of the service route
       // (never a token's), and one usage batch writes the events and counters of many tenants in
       // set-based statements, each row carrying its tenant_id.

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/time';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundError, UnprocessableError } from '../../common/errors';
@@ -82,6 +83,7 @@ export class QuotaService {
     private readonly usage: UsageLedger,
     private readonly uow: UnitOfWork,
     private readonly events: EventBus,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -127,7 +129,7 @@ export class QuotaService {
       [tenantId],
     );
     if (!rows.length) throw new NotFoundError('Tenant', tenantId);
-    const used = await this.usage.current(tenantId, new Date());
+    const used = await this.usage.current(tenantId, this.clock.now());
     const r = rows[0];
     return { planId: r.plan_id, licenses: r.licenses, billingStatus: r.billing_status, membersUsed: used[LICENSED_METRIC], membersOverride: Object.prototype.hasOwnProperty.call(r.overrides, LICENSED_METRIC) };
   }
@@ -152,7 +154,7 @@ export class QuotaService {
     ].filter((c): c is string => typeof c === 'string');
     if (!changed.length) return;
     const limits = await this.limits(tenantId);
-    const used = await this.usage.current(tenantId, new Date());
+    const used = await this.usage.current(tenantId, this.clock.now());
     await this.events.publish(
       new QuotaUpdatedEvent(tenantId, {
         planCode: rows[0].code,
@@ -182,7 +184,7 @@ export class QuotaService {
    * `planLimits` (its overrides kept; its licenses too, unless `licenses` gives the new count,
    * null for none). @throws NotFoundError `tenant_not_found`
    */
-  async overLimitOn(tenantId: string, planLimits: PlanLimits, at = new Date(), licenses?: number | null): Promise<{ metric: QuotaMetric; limit: number | null; used: number }[]> {
+  async overLimitOn(tenantId: string, planLimits: PlanLimits, at = this.clock.now(), licenses?: number | null): Promise<{ metric: QuotaMetric; limit: number | null; used: number }[]> {
     const row = await this.quotaRow(tenantId);
     const used = await this.usage.current(tenantId, at);
     const limits = effectiveLimits(planLimits, row.limit_overrides, licenses === undefined ? row.licenses : licenses);
@@ -193,7 +195,7 @@ export class QuotaService {
    * Every metric's limit and use if the tenant's plan limits and/or its overrides were replaced
    * (its licenses kept), changing nothing. @throws NotFoundError `tenant_not_found`
    */
-  async whatIf(tenantId: string, change: { planLimits?: PlanLimits; overrides?: PlanLimits }, at = new Date()): Promise<{ metric: QuotaMetric; limit: number | null; used: number; overLimit: boolean }[]> {
+  async whatIf(tenantId: string, change: { planLimits?: PlanLimits; overrides?: PlanLimits }, at = this.clock.now()): Promise<{ metric: QuotaMetric; limit: number | null; used: number; overLimit: boolean }[]> {
     const row = await this.quotaRow(tenantId);
     const used = await this.usage.current(tenantId, at);
     const limits = effectiveLimits(change.planLimits ?? row.limits, change.overrides ?? row.limit_overrides, row.licenses);
@@ -216,7 +218,7 @@ export class QuotaService {
   }
 
   /** Allowance of every registry metric, in its period containing `at` (default now). */
-  async allowances(tenantId: string, at = new Date()): Promise<Allowance[]> {
+  async allowances(tenantId: string, at = this.clock.now()): Promise<Allowance[]> {
     return (await this.standing(tenantId, at)).allowances;
   }
 
@@ -224,7 +226,7 @@ export class QuotaService {
    * A tenant's allowances and billing state, in one round trip of latency: its quota and plan in
    * one statement (no entity loading), its usage read in parallel. @throws NotFoundError
    */
-  async standing(tenantId: string, at = new Date()): Promise<{ allowances: Allowance[]; billingStatus: BillingStatus; trialEndsAt: Date | null }> {
+  async standing(tenantId: string, at = this.clock.now()): Promise<{ allowances: Allowance[]; billingStatus: BillingStatus; trialEndsAt: Date | null }> {
     const [row, used] = await Promise.all([this.quotaRow(tenantId), this.usage.current(tenantId, at)]);
     const limits = effectiveLimits(row.limits, row.limit_overrides, row.licenses);
     return { allowances: METRIC_CODES.map((metric) => toAllowance(metric, limits[metric], used[metric], at)), billingStatus: row.billing_status, trialEndsAt: row.trial_ends_at };
@@ -257,7 +259,7 @@ export class QuotaService {
    * unit of work, else when the unit commits (rolling it back) | NotFoundError
    */
   async reserve(tenantId: string, metric: QuotaMetric, amount = 1): Promise<void> {
-    const at = new Date();
+    const at = this.clock.now();
     // The counter's conditional UPDATE is the last statement before COMMIT, so its row lock (which
     // serialises the tenant's concurrent reservations) is held for one round trip. The limit is
     // read right before it under a share lock of the quota row: a concurrent license removal or
@@ -271,7 +273,7 @@ export class QuotaService {
 
   /** Gives back `amount` of a metric in its current period (resource deleted or deactivated). */
   async release(tenantId: string, metric: QuotaMetric, amount = 1): Promise<void> {
-    await this.usage.subtract(tenantId, metric, amount, new Date());
+    await this.usage.subtract(tenantId, metric, amount, this.clock.now());
   }
 }
 
@@ -279,7 +281,7 @@ export class QuotaService {
  * Builds an {@link Allowance}; `remaining` is never negative (a lowered limit may be passed). A
  * metric that resets gets the period containing `at` (the period its `used` was read in).
  */
-export function toAllowance(metric: QuotaMetric, limit: number | null, used: number, at = new Date()): Allowance {
+export function toAllowance(metric: QuotaMetric, limit: number | null, used: number, at: Date): Allowance {
   const allowance: Allowance = { metric, limit, used, remaining: limit === null ? null : Math.max(0, limit - used) };
   if (metricDefinition(metric).reset !== 'never') {
     const period = periodOf(metric, at);

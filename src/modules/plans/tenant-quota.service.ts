@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/time';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../../common/context';
@@ -21,6 +22,7 @@ export class TenantQuotaService {
     private readonly events: EventBus,
     private readonly context: RequestContext,
     private readonly quotas: QuotaService,
+    private readonly clock: Clock,
   ) {}
 
   /** @throws NotFoundError `tenant_not_found` when the tenant has no quota. */
@@ -86,7 +88,7 @@ export class TenantQuotaService {
   }
 
   private async toDto(quota: TenantQuota, plan: Plan): Promise<TenantQuotaDto> {
-    const at = new Date();
+    const at = this.clock.now();
     const used = await this.usage.current(quota.tenantId, at);
     const limits = effectiveLimits(plan.limits, quota.limitOverrides, quota.licenses);
     const allowances = METRIC_CODES.map((m) => toAllowance(m, limits[m], used[m], at));

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { Clock } from '../../common/time';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { NotFoundError } from '../../common/errors';
@@ -38,7 +39,10 @@ export function countMetricJoinSql(metric: CountMetricCode, tenantIdSql: string,
  */
 @Injectable()
 export class UsageCounters extends UsageLedger {
-  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {
+  constructor(
+    private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
+    private readonly clock: Clock,
+  ) {
     super();
   }
 
@@ -59,7 +63,7 @@ export class UsageCounters extends UsageLedger {
    * Current counters (each metric in its period containing `at`) and the last recount, in one
    * query. @throws NotFoundError `tenant_not_found` when the tenant has no usage account.
    */
-  async get(tenantId: string, at = new Date()): Promise<{ values: UsageValues; lastCalculatedAt: Date | null }> {
+  async get(tenantId: string, at = this.clock.now()): Promise<{ values: UsageValues; lastCalculatedAt: Date | null }> {
     const { metrics, periodStarts } = currentPeriods(at);
     const rows: { last_calculated_at: Date | null; metric: string | null; value: string | null }[] = await this.txHost.tx.query(
       `SELECT u.last_calculated_at, c.metric, c.value

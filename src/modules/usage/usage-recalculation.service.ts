@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { EventBus, UnitOfWork } from '../../common/events';
+import { Clock } from '../../common/time';
 import { AuditService } from '../audit';
 import { MetricCode, periodOf } from '../plans';
 import { UsageDriftCorrectedEvent } from './events/usage.events';
@@ -28,6 +29,7 @@ export class UsageRecalculationService {
     private readonly audit: AuditService,
     private readonly events: EventBus,
     private readonly sources: UsageSources,
+    private readonly clock: Clock,
   ) {}
 
   /**
@@ -35,7 +37,7 @@ export class UsageRecalculationService {
    * containing `at` (default now). Returns the corrections made (empty without drift or without
    * a usage account).
    */
-  async recalculate(tenantId: string, at = new Date()): Promise<UsageDrift> {
+  async recalculate(tenantId: string, at = this.clock.now()): Promise<UsageDrift> {
     return this.uow.run(async () => {
       const tx = this.txHost.tx;
       const account: unknown[] = await tx.query(`SELECT tenant_id FROM tenant_usage WHERE tenant_id = $1 FOR UPDATE`, [tenantId]);
@@ -105,7 +107,7 @@ export class UsageRecalculationService {
    * Writes the snapshot of UTC day `day` (default today) of every tenant's counters in one
    * statement — each metric in its period containing that day — and returns the row count.
    */
-  async snapshotAll(day = new Date().toISOString().slice(0, 10)): Promise<number> {
+  async snapshotAll(day = this.clock.now().toISOString().slice(0, 10)): Promise<number> {
     const { metrics, periodStarts } = currentPeriods(new Date(`${day}T00:00:00.000Z`));
     const rows: unknown[] = await this.txHost.tx.query(
       `INSERT INTO tenant_usage_snapshots (tenant_id, day, counters)

@@ -14,7 +14,8 @@ import { TenantUsageSnapshot } from './entities/tenant-usage-snapshot.entity';
 import { TenantUsage } from './entities/tenant-usage.entity';
 import { UsageCounter } from './entities/usage-counter.entity';
 import { EnqueueRecalculationListener, USAGE_QUEUE, UsageProcessor } from './jobs/usage.processor';
-import { AdminUsageController, TenantUsageController } from './usage.controller';
+import { AdminUsageController, ServiceTenantUsageController, TenantUsageController } from './usage.controller';
+import { UsageSeriesService } from './usage-series.service';
 import { UsageCounters } from './usage-counters.service';
 import { UsageDataEraser } from './usage-data.eraser';
 import { UsageRecalculationService } from './usage-recalculation.service';
@@ -30,11 +31,12 @@ import { UsageSources } from './usage-sources';
 @Global()
 @Module({
   imports: [TypeOrmModule.forFeature([TenantUsage, UsageCounter, TenantUsageSnapshot, QuotaReservation, UsageEventKey, UsageThresholdState, UsageGauge]), PlansModule, BullModule.registerQueue({ name: USAGE_QUEUE }), AuditModule, DiscoveryModule],
-  controllers: [AdminUsageController, TenantUsageController, ServiceQuotaController, ServiceUsageEventsController],
+  controllers: [AdminUsageController, TenantUsageController, ServiceTenantUsageController, ServiceQuotaController, ServiceUsageEventsController],
   providers: [
     UsageCounters,
     { provide: UsageLedger, useExisting: UsageCounters },
     UsageService,
+    UsageSeriesService,
     UsageSources,
     UsageRecalculationService,
     UsageProcessor,

@@ -5,6 +5,8 @@ import { Between } from 'typeorm';
 import { RequestContext } from '../../common/context';
 import { ValidationError } from '../../common/errors';
 import { EventBus } from '../../common/events';
+import { Clock } from '../../common/time';
+import { periodOf } from '../plans';
 import { RecalculationJobDto, UsageDto, UsageHistoryDto, UsageHistoryQueryDto } from './dto/usage.dto';
 import { TenantUsageSnapshot } from './entities/tenant-usage-snapshot.entity';
 import { UsageRecalculationRequestedEvent } from './events/usage.events';
@@ -22,18 +24,25 @@ export class UsageService {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly events: EventBus,
     private readonly context: RequestContext,
+    private readonly clock: Clock,
   ) {}
 
   /** Every metric in its current period, in one query. @throws NotFoundError when the tenant has no usage account. */
   async current(tenantId: string): Promise<UsageDto> {
     const u = await this.counters.get(tenantId);
-    return { tenantId, ...u.values, lastCalculatedAt: u.lastCalculatedAt?.toISOString() ?? null };
+    const period = periodOf('automationsPerMonth', this.clock.now());
+    return {
+      tenantId,
+      ...u.values,
+      lastCalculatedAt: u.lastCalculatedAt?.toISOString() ?? null,
+      currentPeriod: { start: period.start, end: period.end!, basis: 'calendar_month_utc' },
+    };
   }
 
   /** Daily snapshots between two UTC days (inclusive). @throws ValidationError on a bad range. */
   async history(tenantId: string, query: UsageHistoryQueryDto): Promise<UsageHistoryDto> {
     await this.counters.get(tenantId);
-    const to = query.to ?? new Date().toISOString().slice(0, 10);
+    const to = query.to ?? this.clock.now().toISOString().slice(0, 10);
     const from = query.from ?? new Date(Date.parse(to) - 29 * DAY_MS).toISOString().slice(0, 10);
     for (const [field, value] of [['from', from], ['to', to]] as const) {
       if (Number.isNaN(Date.parse(value)) || new Date(value).toISOString().slice(0, 10) !== value) {
