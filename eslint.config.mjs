@@ -119,6 +119,13 @@ export default tseslint.config(
       // A partner's API key is found by its prefix before its tenant is known (the key names it),
       // and the batched last-use update writes keys of many tenants at once.
       'src/modules/integrations/partners/api-keys.service.ts',
+      // Webhooks: one table holds tenant endpoints and platform webhooks (tenant_id NULL), so the
+      // services filter by the caller's scope (`tenant_id = $tenant` or `IS NULL`, never absent);
+      // the delivery engine fans one event out to its tenant's and the platform's endpoints and
+      // works on messages by id across tenants (attempts, sweep, prune).
+      'src/modules/integrations/webhooks/webhook-delivery.service.ts',
+      'src/modules/integrations/webhooks/webhook-endpoints.service.ts',
+      'src/modules/integrations/webhooks/webhook-messages.service.ts',
       // Notifications: the fan-out inserts one event's notifications for many recipients in one
       // statement (tenant_id is its first parameter), and the inbox serves a tenant user (keyed by
       // tenant and user) or a staff member (no tenant) from the same queries.

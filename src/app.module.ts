@@ -17,7 +17,7 @@ import { RejectNulCharactersPipe, TransactionInterceptor } from './common/http';
 import { LoggingModule } from './common/logging';
 import { REDIS, RedisModule } from './common/redis';
 import { ClockModule } from './common/time';
-import { PartnersModule } from './modules/integrations';
+import { PartnersModule, WebhooksModule } from './modules/integrations';
 import { NotificationsModule } from './modules/notifications';
 import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { LazyTransactionalAdapterTypeOrm } from './database/lazy-transaction.adapter';
@@ -99,6 +99,7 @@ export const INFRASTRUCTURE_IMPORTS = [
     ...INFRASTRUCTURE_IMPORTS,
     AuditModule,
     PartnersModule,
+    WebhooksModule,
     NotificationsModule,
     UsageModule,
     PlansModule,

@@ -41,6 +41,17 @@ const schema = z
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
     DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
     DB_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+    WEBHOOK_SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
+    WEBHOOK_ALLOWED_PRIVATE_TARGETS: z
+      .string()
+      .regex(/^[0-9a-fA-F.:]+(,[0-9a-fA-F.:]+)*$/, 'must be a comma-separated list of IP addresses')
+      .optional(),
+    WEBHOOK_RETRY_SCHEDULE_SECONDS: z
+      .string()
+      .regex(/^\d+(\.\d+)?(,\d+(\.\d+)?){0,19}$/, 'must be a comma-separated list of at most 20 delays in seconds')
+      .default('5,300,1800,7200,18000,36000,36000'),
+    WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
+    WEBHOOK_DISABLE_AFTER_FAILING_DAYS: z.coerce.number().min(0.0001).max(90).default(5),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -50,6 +61,9 @@ const schema = z
     if (!!env.BOOTSTRAP_OWNER_EMAIL !== !!env.BOOTSTRAP_OWNER_PASSWORD && env.NODE_ENV === 'production') {
       const missing = env.BOOTSTRAP_OWNER_EMAIL ? 'BOOTSTRAP_OWNER_PASSWORD' : 'BOOTSTRAP_OWNER_EMAIL';
       ctx.addIssue({ code: 'custom', path: [missing], message: 'must be set together with its pair' });
+    }
+    if (env.NODE_ENV === 'production' && env.WEBHOOK_ALLOWED_PRIVATE_TARGETS) {
+      ctx.addIssue({ code: 'custom', path: ['WEBHOOK_ALLOWED_PRIVATE_TARGETS'], message: 'is a test-only switch and must not be set when NODE_ENV=production' });
     }
   });
 
@@ -97,6 +111,24 @@ export interface AppConfig {
    * lock wait, a runaway statement or a transaction left open ends in an error instead of a hang.
    */
   database: { statementTimeoutMs: number; lockTimeoutMs: number; idleInTransactionTimeoutMs: number };
+  /** Outbound webhook delivery (integrations context). */
+  webhooks: {
+    /** Input keying material of the key that seals stored webhook secrets; null: derived from JWT_SECRET with HKDF under its own label. */
+    secretsKey: string | null;
+    /**
+     * Private or loopback IP addresses deliveries may reach anyway — a test-only switch (the e2e
+     * receiver on 127.0.0.1), empty by default and refused in production.
+     */
+    allowedPrivateTargets: string[];
+    /** Delays before the 2nd, 3rd, … attempt, seconds (jitter added); attempts = length + 1. */
+    retryScheduleSeconds: number[];
+    /** Per-attempt HTTP timeout, ms. */
+    timeoutMs: number;
+    /** An endpoint with no success for this many days is disabled. */
+    disableAfterFailingDays: number;
+    /** Endpoint URLs must be https (production). */
+    requireHttps: boolean;
+  };
 }
 
 /** Thrown by {@link parseConfig}; `variable` names the offending environment variable. */
@@ -158,6 +190,14 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,
       lockTimeoutMs: e.DB_LOCK_TIMEOUT_MS,
       idleInTransactionTimeoutMs: e.DB_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+    },
+    webhooks: {
+      secretsKey: e.WEBHOOK_SECRETS_KEY ?? null,
+      allowedPrivateTargets: e.WEBHOOK_ALLOWED_PRIVATE_TARGETS ? e.WEBHOOK_ALLOWED_PRIVATE_TARGETS.split(',') : [],
+      retryScheduleSeconds: e.WEBHOOK_RETRY_SCHEDULE_SECONDS.split(',').map(Number),
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      disableAfterFailingDays: e.WEBHOOK_DISABLE_AFTER_FAILING_DAYS,
+      requireHttps: production,
     },
   };
 }
