@@ -103,9 +103,15 @@ export class Webhooks1796409003840 implements MigrationInterface {
             ALTER TABLE "webhook_attempts"
             ADD CONSTRAINT "FK_7dbf25c6722243e3cb16ef9fb27" FOREIGN KEY ("message_id") REFERENCES "webhook_messages"("id") ON DELETE CASCADE ON UPDATE NO ACTION
         `);
+        // Tenants that exist already get the default rule a new tenant gets (DEFAULT_RULES in src/modules/notifications/notification-types.ts).
+        await queryRunner.query(`
+            INSERT INTO "notification_rules" ("tenant_id", "name", "event_type", "conditions", "recipient_roles", "recipient_user_ids", "channel", "is_active", "is_default")
+            SELECT t.id, 'Webhook endpoint disabled', 'webhook.endpoint_disabled', '{}', '{admin}', '{}', 'in_app', true, true FROM "tenants" t
+        `);
     }
 
     public async down(queryRunner: QueryRunner): Promise<void> {
+        await queryRunner.query(`DELETE FROM "notification_rules" WHERE "event_type" = 'webhook.endpoint_disabled' AND "is_default"`);
         await queryRunner.query(`
             ALTER TABLE "webhook_attempts" DROP CONSTRAINT "FK_7dbf25c6722243e3cb16ef9fb27"
         `);

@@ -10,6 +10,7 @@ import { PaymentFailedEvent, SubscriptionPastDueEvent, SubscriptionSuspendedEven
 import { TenantUserAccounts, UserCreatedEvent, UserDeactivatedEvent } from '../iam';
 import { ImpersonationStartedEvent } from '../impersonation/events';
 import { UsageThresholdReachedEvent } from '../usage/events';
+import { WebhookDeliveryExhaustedEvent, WebhookEndpointDisabledEvent } from '../integrations/events';
 import { matchesConditions } from './conditions';
 import { NotificationPreference, NotificationRule } from './entities/notification-rule.entity';
 import { notificationType } from './notification-types';
@@ -65,6 +66,16 @@ export class NotificationDispatcher {
 
   @OnEvent(SubscriptionSuspendedEvent, 'notifications.subscription-suspended')
   async onSuspended(e: EnvelopeOf<typeof SubscriptionSuspendedEvent>): Promise<void> {
+    await this.notify(e as unknown as DomainEventEnvelope);
+  }
+
+  @OnEvent(WebhookEndpointDisabledEvent, 'notifications.webhook-endpoint-disabled')
+  async onWebhookEndpointDisabled(e: EnvelopeOf<typeof WebhookEndpointDisabledEvent>): Promise<void> {
+    await this.notify(e as unknown as DomainEventEnvelope);
+  }
+
+  @OnEvent(WebhookDeliveryExhaustedEvent, 'notifications.webhook-delivery-exhausted')
+  async onWebhookDeliveryExhausted(e: EnvelopeOf<typeof WebhookDeliveryExhaustedEvent>): Promise<void> {
     await this.notify(e as unknown as DomainEventEnvelope);
   }
 

@@ -83,6 +83,25 @@ export const NOTIFICATION_TYPES: readonly NotificationType[] = [
     severity: 'warning',
     render: (e) => ({ title: 'Support signed in as a user', body: `Platform staff started a session as one of your users until ${str(e.payload.expiresAt).slice(0, 16).replace('T', ' ')} UTC. Reason: ${str(e.payload.reason)}.`, resourceType: 'impersonation_session', resourceId: str(e.payload.sessionId) || null }),
   },
+  {
+    type: 'webhook.endpoint_disabled',
+    description: 'A webhook endpoint stopped receiving: the receiver answered 410 Gone, or nothing succeeded for days',
+    audience: ['admin'],
+    severity: 'critical',
+    render: (e) => ({
+      title: 'Webhook endpoint disabled',
+      body: `Deliveries to ${str(e.payload.url)} stopped (${e.payload.reason === 'gone' ? 'the receiver answered 410 Gone' : 'no delivery succeeded for days'}). Fix the receiver, switch the endpoint back on and replay the failed messages.`,
+      resourceType: 'webhook_endpoint',
+      resourceId: str(e.payload.endpointId) || null,
+    }),
+  },
+  {
+    type: 'webhook.delivery_exhausted',
+    description: 'A webhook message used up every retry and failed',
+    audience: ['admin'],
+    severity: 'warning',
+    render: (e) => ({ title: 'Webhook delivery failed', body: `A ${str(e.payload.eventType)} message failed after ${str(e.payload.attempts)} attempts: ${str(e.payload.lastError, 'no answer')}. Replay it from the endpoint’s delivery log.`, resourceType: 'webhook_message', resourceId: str(e.payload.messageId) || null }),
+  },
 ];
 
 /** The catalog entry of `type`, or undefined. */
@@ -98,4 +117,5 @@ export const DEFAULT_RULES: readonly { name: string; eventType: string; conditio
   { name: 'Impersonation started', eventType: 'impersonation.started' },
   { name: 'Usage at 80 % and 100 %', eventType: 'usage.threshold_reached', conditions: { threshold: { in: [80, 100] } } },
   { name: 'New user', eventType: 'user.created' },
+  { name: 'Webhook endpoint disabled', eventType: 'webhook.endpoint_disabled' },
 ];

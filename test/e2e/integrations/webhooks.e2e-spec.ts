@@ -36,8 +36,9 @@ describe('outbound webhooks: endpoints, signed delivery, retries, log, replay, h
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
+  /** A tenant provisioned through the API (so it has its default notification rules), its admin signed in. */
   const tenant = async () => {
-    const x = await provisionTenant(t, planCode, { trialDays: 0 });
+    const x = await provisionTenantViaApi(t, (await loginStaff(t)).accessToken, planCode);
     return { ...x, token: await signInToken(t, x.slug, x.admin.email, x.admin.password) };
   };
   const endpoint = async (token: string, over: Record<string, unknown> = {}) => {
@@ -161,6 +162,8 @@ describe('outbound webhooks: endpoints, signed delivery, retries, log, replay, h
     expect((await call(`/api/v1/tenant/webhook-endpoints/${gone.id}`, a.token)).body).toMatchObject({ isActive: false, disabledReason: 'gone' });
     expect((await outboxEvents(t, a.id, 'webhook.endpoint_disabled')).map((e) => e.payload)).toEqual([expect.objectContaining({ endpointId: gone.id, reason: 'gone' })]);
     expect(receiver.at(gone.path)).toHaveLength(1);
+    // The default notification rule tells the tenant's admins.
+    await waitFor(async () => (await t.db.query(`SELECT 1 FROM tenant_notifications WHERE tenant_id = $1 AND recipient_id = $2 AND type = 'webhook.endpoint_disabled' AND resource_id = $3`, [a.id, a.admin.id, gone.id])).length === 1);
     expect((await call(`/api/v1/tenant/webhook-endpoints/${gone.id}/test`, a.token, 'POST', { eventType: 'user.created' })).body.code).toBe('webhook_endpoint_disabled');
 
     const dead = await endpoint(a.token);

@@ -54,7 +54,7 @@ describe('in-app notifications and tenant notification rules', () => {
   it('a new organisation starts with the default rules', async () => {
     const { first } = await organisation();
     const rules = await json(await call('/api/v1/tenant/notification-rules', first));
-    expect(rules.data.map((r: { eventType: string }) => r.eventType).sort()).toEqual(['impersonation.started', 'payment.failed', 'subscription.past_due', 'subscription.trial_will_end', 'usage.threshold_reached', 'user.created']);
+    expect(rules.data.map((r: { eventType: string }) => r.eventType).sort()).toEqual(['impersonation.started', 'payment.failed', 'subscription.past_due', 'subscription.trial_will_end', 'usage.threshold_reached', 'user.created', 'webhook.endpoint_disabled']);
     expect(rules.data.every((r: Json) => r.isDefault && r.recipientRoles.join() === 'admin' && r.channel === 'in_app')).toBe(true);
     expect(rules.data.find((r: Json) => r.eventType === 'usage.threshold_reached').conditions).toEqual({ threshold: { in: [80, 100] } });
   });

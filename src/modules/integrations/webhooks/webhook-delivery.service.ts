@@ -13,7 +13,7 @@ import { matchesEventType } from './event-type-patterns';
 import { webhookEventType } from './event-types';
 import { PayloadTemplate } from './payload-template';
 import { WebhookEndpoint } from './webhook-endpoint.entity';
-import { WebhookDeliveryExhaustedEvent, WebhookEndpointDisabledEvent } from './webhook.events';
+import { WebhookDeliveryExhaustedEvent, WebhookEndpointDisabledEvent } from '../events';
 import { WebhookSecrets } from './webhook-secrets';
 import { WebhookResponse, WebhookSender } from './webhook-sender';
 

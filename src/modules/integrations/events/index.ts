@@ -1,0 +1,1 @@
+export { WebhookDeliveryExhaustedEvent, WebhookEndpointDisabledEvent } from './webhook.events';
