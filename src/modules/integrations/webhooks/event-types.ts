@@ -21,6 +21,10 @@ export interface WebhookEventType {
   example: Record<string, unknown>;
 }
 
+/** Example catalog codes (a module's and a plan's code in example payloads). */
+const EXAMPLE_MODULE_CODE = 'automations';
+const EXAMPLE_PLAN_CODE = 'pro';
+
 type Schema = Record<string, unknown>;
 
 /** Events of one tenant: its own endpoints and platform webhooks receive them. */
@@ -285,7 +289,7 @@ const CATALOG: WebhookEventType[] = [
     description: 'A module was added to the product catalog.',
     audiences: PLATFORM,
     schema: payload({ moduleId: uuid('The module.'), code: str('Code of the module.') }),
-    example: { moduleId: MODULE_EXAMPLE.moduleId, code: 'automations' },
+    example: { moduleId: MODULE_EXAMPLE.moduleId, code: EXAMPLE_MODULE_CODE },
   },
   {
     type: 'module.deactivated',
@@ -319,7 +323,7 @@ const CATALOG: WebhookEventType[] = [
     description: "A module's name, description, prices, pricing model, trial length or active flag changed in the product catalog.",
     audiences: PLATFORM,
     schema: payload({ moduleId: uuid('The module.'), code: str('Code of the module.'), changed: CHANGED }),
-    example: { moduleId: MODULE_EXAMPLE.moduleId, code: 'automations', changed: ['monthlyPriceCents', 'trialDays'] },
+    example: { moduleId: MODULE_EXAMPLE.moduleId, code: EXAMPLE_MODULE_CODE, changed: ['monthlyPriceCents', 'trialDays'] },
   },
   {
     type: 'payment.failed',
@@ -377,14 +381,14 @@ const CATALOG: WebhookEventType[] = [
     description: 'A plan was added to the product catalog.',
     audiences: PLATFORM,
     schema: payload({ planId: uuid('The plan.'), code: str('Code of the plan.') }),
-    example: { planId: 'd4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f7a', code: 'pro' },
+    example: { planId: 'd4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f7a', code: EXAMPLE_PLAN_CODE },
   },
   {
     type: 'plan.updated',
     description: "A plan's name, prices, limits, features or active flag changed in the product catalog.",
     audiences: PLATFORM,
     schema: payload({ planId: uuid('The plan.'), code: str('Code of the plan.'), changed: CHANGED }),
-    example: { planId: 'd4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f7a', code: 'pro', changed: ['limits', 'monthlyPriceCents'] },
+    example: { planId: 'd4e5f6a7-b8c9-4d0e-8f1a-2b3c4d5e6f7a', code: EXAMPLE_PLAN_CODE, changed: ['limits', 'monthlyPriceCents'] },
   },
   {
     type: 'quota.updated',
