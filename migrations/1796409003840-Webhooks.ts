@@ -64,6 +64,10 @@ export class Webhooks1796409003840 implements MigrationInterface {
             CREATE INDEX "ix_webhook_messages_due" ON "webhook_messages" ("status", "next_attempt_at")
         `);
         await queryRunner.query(`
+            CREATE INDEX "ix_webhook_messages_in_flight" ON "webhook_messages" ("endpoint_id", "locked_until")
+            WHERE status = 'delivering'
+        `);
+        await queryRunner.query(`
             CREATE INDEX "ix_webhook_messages_endpoint_seq" ON "webhook_messages" ("endpoint_id", "seq")
         `);
         await queryRunner.query(`
@@ -135,6 +139,9 @@ export class Webhooks1796409003840 implements MigrationInterface {
         `);
         await queryRunner.query(`
             DROP INDEX "public"."ix_webhook_messages_due"
+        `);
+        await queryRunner.query(`
+            DROP INDEX "public"."ix_webhook_messages_in_flight"
         `);
         await queryRunner.query(`
             DROP TABLE "webhook_messages"

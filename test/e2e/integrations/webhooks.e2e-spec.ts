@@ -160,7 +160,7 @@ describe('outbound webhooks: endpoints, signed delivery, retries, log, replay, h
 
     await waitFor(async () => (await call(`/api/v1/tenant/webhook-endpoints/${gone.id}`, a.token)).body.isActive === false, 10_000);
     expect((await call(`/api/v1/tenant/webhook-endpoints/${gone.id}`, a.token)).body).toMatchObject({ isActive: false, disabledReason: 'gone' });
-    expect((await outboxEvents(t, a.id, 'webhook.endpoint_disabled')).map((e) => e.payload)).toEqual([expect.objectContaining({ endpointId: gone.id, reason: 'gone' })]);
+    expect((await outboxEvents(t, a.id, 'webhook.endpoint_disabled')).map((e) => e.payload)).toEqual([expect.objectContaining({ endpointId: gone.id, reason: 'gone', url: `${receiver.url}${gone.path}` })]);
     expect(receiver.at(gone.path)).toHaveLength(1);
     // The default notification rule tells the tenant's admins.
     await waitFor(async () => (await t.db.query(`SELECT 1 FROM tenant_notifications WHERE tenant_id = $1 AND recipient_id = $2 AND type = 'webhook.endpoint_disabled' AND resource_id = $3`, [a.id, a.admin.id, gone.id])).length === 1);

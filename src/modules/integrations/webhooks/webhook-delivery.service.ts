@@ -26,6 +26,12 @@ export const BREAKER_THRESHOLD = 5;
 /** How long an open breaker first stays open, seconds; it doubles with each failed probe, up to {@link BREAKER_MAX_SECONDS}. */
 const BREAKER_BASE_SECONDS = 30;
 const BREAKER_MAX_SECONDS = 600;
+/**
+ * Attempts one endpoint may have in flight at once on the whole cluster: a healthy receiver gets
+ * up to {@link MAX_IN_FLIGHT}; one that is failing gets a single probe at a time, so a dead
+ * receiver (every attempt waiting for the timeout) never holds more than one worker slot.
+ */
+export const MAX_IN_FLIGHT = 5;
 
 /** Bull job id of a message's attempt: derived from the event and the endpoint (and the attempt), so a re-dispatch never doubles a delivery. */
 export function deliveryJobId(eventId: string, endpointId: string, attempt: number): string {
@@ -169,8 +175,40 @@ export class WebhookDelivery {
     return 'sent';
   }
 
+  /**
+   * The common case in one statement: a due message of an enabled endpoint with a closed breaker,
+   * no rate limit, no earlier message waiting (per_tenant) and room in flight is claimed and
+   * returned with its endpoint. Anything else (null) goes through {@link claim}'s full path, which
+   * says why and postpones when it must.
+   */
+  private async fastClaim(messageId: string, now: Date): Promise<ClaimedMessage | null> {
+    const lease = new Date(now.getTime() + this.config.webhooks.timeoutMs + LEASE_MARGIN_SECONDS * 1000);
+    // A top-level UPDATE answers [rows, count] through TypeORM's query().
+    const [rows]: [ClaimedMessage[], number] = await this.txHost.tx.query(
+      `WITH due AS (
+         SELECT m.id FROM webhook_messages m JOIN webhook_endpoints e ON e.id = m.endpoint_id
+          WHERE m.id = $1 AND e.enabled AND e.rate_limit_per_second IS NULL
+            AND ((m.status IN ('pending', 'retrying') AND m.next_attempt_at <= $2) OR (m.status = 'delivering' AND m.locked_until <= $2))
+            AND (e.breaker_open_until IS NULL OR e.breaker_open_until <= $2)
+            AND (e.ordering <> 'per_tenant' OR NOT EXISTS (
+                  SELECT 1 FROM webhook_messages p WHERE p.endpoint_id = m.endpoint_id AND p.seq < m.seq AND p.status IN ('pending', 'delivering', 'retrying')))
+            AND (SELECT count(*) FROM webhook_messages f WHERE f.endpoint_id = m.endpoint_id AND f.status = 'delivering' AND f.locked_until > $2)
+                < CASE WHEN e.consecutive_failures > 0 THEN 1 ELSE $4::int END
+          FOR UPDATE OF m SKIP LOCKED)
+       UPDATE webhook_messages m SET status = 'delivering', attempts = m.attempts + 1, locked_until = $3, updated_at = now()
+         FROM due, webhook_endpoints e
+        WHERE m.id = due.id AND e.id = m.endpoint_id
+       RETURNING m.id, m.endpoint_id, m.tenant_id, m.event_id, m.event_type, m.body, m.attempts, e.url, e.secret, e.previous_secret,
+                 e.previous_secret_expires_at, e.headers, e.ordering, e.consecutive_failures, e.failing_since, e.rate_limit_per_second`,
+      [messageId, now, lease, MAX_IN_FLIGHT],
+    );
+    return rows[0] ?? null;
+  }
+
   /** Claims a due message for one attempt, or says why not. */
   private async claim(messageId: string, now: Date): Promise<ClaimedMessage | 'skipped' | 'postponed'> {
+    const fast = await this.fastClaim(messageId, now);
+    if (fast) return fast;
     return this.uow.run(async () => {
       const [row]: (ClaimedMessage & { status: string; locked_until: Date | null; enabled: boolean; breaker_open_until: Date | null; seq: string; next_attempt_at: Date })[] = await this.txHost.tx.query(
         `SELECT m.id, m.endpoint_id, m.tenant_id, m.event_id, m.event_type, m.body, m.attempts, m.status, m.locked_until, m.seq, m.next_attempt_at,
@@ -198,7 +236,14 @@ export class WebhookDelivery {
         if (earlier) return 'postponed';
       }
       let waitMs = 0;
+      const [flight]: { n: number; first_free: Date | null }[] = await this.txHost.tx.query(
+        `SELECT count(*)::int AS n, min(locked_until) AS first_free FROM webhook_messages WHERE endpoint_id = $1 AND status = 'delivering' AND locked_until > $2`,
+        [row.endpoint_id, now],
+      );
+      const cap = row.consecutive_failures > 0 ? 1 : MAX_IN_FLIGHT;
       if (row.breaker_open_until && row.breaker_open_until > now) waitMs = row.breaker_open_until.getTime() - now.getTime();
+      // A failing endpoint's probe ends by its lease at the latest; a busy healthy one frees up in moments.
+      else if (flight.n >= cap) waitMs = (cap === 1 ? Math.max(200, (flight.first_free?.getTime() ?? now.getTime()) - now.getTime()) : 100) + Math.random() * 200;
       else if (row.rate_limit_per_second !== null && !(await this.withinRateLimit(row.endpoint_id, row.rate_limit_per_second, now))) waitMs = 1000 - (now.getTime() % 1000) + Math.random() * 200;
       if (waitMs > 0) {
         const nextAt = new Date(now.getTime() + waitMs);
@@ -230,6 +275,7 @@ export class WebhookDelivery {
 
   /** Writes the attempt, the message's new state and the endpoint's health in one transaction; then schedules what comes next. */
   private async record(m: ClaimedMessage, r: WebhookResponse): Promise<void> {
+    if (r.success && m.ordering !== 'per_tenant') return this.recordSuccess(m, r);
     const now = this.clock.now();
     const next: { messageId: string; eventId: string; endpointId: string; attempt: number; delayMs: number }[] = [];
     await this.uow.run(async () => {
@@ -254,14 +300,14 @@ export class WebhookDelivery {
         const failingTooLong = now.getTime() - failingSince.getTime() >= this.config.webhooks.disableAfterFailingDays * 86_400_000;
         const breakerSeconds = failures >= BREAKER_THRESHOLD ? Math.min(BREAKER_MAX_SECONDS, BREAKER_BASE_SECONDS * 2 ** (failures - BREAKER_THRESHOLD)) : 0;
         const disable = gone ? 'gone' : failingTooLong ? 'failing' : null;
-        const [endpoint]: { url: string; enabled: boolean }[] = await tx.query(
+        const [[endpoint]]: [{ url: string }[], number] = await tx.query(
           `UPDATE webhook_endpoints SET consecutive_failures = consecutive_failures + 1, failing_since = coalesce(failing_since, $2),
                   breaker_open_until = CASE WHEN $3::int > 0 THEN $2::timestamptz + make_interval(secs => $3::int) ELSE breaker_open_until END,
                   last_failure_at = $2, last_error = $4, updated_at = now(),
                   enabled = CASE WHEN $5::text IS NULL THEN enabled ELSE false END,
                   disabled_reason = CASE WHEN $5::text IS NULL OR NOT enabled THEN disabled_reason ELSE $5 END,
                   disabled_at = CASE WHEN $5::text IS NULL OR NOT enabled THEN disabled_at ELSE $2 END
-            WHERE id = $1 RETURNING url, (xmax = 0) AS inserted, enabled`,
+            WHERE id = $1 RETURNING url`,
           [m.endpoint_id, now, breakerSeconds, r.error, disable],
         );
         if (disable && endpoint) {
@@ -287,6 +333,24 @@ export class WebhookDelivery {
       }
     });
     await this.enqueue(next).catch((err: Error) => this.logger.warn(`enqueue after attempt of ${m.id} failed (the sweep retries): ${err.message}`));
+  }
+
+  /**
+   * A success in one statement (atomic on its own): the attempt, the message `succeeded`, and the
+   * endpoint's health reset — its row written only when something changes (a failure streak
+   * ends) or at most once a second for `lastSuccessAt`, so a busy endpoint's row is not a hot spot.
+   */
+  private async recordSuccess(m: ClaimedMessage, r: WebhookResponse): Promise<void> {
+    await this.txHost.tx.query(
+      `WITH attempt AS (
+         INSERT INTO webhook_attempts (message_id, endpoint_id, tenant_id, attempt_number, url, request_headers, request_body, response_status, response_headers, response_body, duration_ms, error, success)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, NULL, true)),
+       message AS (
+         UPDATE webhook_messages SET status = 'succeeded', succeeded_at = now(), locked_until = NULL, last_status_code = $8, last_error = NULL, updated_at = now() WHERE id = $1)
+       UPDATE webhook_endpoints SET consecutive_failures = 0, failing_since = NULL, breaker_open_until = NULL, last_success_at = now(), updated_at = now()
+        WHERE id = $2 AND (consecutive_failures <> 0 OR failing_since IS NOT NULL OR breaker_open_until IS NOT NULL OR last_success_at IS NULL OR last_success_at < now() - interval '1 second')`,
+      [m.id, m.endpoint_id, m.tenant_id, m.attempts, m.url, r.requestHeaders, m.body, r.status, r.headers, r.body, r.durationMs],
+    );
   }
 
   /**

@@ -20,6 +20,7 @@ export const WEBHOOK_MESSAGE_STATUSES: readonly WebhookMessageStatus[] = ['pendi
 @Index('ux_webhook_messages_event_endpoint', ['endpointId', 'eventId'], { unique: true })
 @Index('ix_webhook_messages_endpoint_seq', ['endpointId', 'seq'])
 @Index('ix_webhook_messages_due', ['status', 'nextAttemptAt'])
+@Index('ix_webhook_messages_in_flight', ['endpointId', 'lockedUntil'], { where: `status = 'delivering'` })
 export class WebhookMessage {
   @PrimaryColumn({ type: 'uuid' }) id: string;
   /** Event order across the platform (per_tenant ordering delivers in this order). */

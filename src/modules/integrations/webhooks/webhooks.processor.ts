@@ -5,7 +5,7 @@ import { scheduleRepeatable } from '../../../common/jobs';
 import { DeliveryJob, WEBHOOKS_QUEUE, WebhookDelivery } from './webhook-delivery.service';
 
 /** Concurrent attempts per instance: they wait on the network, not the CPU. */
-export const DELIVERY_CONCURRENCY = 50;
+export const DELIVERY_CONCURRENCY = 100;
 /** Seconds between sweeps for stale leases and lost enqueues. */
 export const SWEEP_EVERY_SECONDS = 30;
 
