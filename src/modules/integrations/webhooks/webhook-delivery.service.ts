@@ -19,8 +19,12 @@ import { WebhookResponse, WebhookSender } from './webhook-sender';
 
 /** Bull queue of webhook deliveries (one job per message attempt). */
 export const WEBHOOKS_QUEUE = 'webhooks';
-/** Seconds an attempt holds a message's lease: the HTTP timeout plus margin; past it the message is reclaimed. */
-const LEASE_MARGIN_SECONDS = 15;
+/**
+ * An attempt holds its message's lease for the HTTP timeout plus this margin (capped at the
+ * timeout itself, so a short timeout reclaims quickly); past it a crashed worker's message is
+ * reclaimed by the sweep.
+ */
+const LEASE_MARGIN_MS = 15_000;
 /** Consecutive failures that open an endpoint's circuit breaker. */
 export const BREAKER_THRESHOLD = 5;
 /** How long an open breaker first stays open, seconds; it doubles with each failed probe, up to {@link BREAKER_MAX_SECONDS}. */
@@ -175,6 +179,11 @@ export class WebhookDelivery {
     return 'sent';
   }
 
+  /** How long a claimed attempt may run before its message counts as abandoned, ms. */
+  private leaseMs(): number {
+    return this.config.webhooks.timeoutMs + Math.min(LEASE_MARGIN_MS, this.config.webhooks.timeoutMs);
+  }
+
   /**
    * The common case in one statement: a due message of an enabled endpoint with a closed breaker,
    * no rate limit, no earlier message waiting (per_tenant) and room in flight is claimed and
@@ -182,7 +191,7 @@ export class WebhookDelivery {
    * says why and postpones when it must.
    */
   private async fastClaim(messageId: string, now: Date): Promise<ClaimedMessage | null> {
-    const lease = new Date(now.getTime() + this.config.webhooks.timeoutMs + LEASE_MARGIN_SECONDS * 1000);
+    const lease = new Date(now.getTime() + this.leaseMs());
     // A top-level UPDATE answers [rows, count] through TypeORM's query().
     const [rows]: [ClaimedMessage[], number] = await this.txHost.tx.query(
       `WITH due AS (
@@ -251,7 +260,7 @@ export class WebhookDelivery {
         await this.uow.afterCommit(() => this.enqueue([{ messageId: row.id, eventId: row.event_id, endpointId: row.endpoint_id, attempt: row.attempts + 1, delayMs: waitMs }]).then(() => undefined));
         return 'postponed';
       }
-      const lease = new Date(now.getTime() + this.config.webhooks.timeoutMs + LEASE_MARGIN_SECONDS * 1000);
+      const lease = new Date(now.getTime() + this.leaseMs());
       await this.txHost.tx.query(`UPDATE webhook_messages SET status = 'delivering', attempts = attempts + 1, locked_until = $2, updated_at = now() WHERE id = $1`, [row.id, lease]);
       return { ...row, attempts: row.attempts + 1 };
     });
