@@ -171,8 +171,13 @@ function routeAccess(app: INestApplication): Map<string, RouteAccess> {
     for (const wrapper of module.controllers.values()) {
       const controller = wrapper.metatype as (new (...args: never[]) => unknown) | undefined;
       if (!controller?.prototype) continue;
-      for (const name of Object.getOwnPropertyNames(controller.prototype)) {
-        const handler = Object.getOwnPropertyDescriptor(controller.prototype, name)?.value as object | undefined;
+      // Handlers a controller inherits (routes shared by a base class) count as its own.
+      const handlers = new Map<string, unknown>();
+      for (let proto: object | null = controller.prototype as object; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto) as object | null) {
+        for (const n of Object.getOwnPropertyNames(proto)) if (!handlers.has(n)) handlers.set(n, Object.getOwnPropertyDescriptor(proto, n)?.value);
+      }
+      for (const [name, value] of handlers) {
+        const handler = value as object | undefined;
         if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
         if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
         const operationId = (Reflect.getMetadata(API_OPERATION_METADATA, handler) as { operationId?: string } | undefined)?.operationId ?? `${controller.name}_${name}`;
@@ -246,7 +251,10 @@ type ProblemExamples = Record<string, { summary?: string; value: Record<string, 
 /** The examples of one error status of an operation, if it documents that status. */
 function problemExamplesOf(op: DocOperation, status: string): ProblemExamples | undefined {
   const content = (op.responses?.[status] as { content?: Record<string, { examples?: ProblemExamples }> } | undefined)?.content;
-  return content?.[PROBLEM_JSON]?.examples;
+  const media = content?.[PROBLEM_JSON];
+  // Operations built from the same decorators may share one examples object: give this one its own.
+  if (media?.examples) media.examples = { ...media.examples };
+  return media?.examples;
 }
 
 /** The 403 `forbidden` detail this route's policy guard would answer to a caller it refuses. */

@@ -46,7 +46,7 @@ describe('transactional outbox and relay', () => {
     expect(await processedBy(t, envelope.eventId)).toEqual([]);
   });
 
-  it('creating staff writes a staff.created outbox row in the request transaction; with no consumer it is written dispatched', async () => {
+  it('creating staff writes a staff.created outbox row in the request transaction, dispatched after commit to its one consumer', async () => {
     const owner = (await loginStaff(t)).accessToken;
     const staff = await createStaff(t, owner, 'support');
     const rows: { id: string; event_name: string; dispatched_at: Date | null; envelope: Record<string, unknown> }[] = await t.db.query(
@@ -57,7 +57,8 @@ describe('transactional outbox and relay', () => {
     expect(rows[0].event_name).toBe('staff.created');
     expect(rows[0].dispatched_at).toBeInstanceOf(Date);
     expect(rows[0].envelope).toMatchObject({ eventId: rows[0].id, name: 'staff.created', tenantId: null, payload: { staffId: staff.id, email: staff.email, role: 'support', isActive: true } });
-    expect(await processedBy(t, rows[0].id)).toEqual([]);
+    // Its one consumer is the webhook fan-out (every catalog event may reach platform webhooks).
+    expect(await processedBy(t, rows[0].id)).toEqual(['integrations.webhook-fan-out']);
   });
 
   it('a staff role change is dispatched after commit to each of its consumers, each with its inbox row, within the request', async () => {
@@ -72,7 +73,7 @@ describe('transactional outbox and relay', () => {
       [staff.id],
     );
     expect(row.dispatched_at).toBeInstanceOf(Date);
-    expect(await processedBy(t, row.id)).toEqual(['iam.revoke-staff-tokens', 'impersonation.end-sessions-of-staff']);
+    expect(await processedBy(t, row.id)).toEqual(['iam.revoke-staff-tokens', 'impersonation.end-sessions-of-staff', 'integrations.webhook-fan-out']);
     // The iam consumer's effect: the old token, with the old role, is revoked at once.
     expect((await t.as(token).GET('/api/v1/auth/me')).response.status).toBe(401);
   });

@@ -215,7 +215,7 @@ describe('tenant users (tenant side)', () => {
       expect(await usageOf(t, tenant.id)).toEqual({ members: 2, orgAdmins: 1 });
     });
 
-    it('a name-only change is stored dispatched (no consumer wants it); a role change is delivered to iam.revoke-user-tokens once', async () => {
+    it('a name-only change reaches only the webhook fan-out; a role change is delivered to iam.revoke-user-tokens once', async () => {
       const tenant = await provisionSignedInTenant(t, { members: 10, orgAdmins: 2 });
       const user = await addUser(t, tenant, 'member', false);
       const admin = t.as(tenant.admin.accessToken);
@@ -223,13 +223,13 @@ describe('tenant users (tenant side)', () => {
       await admin.PATCH('/api/v1/tenant/users/{userId}', { params: { path: { userId: user.id } }, body: { role: 'viewer' } });
       const rows: { changed: string[]; dispatched: boolean; delivered: string[] }[] = await t.db.query(
         `SELECT o.envelope->'payload'->'changed' AS changed, o.dispatched_at IS NOT NULL AS dispatched,
-                coalesce((SELECT array_agg(p.consumer) FROM processed_events p WHERE p.event_id = o.id), '{}') AS delivered
+                coalesce((SELECT array_agg(p.consumer ORDER BY p.consumer) FROM processed_events p WHERE p.event_id = o.id), '{}') AS delivered
            FROM outbox o WHERE o.tenant_id = $1 AND o.event_name = 'user.updated' ORDER BY o.occurred_at`,
         [tenant.id],
       );
       expect(rows).toEqual([
-        { changed: ['fullName'], dispatched: true, delivered: [] },
-        { changed: ['role'], dispatched: true, delivered: ['iam.revoke-user-tokens'] },
+        { changed: ['fullName'], dispatched: true, delivered: ['integrations.webhook-fan-out'] },
+        { changed: ['role'], dispatched: true, delivered: ['iam.revoke-user-tokens', 'integrations.webhook-fan-out'] },
       ]);
     });
 

@@ -97,6 +97,16 @@ describe('tenant purge erases every tenant-owned table', () => {
     await t.db.query(`INSERT INTO dunning_cases (tenant_id, invoice_id, status, started_at) VALUES ($1, $2, 'recovered', now())`, [tenant.id, invoice.id]);
     // A partner with an API key (partners, partner_api_keys; written directly: the partner routes need the integrations module).
     const [partner] = await t.db.query(`INSERT INTO partners (tenant_id, name) VALUES ($1, 'Purge partner') RETURNING id`, [tenant.id]);
+    // A webhook endpoint with a message and its attempt (webhook_endpoints, webhook_messages, webhook_attempts).
+    const [endpoint] = await t.db.query(`INSERT INTO webhook_endpoints (tenant_id, url, event_types, secret) VALUES ($1, 'https://hooks.example.com/x', '{user.*}', 'v1.x.y.z') RETURNING id`, [tenant.id]);
+    const [message] = await t.db.query(
+      `INSERT INTO webhook_messages (id, endpoint_id, tenant_id, event_tenant_id, event_id, event_type, body) VALUES (gen_random_uuid(), $1, $2, $2, gen_random_uuid(), 'user.created', '{}') RETURNING id`,
+      [endpoint.id, tenant.id],
+    );
+    await t.db.query(
+      `INSERT INTO webhook_attempts (message_id, endpoint_id, tenant_id, attempt_number, url, request_headers, request_body, duration_ms, success) VALUES ($1, $2, $3, 1, 'https://hooks.example.com/x', '{}', '{}', 5, true)`,
+      [message.id, endpoint.id, tenant.id],
+    );
     await t.db.query(`INSERT INTO partner_api_keys (tenant_id, partner_id, name, prefix, key_hash, scopes) VALUES ($1, $2, 'k', $3, 'x', '{users:read}')`, [tenant.id, partner.id, `cpk_live_${randomUUID().replace(/-/g, '').slice(0, 12)}`]);
     // A notification, a rule and a muted type (tenant_notifications, notification_rules, notification_preferences).
     await t.db.query(`INSERT INTO tenant_notifications (tenant_id, recipient_id, type, title, body, event_id) VALUES ($1, $2, 'user.created', 'New user', 'x', $3)`, [tenant.id, tenant.admin.id, randomUUID()]);

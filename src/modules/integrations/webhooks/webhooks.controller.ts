@@ -37,6 +37,10 @@ interface WebhookRoutesOptions {
   param: 'endpointId' | 'webhookId';
   /** What one is called in summaries. */
   noun: string;
+  /** Audit action prefix (`webhookEndpoint`, `platformWebhook`): actions are unique per route. */
+  audit: string;
+  /** Tenant routes declare their impersonation policy; staff routes carry none. */
+  tenant: boolean;
 }
 
 /**
@@ -46,7 +50,8 @@ interface WebhookRoutesOptions {
  */
 function webhookRoutes(o: WebhookRoutesOptions) {
   const id = `:${o.param}`;
-  const mutation = (audit: string) => applyDecorators(Audited(audit));
+  const mutation = (action: string) => applyDecorators(Audited(`${o.audit}.${action}`));
+  const impersonation = (policy: 'allowed' | 'denied') => (o.tenant ? ImpersonationPolicy(policy) : applyDecorators());
   @Injectable()
   abstract class WebhookRoutes {
     constructor(
@@ -58,8 +63,8 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     abstract scope(): WebhookScope;
 
     @Post()
-    @mutation('webhookEndpoint.create')
-    @DenyDuringImpersonation()
+    @mutation('create')
+    @impersonation('denied')
     @ApiOp(`${o.ops}_create`, `Create a ${o.noun}`, ['validation_failed'], 'Answers the `whsec_` signing secret once. Every delivery is signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); custom headers (e.g. a partner’s API key) are stored encrypted and shown masked.')
     @ApiCreatedResponse({ type: WebhookEndpointWithSecretDto })
     create(@Body() dto: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecretDto> {
@@ -82,7 +87,8 @@ function webhookRoutes(o: WebhookRoutesOptions) {
 
     @Delete(id)
     @HttpCode(204)
-    @mutation('webhookEndpoint.delete')
+    @mutation('delete')
+    @impersonation('denied')
     @ApiOp(`${o.ops}_delete`, `Delete a ${o.noun} and its delivery log`, [...ENDPOINT_ERRORS])
     @ApiNoContentResponse()
     async remove(@Param(o.param, UuidPipe) endpointId: string): Promise<void> {
@@ -91,9 +97,9 @@ function webhookRoutes(o: WebhookRoutesOptions) {
 
     @Post(`${id}/rotate-secret`)
     @HttpCode(200)
-    @mutation('webhookEndpoint.rotateSecret')
-    @DenyDuringImpersonation()
-    @ApiOp(`${o.ops}_rotateSecret`, 'Rotate the signing secret (the old one keeps signing for 24 h)', [...ENDPOINT_ERRORS], 'During the overlap every delivery carries two `v1,` signatures, one per secret, so the receiver can switch at its pace.')
+    @mutation('rotateSecret')
+    @impersonation('denied')
+    @ApiOp(`${o.ops}_rotateSecret`, `Rotate the signing secret of a ${o.noun} (the old one keeps signing for 24 h)`, [...ENDPOINT_ERRORS], 'During the overlap every delivery carries two `v1,` signatures, one per secret, so the receiver can switch at its pace.')
     @ApiOkResponse({ type: WebhookEndpointWithSecretDto })
     rotateSecret(@Param(o.param, UuidPipe) endpointId: string): Promise<WebhookEndpointWithSecretDto> {
       return this.endpoints.rotateSecret(this.scope(), endpointId);
@@ -101,9 +107,9 @@ function webhookRoutes(o: WebhookRoutesOptions) {
 
     @Post(`${id}/preview`)
     @HttpCode(200)
-    @mutation('webhookEndpoint.preview')
-    @ImpersonationPolicy('allowed')
-    @ApiOp(`${o.ops}_preview`, 'Render the payload definition on a sample event (sends nothing)', [...ENDPOINT_ERRORS])
+    @mutation('preview')
+    @impersonation('allowed')
+    @ApiOp(`${o.ops}_preview`, `Render the payload definition of a ${o.noun} on a sample event (sends nothing)`, [...ENDPOINT_ERRORS])
     @ApiOkResponse({ type: WebhookPreviewDto })
     preview(@Param(o.param, UuidPipe) endpointId: string, @Body() dto: WebhookEventTypeDto): Promise<WebhookPreviewDto> {
       return this.endpoints.preview(this.scope(), endpointId, dto.eventType);
@@ -111,44 +117,44 @@ function webhookRoutes(o: WebhookRoutesOptions) {
 
     @Post(`${id}/test`)
     @HttpCode(200)
-    @mutation('webhookEndpoint.test')
-    @ImpersonationPolicy('allowed')
-    @ApiOp(`${o.ops}_test`, 'Send a sample event now and answer its attempt', [...ENDPOINT_ERRORS, 'webhook_endpoint_disabled'], 'The sample is rendered by the endpoint’s payload definition and signed like any delivery; a failure is retried on the normal schedule.')
+    @mutation('test')
+    @impersonation('allowed')
+    @ApiOp(`${o.ops}_test`, `Send a sample event to a ${o.noun} now and answer its attempt`, [...ENDPOINT_ERRORS, 'webhook_endpoint_disabled'], 'The sample is rendered by the endpoint’s payload definition and signed like any delivery; a failure is retried on the normal schedule.')
     @ApiOkResponse({ type: WebhookTestResultDto })
     test(@Param(o.param, UuidPipe) endpointId: string, @Body() dto: WebhookEventTypeDto): Promise<WebhookTestResultDto> {
       return this.messages.test(this.scope(), endpointId, dto.eventType);
     }
 
     @Get(`${id}/docs`)
-    @ApiOp(`${o.ops}_docs`, 'What this endpoint receives and how to verify a delivery', [...ENDPOINT_ERRORS])
+    @ApiOp(`${o.ops}_docs`, `What a ${o.noun} receives and how to verify a delivery`, [...ENDPOINT_ERRORS])
     @ApiOkResponse({ type: WebhookEndpointDocsDto })
     docs(@Param(o.param, UuidPipe) endpointId: string): Promise<WebhookEndpointDocsDto> {
       return this.endpoints.docs(this.scope(), endpointId);
     }
 
     @Get(`${id}/health`)
-    @ApiOp(`${o.ops}_health`, 'Success rate, p95 latency, last success and error, breaker state', [...ENDPOINT_ERRORS])
+    @ApiOp(`${o.ops}_health`, `Health of a ${o.noun}: success rate, p95 latency, last success and error, breaker state`, [...ENDPOINT_ERRORS])
     @ApiOkResponse({ type: WebhookEndpointHealthDto })
     health(@Param(o.param, UuidPipe) endpointId: string): Promise<WebhookEndpointHealthDto> {
       return this.messages.health(this.scope(), endpointId);
     }
 
     @Get(`${id}/messages`)
-    @ApiOp(`${o.ops}_listMessages`, 'The delivery log: messages, newest first (kept 30 days)', [...ENDPOINT_ERRORS])
+    @ApiOp(`${o.ops}_listMessages`, `Delivery log of a ${o.noun}: messages, newest first (kept 30 days)`, [...ENDPOINT_ERRORS])
     @ApiOkResponse({ type: PageOf(WebhookMessageDto) })
     listMessages(@Param(o.param, UuidPipe) endpointId: string, @Query() query: WebhookMessageListQueryDto) {
       return this.messages.list(this.scope(), endpointId, query);
     }
 
     @Get(`${id}/messages/:messageId`)
-    @ApiOp(`${o.ops}_getMessage`, 'One message', [...MESSAGE_ERRORS])
+    @ApiOp(`${o.ops}_getMessage`, `One message of a ${o.noun}`, [...MESSAGE_ERRORS])
     @ApiOkResponse({ type: WebhookMessageDto })
     getMessage(@Param(o.param, UuidPipe) endpointId: string, @Param('messageId', UuidPipe) messageId: string): Promise<WebhookMessageDto> {
       return this.messages.get(this.scope(), endpointId, messageId);
     }
 
     @Get(`${id}/messages/:messageId/attempts`)
-    @ApiOp(`${o.ops}_listAttempts`, 'Attempts of a message: request (no secrets), response status, headers, first 4 KB of body, duration, error', [...MESSAGE_ERRORS])
+    @ApiOp(`${o.ops}_listAttempts`, `Attempts of a ${o.noun}’s message: request (no secrets), response status, headers, first 4 KB of body, duration, error`, [...MESSAGE_ERRORS])
     @ApiOkResponse({ type: [WebhookAttemptDto] })
     listAttempts(@Param(o.param, UuidPipe) endpointId: string, @Param('messageId', UuidPipe) messageId: string): Promise<WebhookAttemptDto[]> {
       return this.messages.attempts(this.scope(), endpointId, messageId);
@@ -156,9 +162,9 @@ function webhookRoutes(o: WebhookRoutesOptions) {
 
     @Post(`${id}/messages/:messageId/retry`)
     @HttpCode(202)
-    @mutation('webhookMessage.retry')
-    @ImpersonationPolicy('allowed')
-    @ApiOp(`${o.ops}_retryMessage`, 'Attempt a message again now', [...MESSAGE_ERRORS, 'webhook_endpoint_disabled', 'webhook_message_in_flight'])
+    @mutation('retryMessage')
+    @impersonation('allowed')
+    @ApiOp(`${o.ops}_retryMessage`, `Attempt a ${o.noun}’s message again now`, [...MESSAGE_ERRORS, 'webhook_endpoint_disabled', 'webhook_message_in_flight'])
     @ApiAcceptedResponse({ type: WebhookMessageDto })
     retryMessage(@Param(o.param, UuidPipe) endpointId: string, @Param('messageId', UuidPipe) messageId: string): Promise<WebhookMessageDto> {
       return this.messages.retry(this.scope(), endpointId, messageId);
@@ -166,9 +172,9 @@ function webhookRoutes(o: WebhookRoutesOptions) {
 
     @Post(`${id}/replay`)
     @HttpCode(202)
-    @mutation('webhookEndpoint.replay')
-    @ImpersonationPolicy('allowed')
-    @ApiOp(`${o.ops}_replay`, 'Deliver again every failed message since an instant (recovery after an outage)', [...ENDPOINT_ERRORS, 'webhook_endpoint_disabled'])
+    @mutation('replay')
+    @impersonation('allowed')
+    @ApiOp(`${o.ops}_replay`, `Deliver again every failed message of a ${o.noun} since an instant (recovery after an outage)`, [...ENDPOINT_ERRORS, 'webhook_endpoint_disabled'])
     @ApiAcceptedResponse({ type: WebhookReplayResultDto })
     replay(@Param(o.param, UuidPipe) endpointId: string, @Body() dto: WebhookReplayDto): Promise<WebhookReplayResultDto> {
       return this.messages.replay(this.scope(), endpointId, dto.since);
@@ -183,7 +189,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
 @RequiresModule('integrations')
 @TenantAuth('admin')
 @Controller('tenant/webhook-endpoints')
-export class TenantWebhookEndpointsController extends webhookRoutes({ ops: 'tenantWebhookEndpoints', param: 'endpointId', noun: 'webhook endpoint' }) {
+export class TenantWebhookEndpointsController extends webhookRoutes({ ops: 'tenantWebhookEndpoints', param: 'endpointId', noun: 'webhook endpoint', audit: 'webhookEndpoint', tenant: true }) {
   constructor(
     endpoints: WebhookEndpointsService,
     messages: WebhookMessagesService,
@@ -211,13 +217,13 @@ export class TenantWebhookEndpointsController extends webhookRoutes({ ops: 'tena
 @AuditResource('integrations', 'platform_webhook')
 @PlatformAuth('owner', 'admin')
 @Controller('admin/webhooks')
-export class AdminWebhooksController extends webhookRoutes({ ops: 'adminWebhooks', param: 'webhookId', noun: 'platform webhook' }) {
+export class AdminWebhooksController extends webhookRoutes({ ops: 'adminWebhooks', param: 'webhookId', noun: 'platform webhook', audit: 'platformWebhook', tenant: false }) {
   scope(): WebhookScope {
     return null;
   }
 
   @Put(':webhookId')
-  @Audited('webhookEndpoint.update')
+  @Audited('platformWebhook.update')
   @ApiOp('adminWebhooks_update', 'Change a platform webhook (only the fields given; `headers` replaces the list)', [...ENDPOINT_ERRORS])
   @ApiOkResponse({ type: WebhookEndpointDto })
   update(@Param('webhookId', UuidPipe) webhookId: string, @Body() dto: UpdateWebhookEndpointDto): Promise<WebhookEndpointDto> {
