@@ -150,6 +150,10 @@ export default tseslint.config(
       // Usage series: staff and services name the tenant as a route parameter (the tenant route
       // passes its own), and every query filters usage_events / snapshots by that tenant_id.
       'src/modules/usage/usage-series.service.ts',
+      // Tenant health for staff: a read model over several contexts' tables of the tenant named by
+      // the /admin route (every subquery filters by that tenant_id), the daily snapshot of every
+      // tenant, and the platform-wide summary.
+      'src/modules/notifications/health/tenant-health.service.ts',
       // Metering from product-module services: the tenant is a parameter of the service route
       // (never a token's), and one usage batch writes the events and counters of many tenants in
       // set-based statements, each row carrying its tenant_id.

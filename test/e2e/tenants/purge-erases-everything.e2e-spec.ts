@@ -97,6 +97,8 @@ describe('tenant purge erases every tenant-owned table', () => {
     await t.db.query(`INSERT INTO dunning_cases (tenant_id, invoice_id, status, started_at) VALUES ($1, $2, 'recovered', now())`, [tenant.id, invoice.id]);
     // A partner with an API key (partners, partner_api_keys; written directly: the partner routes need the integrations module).
     const [partner] = await t.db.query(`INSERT INTO partners (tenant_id, name) VALUES ($1, 'Purge partner') RETURNING id`, [tenant.id]);
+    // A health snapshot (tenant_health_snapshots).
+    await t.db.query(`INSERT INTO tenant_health_snapshots (tenant_id, day, score, risk, signals, model_version) VALUES ($1, current_date, 50, 'medium', '[]', 'v1')`, [tenant.id]);
     // A webhook endpoint with a message and its attempt (webhook_endpoints, webhook_messages, webhook_attempts).
     const [endpoint] = await t.db.query(`INSERT INTO webhook_endpoints (tenant_id, url, event_types, secret) VALUES ($1, 'https://hooks.example.com/x', '{user.*}', 'v1.x.y.z') RETURNING id`, [tenant.id]);
     const [message] = await t.db.query(

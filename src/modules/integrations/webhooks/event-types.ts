@@ -573,6 +573,21 @@ const CATALOG: WebhookEventType[] = [
     example: { ...TENANT_EXAMPLE, status: 'active', previousDeletedAt: '2025-06-12T08:00:00.000Z' },
   },
   {
+    type: 'tenant.risk_changed',
+    description: 'The daily health snapshot moved a tenant to another risk level (low, medium, high).',
+    audiences: PLATFORM,
+    schema: payload({
+      tenantId: uuid('The tenant.'),
+      previousRisk: { type: 'string', enum: ['low', 'medium', 'high'], description: 'Risk level of the previous snapshot.' },
+      risk: { type: 'string', enum: ['low', 'medium', 'high'], description: 'Risk level now.' },
+      previousScore: { type: 'integer', minimum: 0, maximum: 100, description: 'Score of the previous snapshot.' },
+      score: { type: 'integer', minimum: 0, maximum: 100, description: 'Score now (0–100).' },
+      topReason: { type: ['string', 'null'], description: 'The signal that costs the most points, with its explanation.' },
+      day: { type: 'string', format: 'date', description: 'UTC day of the snapshot.' },
+    }),
+    example: { tenantId: 'c1e4afac-2f69-4e9c-a500-db7379521b60', previousRisk: 'low', risk: 'medium', previousScore: 74, score: 58, topReason: 'payments: 2 failed payments in 30 days, 0 past-due invoices open.', day: '2026-12-04' },
+  },
+  {
     type: 'tenant.suspended',
     description: 'A super admin suspended the tenant.',
     audiences: TENANT,

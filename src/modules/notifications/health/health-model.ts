@@ -23,7 +23,7 @@ export interface TenantHealthFacts {
   /** Sum of metered usage (usage events) in the last 30 days and the 30 days before. */
   meteredUsage30d: number;
   meteredUsagePrev30d: number;
-  /** Failed payment attempts in the last 30 days; invoices open and past due now. */
+  /** Failed payment attempts in the last 30 days; invoices still open more than a day after their due date. */
   failedPayments30d: number;
   pastDueInvoices: number;
   /** Days left of a trial (null: not on a trial). */

@@ -1,0 +1,1 @@
+export { TenantRiskChangedEvent } from './health.events';
