@@ -81,6 +81,23 @@ describe('outbound webhooks: endpoints, signed delivery, retries, log, replay, h
     expect(got.body.signingSecret).toBeUndefined();
   });
 
+  it('a partner key with webhooks:write manages the tenant’s endpoints (audited as the partner); without the scope it is refused', async () => {
+    const a = await tenant();
+    const partner = (await call('/api/v1/tenant/partners', a.token, 'POST', { name: 'Hook Partner' })).body;
+    const keyOf = async (scopes: string[]) => (await call(`/api/v1/tenant/partners/${partner.id}/api-keys`, a.token, 'POST', { name: scopes.join(), scopes })).body.key as string;
+    const writer = await keyOf(['webhooks:write']);
+    const reader = await keyOf(['users:read']);
+    const asKey = (key: string, method = 'GET', body?: unknown) =>
+      fetch(`${t.baseUrl}/api/v1/tenant/webhook-endpoints`, { method, headers: { 'X-Api-Key': key, ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+    const created = await asKey(writer, 'POST', { url: `${receiver.url}/partner-own`, eventTypes: ['user.created'], partnerId: partner.id });
+    expect(created.status).toBe(201);
+    const endpointId = ((await created.json()) as Json).id;
+    expect((await asKey(writer)).status).toBe(200);
+    expect((await asKey(reader)).status).toBe(403);
+    const [row] = await t.db.query(`SELECT actor_type, metadata FROM audit_logs WHERE action = 'webhookEndpoint.create' AND resource_id = $1`, [endpointId]);
+    expect(row.actor_type).toBe('partner');
+  });
+
   it('renders the payload definition on a sample event; an unknown type is a 400', async () => {
     const a = await tenant();
     const ep = await endpoint(a.token, { payloadTemplate: '{ "kind": type, "who": data.email, "source": "control-plane" }' });

@@ -1,7 +1,7 @@
 import '../errors';
 import { applyDecorators, Body, Controller, Delete, Get, HttpCode, Injectable, Param, Patch, Post, Put, Query, Type } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { DenyDuringImpersonation, ImpersonationPolicy, PlatformAuth, RequiresModule, TenantAuth } from '../../../common/auth';
+import { DenyDuringImpersonation, ImpersonationPolicy, PartnerAccess, PlatformAuth, RequiresModule, TenantAuth } from '../../../common/auth';
 import { RequestContext } from '../../../common/context/request-context';
 import { ApiOp, Audited, AuditResource, PageOf, PageQueryDto, UuidPipe } from '../../../common/http';
 import { WebhookEndpointsService, WebhookScope, eventTypesFor } from './webhook-endpoints.service';
@@ -183,11 +183,15 @@ function webhookRoutes(o: WebhookRoutesOptions) {
   return WebhookRoutes;
 }
 
-/** Outbound webhook endpoints of the signed-in tenant, for its admins (the integrations module). */
+/**
+ * Outbound webhook endpoints of the signed-in tenant, for its admins and for partner keys with
+ * `webhooks:write` (a partner registers its own receiver; the integrations module).
+ */
 @ApiTags('tenant-integrations')
 @AuditResource('integrations', 'webhook_endpoint')
 @RequiresModule('integrations')
 @TenantAuth('admin')
+@PartnerAccess('webhooks:write')
 @Controller('tenant/webhook-endpoints')
 export class TenantWebhookEndpointsController extends webhookRoutes({ ops: 'tenantWebhookEndpoints', param: 'endpointId', noun: 'webhook endpoint', audit: 'webhookEndpoint', tenant: true }) {
   constructor(
