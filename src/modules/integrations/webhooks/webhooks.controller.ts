@@ -52,6 +52,8 @@ function webhookRoutes(o: WebhookRoutesOptions) {
   const id = `:${o.param}`;
   const mutation = (action: string) => applyDecorators(Audited(`${o.audit}.${action}`));
   const impersonation = (policy: 'allowed' | 'denied') => (o.tenant ? ImpersonationPolicy(policy) : applyDecorators());
+  /** Tenant routes are open to partner keys with `webhooks:write` too. */
+  const partners = () => (o.tenant ? PartnerAccess('webhooks:write') : applyDecorators());
   @Injectable()
   abstract class WebhookRoutes {
     constructor(
@@ -65,6 +67,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     @Post()
     @mutation('create')
     @impersonation('denied')
+    @partners()
     @ApiOp(`${o.ops}_create`, `Create a ${o.noun}`, ['validation_failed'], 'Answers the `whsec_` signing secret once. Every delivery is signed per Standard Webhooks (webhook-id, webhook-timestamp, webhook-signature); custom headers (e.g. a partner’s API key) are stored encrypted and shown masked.')
     @ApiCreatedResponse({ type: WebhookEndpointWithSecretDto })
     create(@Body() dto: CreateWebhookEndpointDto): Promise<WebhookEndpointWithSecretDto> {
@@ -72,6 +75,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     }
 
     @Get()
+    @partners()
     @ApiOp(`${o.ops}_list`, `List ${o.noun}s`, ['validation_failed'])
     @ApiOkResponse({ type: PageOf(WebhookEndpointDto) })
     list(@Query() query: WebhookEndpointListQueryDto) {
@@ -79,6 +83,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     }
 
     @Get(id)
+    @partners()
     @ApiOp(`${o.ops}_get`, `Get a ${o.noun}`, [...ENDPOINT_ERRORS])
     @ApiOkResponse({ type: WebhookEndpointDto })
     get(@Param(o.param, UuidPipe) endpointId: string): Promise<WebhookEndpointDto> {
@@ -89,6 +94,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     @HttpCode(204)
     @mutation('delete')
     @impersonation('denied')
+    @partners()
     @ApiOp(`${o.ops}_delete`, `Delete a ${o.noun} and its delivery log`, [...ENDPOINT_ERRORS])
     @ApiNoContentResponse()
     async remove(@Param(o.param, UuidPipe) endpointId: string): Promise<void> {
@@ -99,6 +105,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     @HttpCode(200)
     @mutation('rotateSecret')
     @impersonation('denied')
+    @partners()
     @ApiOp(`${o.ops}_rotateSecret`, `Rotate the signing secret of a ${o.noun} (the old one keeps signing for 24 h)`, [...ENDPOINT_ERRORS], 'During the overlap every delivery carries two `v1,` signatures, one per secret, so the receiver can switch at its pace.')
     @ApiOkResponse({ type: WebhookEndpointWithSecretDto })
     rotateSecret(@Param(o.param, UuidPipe) endpointId: string): Promise<WebhookEndpointWithSecretDto> {
@@ -109,6 +116,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     @HttpCode(200)
     @mutation('preview')
     @impersonation('allowed')
+    @partners()
     @ApiOp(`${o.ops}_preview`, `Render the payload definition of a ${o.noun} on a sample event (sends nothing)`, [...ENDPOINT_ERRORS])
     @ApiOkResponse({ type: WebhookPreviewDto })
     preview(@Param(o.param, UuidPipe) endpointId: string, @Body() dto: WebhookEventTypeDto): Promise<WebhookPreviewDto> {
@@ -119,6 +127,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     @HttpCode(200)
     @mutation('test')
     @impersonation('allowed')
+    @partners()
     @ApiOp(`${o.ops}_test`, `Send a sample event to a ${o.noun} now and answer its attempt`, [...ENDPOINT_ERRORS, 'webhook_endpoint_disabled'], 'The sample is rendered by the endpoint’s payload definition and signed like any delivery; a failure is retried on the normal schedule.')
     @ApiOkResponse({ type: WebhookTestResultDto })
     test(@Param(o.param, UuidPipe) endpointId: string, @Body() dto: WebhookEventTypeDto): Promise<WebhookTestResultDto> {
@@ -126,6 +135,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     }
 
     @Get(`${id}/docs`)
+    @partners()
     @ApiOp(`${o.ops}_docs`, `What a ${o.noun} receives and how to verify a delivery`, [...ENDPOINT_ERRORS])
     @ApiOkResponse({ type: WebhookEndpointDocsDto })
     docs(@Param(o.param, UuidPipe) endpointId: string): Promise<WebhookEndpointDocsDto> {
@@ -133,6 +143,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     }
 
     @Get(`${id}/health`)
+    @partners()
     @ApiOp(`${o.ops}_health`, `Health of a ${o.noun}: success rate, p95 latency, last success and error, breaker state`, [...ENDPOINT_ERRORS])
     @ApiOkResponse({ type: WebhookEndpointHealthDto })
     health(@Param(o.param, UuidPipe) endpointId: string): Promise<WebhookEndpointHealthDto> {
@@ -140,6 +151,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     }
 
     @Get(`${id}/messages`)
+    @partners()
     @ApiOp(`${o.ops}_listMessages`, `Delivery log of a ${o.noun}: messages, newest first (kept 30 days)`, [...ENDPOINT_ERRORS])
     @ApiOkResponse({ type: PageOf(WebhookMessageDto) })
     listMessages(@Param(o.param, UuidPipe) endpointId: string, @Query() query: WebhookMessageListQueryDto) {
@@ -147,6 +159,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     }
 
     @Get(`${id}/messages/:messageId`)
+    @partners()
     @ApiOp(`${o.ops}_getMessage`, `One message of a ${o.noun}`, [...MESSAGE_ERRORS])
     @ApiOkResponse({ type: WebhookMessageDto })
     getMessage(@Param(o.param, UuidPipe) endpointId: string, @Param('messageId', UuidPipe) messageId: string): Promise<WebhookMessageDto> {
@@ -154,6 +167,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     }
 
     @Get(`${id}/messages/:messageId/attempts`)
+    @partners()
     @ApiOp(`${o.ops}_listAttempts`, `Attempts of a ${o.noun}’s message: request (no secrets), response status, headers, first 4 KB of body, duration, error`, [...MESSAGE_ERRORS])
     @ApiOkResponse({ type: [WebhookAttemptDto] })
     listAttempts(@Param(o.param, UuidPipe) endpointId: string, @Param('messageId', UuidPipe) messageId: string): Promise<WebhookAttemptDto[]> {
@@ -164,6 +178,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     @HttpCode(202)
     @mutation('retryMessage')
     @impersonation('allowed')
+    @partners()
     @ApiOp(`${o.ops}_retryMessage`, `Attempt a ${o.noun}’s message again now`, [...MESSAGE_ERRORS, 'webhook_endpoint_disabled', 'webhook_message_in_flight'])
     @ApiAcceptedResponse({ type: WebhookMessageDto })
     retryMessage(@Param(o.param, UuidPipe) endpointId: string, @Param('messageId', UuidPipe) messageId: string): Promise<WebhookMessageDto> {
@@ -174,6 +189,7 @@ function webhookRoutes(o: WebhookRoutesOptions) {
     @HttpCode(202)
     @mutation('replay')
     @impersonation('allowed')
+    @partners()
     @ApiOp(`${o.ops}_replay`, `Deliver again every failed message of a ${o.noun} since an instant (recovery after an outage)`, [...ENDPOINT_ERRORS, 'webhook_endpoint_disabled'])
     @ApiAcceptedResponse({ type: WebhookReplayResultDto })
     replay(@Param(o.param, UuidPipe) endpointId: string, @Body() dto: WebhookReplayDto): Promise<WebhookReplayResultDto> {
@@ -191,7 +207,6 @@ function webhookRoutes(o: WebhookRoutesOptions) {
 @AuditResource('integrations', 'webhook_endpoint')
 @RequiresModule('integrations')
 @TenantAuth('admin')
-@PartnerAccess('webhooks:write')
 @Controller('tenant/webhook-endpoints')
 export class TenantWebhookEndpointsController extends webhookRoutes({ ops: 'tenantWebhookEndpoints', param: 'endpointId', noun: 'webhook endpoint', audit: 'webhookEndpoint', tenant: true }) {
   constructor(
@@ -208,6 +223,7 @@ export class TenantWebhookEndpointsController extends webhookRoutes({ ops: 'tena
 
   @Patch(':endpointId')
   @Audited('webhookEndpoint.update')
+  @PartnerAccess('webhooks:write')
   @DenyDuringImpersonation()
   @ApiOp('tenantWebhookEndpoints_update', 'Change an endpoint (only the fields given; `headers` replaces the list)', [...ENDPOINT_ERRORS])
   @ApiOkResponse({ type: WebhookEndpointDto })
