@@ -154,6 +154,10 @@ export default tseslint.config(
       // the /admin route (every subquery filters by that tenant_id), the daily snapshot of every
       // tenant, and the platform-wide summary.
       'src/modules/notifications/health/tenant-health.service.ts',
+      // Super-admin alerts are platform-wide: rules cover many tenants (scope all, a plan, a tag),
+      // the evaluator scans tenants per rule, and staff list alerts across tenants (tenantId filter).
+      'src/modules/notifications/alerts/alerts.service.ts',
+      'src/modules/notifications/alerts/alert-evaluator.ts',
       // Metering from product-module services: the tenant is a parameter of the service route
       // (never a token's), and one usage batch writes the events and counters of many tenants in
       // set-based statements, each row carrying its tenant_id.

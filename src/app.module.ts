@@ -18,7 +18,7 @@ import { LoggingModule } from './common/logging';
 import { REDIS, RedisModule } from './common/redis';
 import { ClockModule } from './common/time';
 import { PartnersModule, WebhooksModule } from './modules/integrations';
-import { NotificationsModule, TenantHealthModule } from './modules/notifications';
+import { AlertsModule, NotificationsModule, TenantHealthModule } from './modules/notifications';
 import { APP_CONFIG, AppConfig, ConfigModule } from './config';
 import { LazyTransactionalAdapterTypeOrm } from './database/lazy-transaction.adapter';
 import { buildDataSourceOptions } from './database/typeorm-options';
@@ -103,6 +103,7 @@ export const INFRASTRUCTURE_IMPORTS = [
     NotificationsModule,
     // Before TenantsModule: its GET /admin/tenants/health-summary must not be read as GET /admin/tenants/:tenantId.
     TenantHealthModule,
+    AlertsModule,
     UsageModule,
     PlansModule,
     IamModule,

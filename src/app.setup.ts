@@ -70,6 +70,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'tenant-notifications': 'The signed-in user’s in-app notifications (the bell: unread count, read, live stream, muted types) and the organisation’s notification rules',
   notifications: 'The signed-in staff member’s in-app notifications (alerts): unread count, read, live stream, muted types',
   'tenant-integrations': 'The integrations module: partners and their API keys (X-Api-Key, scoped), outbound webhook endpoints (payload definitions, Standard Webhooks signatures, delivery log, retry, replay, test, health), the event catalog, the real-time event stream (SSE)',
+  alerts: 'Super-admin alerts: rules (trial expiring, payment failed, usage over limit, tenant inactive, webhooks failing) with scope and recipients, alerts deduplicated per rule and tenant, acknowledgement, resolution when the condition clears',
   'tenant-health': 'Tenant health and risk: a score 0–100 with the signals that explain it (sign-ins, active users, seats, module usage, payments, trial, support load, webhooks), daily history, the riskiest tenants and movers',
   'platform-webhooks': 'Platform webhooks for super admins: events across tenants (tenant.created, payment.failed, usage.limit_reached, …) on the same signed, retried delivery engine',
   'tenant-impersonations': 'Staff sessions that acted in the signed-in tenant, as its admins see them',
@@ -102,7 +103,7 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
  */
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth'] },
-  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'tenant-health', 'service-clients', 'platform-webhooks', 'notifications', 'staff'] },
+  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'alerts', 'tenant-health', 'service-clients', 'platform-webhooks', 'notifications', 'staff'] },
   { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit', 'tenant-integrations', 'tenant-notifications'] },
   { name: 'Product-module API', tags: ['service'] },
   { name: 'Operations', tags: ['health', 'problems'] },

@@ -1,4 +1,5 @@
 export { NOTIFICATIONS_ERRORS } from './errors';
 export { NotificationsModule } from './notifications.module';
 export { TenantHealthModule } from './health/tenant-health.module';
-export { TenantRiskChangedEvent } from './events';
+export { AlertOpenedEvent, AlertResolvedEvent, TenantRiskChangedEvent } from './events';
+export { AlertsModule } from './alerts/alerts.module';

@@ -12,6 +12,7 @@ import * as tenantEvents from '../../tenants/events/tenant.events';
 import * as usageEvents from '../../usage/events/usage.events';
 import * as integrationEvents from '../events/webhook.events';
 import * as healthEvents from '../../notifications/events/health.events';
+import * as alertEvents from '../../notifications/events/alert.events';
 import { WEBHOOK_EVENT_TYPES, webhookEventType, type WebhookEventType } from './event-types';
 
 /** Domain events that are internal, never offered to webhooks. */
@@ -30,6 +31,7 @@ const EVENT_MODULES: Record<string, unknown>[] = [
   tenantEvents,
   integrationEvents,
   healthEvents,
+  alertEvents,
   usageEvents,
 ];
 
@@ -105,7 +107,7 @@ describe('webhook event types', () => {
 
   it('offers staff, catalog, post-deletion and risk events to platform webhooks only', () => {
     const platformOnly = WEBHOOK_EVENT_TYPES.filter((e) => !e.audiences.includes('tenant')).map((e) => e.type);
-    expect(platformOnly).toEqual(['module.created', 'module.updated', 'plan.created', 'plan.updated', 'staff.created', 'staff.updated', 'tenant.deleted', 'tenant.purged', 'tenant.risk_changed']);
+    expect(platformOnly).toEqual(['alert.opened', 'alert.resolved', 'module.created', 'module.updated', 'plan.created', 'plan.updated', 'staff.created', 'staff.updated', 'tenant.deleted', 'tenant.purged', 'tenant.risk_changed']);
     for (const e of WEBHOOK_EVENT_TYPES) expect(e.audiences).toContain('platform');
   });
 

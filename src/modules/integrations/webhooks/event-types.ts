@@ -178,6 +178,35 @@ const COUNTERS = { type: 'object', additionalProperties: { type: 'integer' } };
 
 const CATALOG: WebhookEventType[] = [
   {
+    type: 'alert.opened',
+    description: 'A super-admin alert opened (its rule’s condition holds for a tenant).',
+    audiences: PLATFORM,
+    schema: payload({
+      alertId: uuid('The alert.'),
+      ruleId: uuid('The alert rule.'),
+      type: { type: 'string', enum: ['trial_expiring', 'payment_failed', 'usage_over_limit', 'tenant_inactive', 'webhook_failing'], description: 'The rule type.' },
+      severity: { type: 'string', enum: ['info', 'warning', 'critical'], description: 'Severity of the rule.' },
+      title: str('What the alert says.'),
+      detail: str('The facts behind it.'),
+      recipientRoles: { type: 'array', items: { type: 'string' }, description: 'Staff roles told of it.' },
+    }),
+    example: { alertId: '2b1c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d', ruleId: '3c2d4e5f-6071-4b8c-9d0e-1f2a3b4c5d6e', type: 'trial_expiring', severity: 'warning', title: 'Trial ending within 7 days: acme-demo', detail: 'The trial ends 2026-12-09 10:00 UTC (5 day(s) left).', recipientRoles: ['owner', 'admin'] },
+  },
+  {
+    type: 'alert.resolved',
+    description: 'A super-admin alert resolved itself: its condition cleared (a paid invoice, a sign-in, a converted trial …).',
+    audiences: PLATFORM,
+    schema: payload({
+      alertId: uuid('The alert.'),
+      ruleId: uuid('The alert rule.'),
+      type: { type: 'string', enum: ['trial_expiring', 'payment_failed', 'usage_over_limit', 'tenant_inactive', 'webhook_failing'], description: 'The rule type.' },
+      severity: { type: 'string', enum: ['info', 'warning', 'critical'], description: 'Severity of the rule.' },
+      title: str('What the alert says.'),
+      detail: str('The facts behind it.'),
+      resolvedAt: dateTime('When it resolved.'),
+    }),
+    example: { alertId: '2b1c3d4e-5f60-4a7b-8c9d-0e1f2a3b4c5d', ruleId: '3c2d4e5f-6071-4b8c-9d0e-1f2a3b4c5d6e', type: 'payment_failed', severity: 'critical', title: 'Payment failed: acme-demo', detail: '49.00 USD for invoice INV-000123 failed (card declined); attempt 1.', resolvedAt: '2026-12-04T12:00:00.000Z' },
+  },  {
     type: 'coupon.redeemed',
     description: "A coupon was redeemed on one of the tenant's subscriptions; its discount applies from now.",
     audiences: TENANT,
@@ -687,6 +716,7 @@ const CATALOG: WebhookEventType[] = [
 
 /** Every event type webhooks can subscribe to, sorted by `type`; frozen. */
 export const WEBHOOK_EVENT_TYPES: readonly WebhookEventType[] = deepFreeze(CATALOG);
+
 
 const BY_TYPE: ReadonlyMap<string, WebhookEventType> = new Map(WEBHOOK_EVENT_TYPES.map((e) => [e.type, e]));
 

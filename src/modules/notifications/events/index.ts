@@ -1,1 +1,2 @@
+export { AlertOpenedEvent, AlertResolvedEvent } from './alert.events';
 export { TenantRiskChangedEvent } from './health.events';

@@ -1,0 +1,122 @@
+import { randomUUID } from 'node:crypto';
+import { createStaff, createTestApp, loginStaff, TestApp } from '../../support/app';
+import { insertPlan, outboxEvents, provisionTenant, STANDARD_PLAN_LIMITS } from '../../support/fixtures';
+import { EventBus, UnitOfWork } from '../../../src/common/events';
+import { InvoicePaidEvent, PaymentFailedEvent } from '../../../src/modules/billing/events';
+import { AlertEvaluator } from '../../../src/modules/notifications/alerts/alert-evaluator';
+import { AlertRule } from '../../../src/modules/notifications/alerts/alert.entity';
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Json = any;
+
+describe('super-admin alerts: rules, evaluation, dedup, auto-resolve, acknowledgement', () => {
+  let t: TestApp;
+  let owner: string;
+  let ownerId: string;
+  beforeAll(async () => {
+    t = await createTestApp();
+    const login = await loginStaff(t);
+    owner = login.accessToken;
+    ownerId = (await t.db.query(`SELECT id FROM staff_members WHERE email = 'owner@example.com'`))[0].id;
+  });
+  afterAll(() => t?.close());
+
+  const call = async (path: string, token: string, method = 'GET', body?: unknown): Promise<{ status: number; body: Json }> => {
+    const res = await fetch(`${t.baseUrl}${path}`, { method, headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const rule = async (body: Record<string, unknown>) => {
+    const res = await call('/api/v1/admin/alerts/rules', owner, 'POST', { name: `r-${randomUUID().slice(0, 6)}`, ...body });
+    if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    return res.body as Json;
+  };
+  const evaluate = async (ruleId: string) => {
+    const entity = await t.db.getRepository(AlertRule).findOneByOrFail({ id: ruleId });
+    await t.app.get(UnitOfWork).run(() => t.app.get(AlertEvaluator).evaluate(entity));
+  };
+  const alertsOf = (ruleId: string) => t.db.query(`SELECT * FROM alerts WHERE rule_id = $1 ORDER BY created_at`, [ruleId]);
+  const publish = (event: PaymentFailedEvent | InvoicePaidEvent) => t.app.get(UnitOfWork).run(() => t.app.get(EventBus).publish(event));
+
+  it('validates rules by field, is for owners and admins, and replaces them on PUT', async () => {
+    expect((await call('/api/v1/admin/alerts/rules', owner, 'POST', { name: 'x', type: 'trial_expiring' })).body.errors[0].field).toBe('threshold');
+    expect((await call('/api/v1/admin/alerts/rules', owner, 'POST', { name: 'x', type: 'usage_over_limit', threshold: 150 })).body.errors[0].field).toBe('threshold');
+    expect((await call('/api/v1/admin/alerts/rules', owner, 'POST', { name: 'x', type: 'payment_failed', scope: { kind: 'plan' } })).body.errors[0].field).toBe('scope.value');
+    expect((await call('/api/v1/admin/alerts/rules', owner, 'POST', { name: 'x', type: 'nope' })).body.errors[0].field).toBe('type');
+    const member = await createStaff(t, owner, 'support');
+    const support = (await loginStaff(t, member.email, member.password)).accessToken;
+    expect((await call('/api/v1/admin/alerts/rules', support, 'POST', { name: 'x', type: 'payment_failed' })).status).toBe(403);
+    expect((await call('/api/v1/admin/alerts', support)).status).toBe(200);
+
+    const created = await rule({ type: 'tenant_inactive', threshold: 30, severity: 'info' });
+    expect(created).toMatchObject({ type: 'tenant_inactive', threshold: 30, severity: 'info', scope: { kind: 'all' }, recipientRoles: ['owner', 'admin'], isActive: true });
+    const put = await call(`/api/v1/admin/alerts/rules/${created.id}`, owner, 'PUT', { name: 'Quiet tenants', type: 'tenant_inactive', threshold: 45 });
+    expect(put.body).toMatchObject({ name: 'Quiet tenants', threshold: 45, severity: 'warning' });
+    expect((await call(`/api/v1/admin/alerts/rules/${created.id}`, owner, 'DELETE')).status).toBe(204);
+    expect((await call(`/api/v1/admin/alerts/rules/${created.id}`, owner)).body.code).toBe('alert_rule_not_found');
+  });
+
+  it('trial_expiring: one alert per (rule, tenant) however often it is evaluated, staff notified once; resolved when the trial is no longer ending', async () => {
+    const plan = await insertPlan(t, { limits: STANDARD_PLAN_LIMITS });
+    const tenant = await provisionTenant(t, plan.code, { trialDays: 3 });
+    const r = await rule({ type: 'trial_expiring', threshold: 7, scope: { kind: 'plan', value: plan.code } });
+    const elsewhere = await rule({ type: 'trial_expiring', threshold: 7, scope: { kind: 'plan', value: 'some-other-plan' } });
+    await evaluate(r.id);
+    await evaluate(r.id);
+    await evaluate(elsewhere.id);
+    const [alert, ...more] = await alertsOf(r.id);
+    expect(more).toEqual([]);
+    expect(alert).toMatchObject({ tenant_id: tenant.id, status: 'open', type: 'trial_expiring', count: 1 });
+    expect(alert.detail).toMatch(/^The trial ends .* UTC \(3 day\(s\) left\)\.$/);
+    expect(await alertsOf(elsewhere.id)).toEqual([]);
+    expect((await outboxEvents(t, tenant.id, 'alert.opened')).map((e) => (e.payload as Json).alertId)).toEqual([alert.id]);
+    const notified = await t.db.query(`SELECT recipient_id, title FROM staff_notifications WHERE resource_id = $1`, [alert.id]);
+    expect(notified).toEqual(expect.arrayContaining([{ recipient_id: ownerId, title: expect.stringContaining(`Trial ending within 7 days: ${tenant.slug}`) }]));
+
+    await t.db.query(`UPDATE tenant_quotas SET trial_ends_at = now() + interval '30 days' WHERE tenant_id = $1`, [tenant.id]);
+    await evaluate(r.id);
+    expect((await alertsOf(r.id))[0]).toMatchObject({ status: 'resolved', resolved_at: expect.any(Date) });
+    expect(await outboxEvents(t, tenant.id, 'alert.resolved')).toHaveLength(1);
+  });
+
+  it('payment_failed from the event: a repeat counts on the open alert; a paid invoice resolves it; acknowledgement is audited', async () => {
+    const tenant = await provisionTenant(t, (await insertPlan(t, { limits: STANDARD_PLAN_LIMITS })).code, { trialDays: 0 });
+    const r = await rule({ type: 'payment_failed', severity: 'critical' });
+    const failed = () =>
+      new PaymentFailedEvent(tenant.id, { paymentId: randomUUID(), invoiceId: randomUUID(), invoiceNumber: 'INV-000042', amountCents: 4900, currency: 'USD', method: 'card', gateway: 'sandbox', failureCode: 'card_declined', declineCode: 'generic_decline', failureMessage: 'Your card was declined.', attempt: 1, trigger: 'automatic', nextRetryAt: null });
+    await publish(failed());
+    await publish(failed());
+    const [alert] = await alertsOf(r.id);
+    expect(alert).toMatchObject({ status: 'open', count: 2, severity: 'critical', title: `Payment failed: ${tenant.slug}`, detail: '49.00 USD for invoice INV-000042 failed (Your card was declined.); attempt 1.' });
+
+    const listed = await call(`/api/v1/admin/alerts?status=open&type=payment_failed&tenantId=${tenant.id}`, owner);
+    expect(listed.body.data.map((a: Json) => a.id)).toContain(alert.id);
+    expect(listed.body.data.every((a: Json) => a.status === 'open' && a.type === 'payment_failed' && a.tenantId === tenant.id)).toBe(true);
+    const ack = await call(`/api/v1/admin/alerts/${alert.id}/acknowledge`, owner, 'PUT', { note: 'Called the customer' });
+    expect(ack.body).toMatchObject({ status: 'acknowledged', acknowledgedBy: ownerId, acknowledgeNote: 'Called the customer', acknowledgedAt: expect.any(String) });
+    const [audit] = await t.db.query(`SELECT actor_id, tenant_id FROM audit_logs WHERE action = 'alert.acknowledge' AND resource_id = $1`, [alert.id]);
+    expect(audit).toEqual({ actor_id: ownerId, tenant_id: tenant.id });
+    await publish(failed()); // still failing: counted on the acknowledged alert, not a new one
+    expect((await alertsOf(r.id)).map((a: Json) => [a.status, a.count])).toEqual([['acknowledged', 3]]);
+
+    await publish(new InvoicePaidEvent(tenant.id, { invoiceId: randomUUID(), number: 'INV-000042', status: 'paid', billingReason: 'subscription_cycle', currency: 'USD', totalCents: 4900, amountDueCents: 0 } as never));
+    expect((await alertsOf(r.id))[0].status).toBe('resolved');
+    expect((await call(`/api/v1/admin/alerts/${alert.id}/acknowledge`, owner, 'PUT', {})).body.errors[0].field).toBe('alertId');
+    expect((await call(`/api/v1/admin/alerts/${randomUUID()}/acknowledge`, owner, 'PUT', {})).body.code).toBe('alert_not_found');
+  });
+
+  it('tenant_inactive: opens for a tenant without a sign-in for the rule’s days and resolves after a sign-in', async () => {
+    const tenant = await provisionTenant(t, (await insertPlan(t, { limits: STANDARD_PLAN_LIMITS })).code, { trialDays: 0 });
+    await t.db.query(`UPDATE tenants SET created_at = now() - interval '40 days' WHERE id = $1`, [tenant.id]);
+    const r = await rule({ type: 'tenant_inactive', threshold: 30 });
+    await evaluate(r.id);
+    const mine = (await alertsOf(r.id)).filter((a: Json) => a.tenant_id === tenant.id);
+    expect(mine).toEqual([expect.objectContaining({ status: 'open', detail: 'No sign-in for 30 days (never signed in).' })]);
+    await t.db.query(
+      `INSERT INTO audit_logs (id, tenant_id, actor_type, actor_id, action, outcome, occurred_at, module, resource_type, method, path, status_code, request_id) VALUES (gen_random_uuid(), $1, 'tenant', $2, 'auth.login.tenant', 'success', now() - interval '1 day', 'iam', 'session', 'POST', '/api/v1/auth/login', 200, $3)`,
+      [tenant.id, tenant.admin.id, randomUUID()],
+    );
+    await evaluate(r.id);
+    expect((await alertsOf(r.id)).find((a: Json) => a.tenant_id === tenant.id).status).toBe('resolved');
+  });
+});
