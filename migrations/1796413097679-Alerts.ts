@@ -11,7 +11,7 @@ export class Alerts1796413097679 implements MigrationInterface {
                 "type" text NOT NULL,
                 "threshold" integer,
                 "severity" text NOT NULL DEFAULT 'warning',
-                "scope" jsonb NOT NULL DEFAULT '{"kind":"all"}',
+                "scope" jsonb NOT NULL DEFAULT '{"kind": "all"}',
                 "recipient_roles" text array NOT NULL DEFAULT '{owner,admin}',
                 "is_active" boolean NOT NULL DEFAULT true,
                 "created_by" uuid,

@@ -29,7 +29,7 @@ export class AlertRule {
   /** `days` for trial_expiring and tenant_inactive, `percent` for usage_over_limit. */
   @Column({ type: 'int', nullable: true }) threshold: number | null;
   @Column({ type: 'text', default: 'warning' }) severity: AlertSeverity;
-  @Column({ type: 'jsonb', default: () => `'{"kind":"all"}'` }) scope: AlertScope;
+  @Column({ type: 'jsonb', default: () => `'{"kind": "all"}'` }) scope: AlertScope;
   /** Staff roles told of its alerts (staff notifications). */
   @Column({ type: 'text', array: true, default: () => `'{owner,admin}'` }) recipientRoles: string[];
   @Column({ type: 'boolean', default: true }) isActive: boolean;
