@@ -5,6 +5,7 @@ import { EventBus, UnitOfWork } from '../../../src/common/events';
 import { InvoicePaidEvent, PaymentFailedEvent } from '../../../src/modules/billing/events';
 import { AlertEvaluator } from '../../../src/modules/notifications/alerts/alert-evaluator';
 import { AlertRule } from '../../../src/modules/notifications/alerts/alert.entity';
+import { ErrorRateRecorder } from '../../../src/modules/notifications/alerts/error-rate';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Json = any;
@@ -118,5 +119,39 @@ describe('super-admin alerts: rules, evaluation, dedup, auto-resolve, acknowledg
     );
     await evaluate(r.id);
     expect((await alertsOf(r.id)).find((a: Json) => a.tenant_id === tenant.id).status).toBe('resolved');
+  });
+
+  it('error_rate_spike: the API’s own 5xx share over the window opens one platform-wide alert, which resolves when the share falls', async () => {
+    expect((await call('/api/v1/admin/alerts/rules', owner, 'POST', { name: 'x', type: 'error_rate_spike', threshold: 20, scope: { kind: 'tag', value: 'vip' } })).body.errors[0].field).toBe('scope');
+    expect((await call('/api/v1/admin/alerts/rules', owner, 'POST', { name: 'x', type: 'payment_failed', windowMinutes: 5 })).body.errors[0].field).toBe('windowMinutes');
+    const r = await rule({ type: 'error_rate_spike', threshold: 50, windowMinutes: 5, severity: 'critical' });
+    expect(r).toMatchObject({ windowMinutes: 5, threshold: 50 });
+    const recorder = t.app.get(ErrorRateRecorder);
+    const minuteAgo = Date.now() - 60_000;
+    for (let i = 0; i < 10_000; i++) recorder.record(503, minuteAgo);
+    await recorder.flush();
+    await evaluate(r.id);
+    await evaluate(r.id);
+    const alerts = await alertsOf(r.id);
+    expect(alerts).toEqual([expect.objectContaining({ tenant_id: null, status: 'open', type: 'error_rate_spike', title: 'API error rate above 50 %', count: 1 })]);
+    expect(alerts[0].detail).toMatch(/^\d+ of \d+ responses in the last 5 minutes were 5xx \(\d+\.\d %\)\.$/);
+    const listed = await call(`/api/v1/admin/alerts?type=error_rate_spike&status=open`, owner);
+    expect(listed.body.data.find((a: Json) => a.id === alerts[0].id)).toMatchObject({ tenantId: null, severity: 'critical' });
+
+    for (let i = 0; i < 100_000; i++) recorder.record(200, minuteAgo);
+    await recorder.flush();
+    await evaluate(r.id);
+    expect((await alertsOf(r.id)).map((a: Json) => a.status)).toEqual(['resolved']);
+  });
+
+  it('the service counts its own responses: a 404 and a 200 are recorded for the window', async () => {
+    const recorder = t.app.get(ErrorRateRecorder);
+    await recorder.flush();
+    const before = (recorder as unknown as { pending: Map<number, { requests: number }> }).pending.size;
+    await call('/api/v1/admin/alerts', owner);
+    await call(`/api/v1/admin/alerts/rules/${randomUUID()}`, owner);
+    const pending = [...(recorder as unknown as { pending: Map<number, { requests: number; errors: number }> }).pending.values()];
+    expect(before).toBe(0);
+    expect(pending.reduce((n, c) => n + c.requests, 0)).toBeGreaterThanOrEqual(2);
   });
 });

@@ -8,8 +8,11 @@ import { WebhookEndpointDisabledEvent } from '../../integrations/events';
 import { UsageThresholdReachedEvent } from '../../usage/events';
 import { AlertRule } from './alert.entity';
 import { AlertsService } from './alerts.service';
+import { ErrorRateRecorder } from './error-rate';
 
 const DAY_MS = 86_400_000;
+/** Fewer responses than this in the window say nothing about a rate. */
+export const MIN_REQUESTS_FOR_RATE = 20;
 const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} ${currency}`;
 
 /**
@@ -17,8 +20,8 @@ const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} 
  * `payment_failed` (invoice.paid resolves it), usage.threshold_reached opens `usage_over_limit` at
  * or above the rule's percent, webhook.endpoint_disabled opens `webhook_failing` — and, every five
  * minutes once per cluster, the time-based conditions: trials ending within the rule's days,
- * tenants without a sign-in for its days, and whether open usage and webhook alerts still hold
- * (resolving those that cleared).
+ * tenants without a sign-in for its days, the API's own 5xx share (error_rate_spike), and whether
+ * open usage and webhook alerts still hold (resolving those that cleared).
  */
 @Injectable()
 export class AlertEvaluator {
@@ -27,6 +30,7 @@ export class AlertEvaluator {
     private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>,
     private readonly uow: UnitOfWork,
     private readonly clock: Clock,
+    private readonly recorder: ErrorRateRecorder,
   ) {}
 
   @OnEvent(PaymentFailedEvent, 'notifications.alert-payment-failed')
@@ -113,16 +117,35 @@ export class AlertEvaluator {
           ORDER BY t.id, s.threshold DESC`,
         [now, ...scope.params, rule.threshold ?? 100],
       );
+    } else if (rule.type === 'error_rate_spike') {
+      await this.errorRate(rule, now);
+      return;
     } else {
       return; // payment_failed: opened by the event, resolved by invoice.paid
     }
-    const open = new Set(await this.alerts.unresolvedTenants(rule.id));
+    const open = new Set((await this.alerts.unresolvedTenants(rule.id)).filter((id): id is string => id !== null));
     for (const h of holding) {
       // Opening counts; a condition still true since the last pass only refreshes lastSeenAt.
       await this.alerts.fire(rule, { tenantId: h.tenant_id, title: `${titleOf(rule)}: ${h.slug}`, detail: h.detail }, false);
       open.delete(h.tenant_id);
     }
     await this.alerts.resolve(rule.id, [...open]);
+  }
+
+  /**
+   * The platform-wide 5xx share over the rule's window (whole minutes, every instance): at or
+   * above the threshold (and at least {@link MIN_REQUESTS_FOR_RATE} responses) the rule's one alert
+   * is open; below it, resolved.
+   */
+  private async errorRate(rule: AlertRule, now: Date): Promise<void> {
+    const minutes = rule.windowMinutes ?? 5;
+    const { requests, errors } = await this.recorder.window(minutes, now.getTime());
+    const percent = requests ? (100 * errors) / requests : 0;
+    if (requests >= MIN_REQUESTS_FOR_RATE && percent >= (rule.threshold ?? 100)) {
+      await this.alerts.fire(rule, { tenantId: null, title: `API error rate above ${rule.threshold} %`, detail: `${errors} of ${requests} responses in the last ${minutes} minutes were 5xx (${percent.toFixed(1)} %).` }, false);
+    } else {
+      await this.alerts.resolve(rule.id, [null]);
+    }
   }
 
   private async slug(tenantId: string): Promise<string> {

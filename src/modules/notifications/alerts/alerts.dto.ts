@@ -20,13 +20,19 @@ export class AlertRuleInputDto {
     nullable: true,
     minimum: 1,
     maximum: 365,
-    description: 'trial_expiring: days before the trial end; tenant_inactive: days without a sign-in; usage_over_limit: percent of the limit (e.g. 90). Not used by payment_failed and webhook_failing.',
+    description: 'trial_expiring: days before the trial end; tenant_inactive: days without a sign-in; usage_over_limit: percent of the limit (e.g. 90); error_rate_spike: percent of API responses that are 5xx. Not used by payment_failed and webhook_failing.',
   })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(365)
   threshold?: number | null;
+  @ApiPropertyOptional({ type: 'integer', nullable: true, minimum: 1, maximum: 120, default: 5, description: 'error_rate_spike only: the window the 5xx share is measured over, minutes' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  windowMinutes?: number | null;
   @ApiPropertyOptional({ enum: ALERT_SEVERITIES, default: 'warning' }) @IsOptional() @IsIn(ALERT_SEVERITIES) severity?: AlertSeverity;
   @ApiPropertyOptional({ type: AlertScopeDto, description: 'Default: all tenants' }) @IsOptional() @ValidateNested() @Type(() => AlertScopeDto) scope?: AlertScopeDto;
   @ApiPropertyOptional({ type: [String], enum: STAFF_ROLES, default: ['owner', 'admin'], description: 'Staff roles notified of its alerts' })
@@ -45,6 +51,7 @@ export class AlertRuleDto {
   @ApiProperty() name: string;
   @ApiProperty({ enum: ALERT_TYPES }) type: string;
   @ApiProperty({ type: 'integer', nullable: true }) threshold: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'error_rate_spike: minutes' }) windowMinutes: number | null;
   @ApiProperty({ enum: ALERT_SEVERITIES }) severity: string;
   @ApiProperty({ type: AlertScopeDto }) scope: AlertScopeDto;
   @ApiProperty({ type: [String] }) recipientRoles: string[];
@@ -80,7 +87,7 @@ export class AcknowledgeAlertDto {
 export class AlertDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) ruleId: string;
-  @ApiProperty({ format: 'uuid' }) tenantId: string;
+  @ApiProperty({ type: String, nullable: true, format: 'uuid', description: 'null: a platform-wide alert (error_rate_spike)' }) tenantId: string | null;
   @ApiProperty({ enum: ALERT_TYPES }) type: string;
   @ApiProperty({ enum: ALERT_SEVERITIES }) severity: string;
   @ApiProperty({ enum: ALERT_STATUSES }) status: string;

@@ -7,15 +7,17 @@ import { EventBus } from '../../../common/events';
 import { Page, toPage } from '../../../common/http';
 import { Clock } from '../../../common/time';
 import { AlertOpenedEvent, AlertResolvedEvent } from '../events';
-import { Alert, AlertRule, AlertType } from './alert.entity';
+import { Alert, AlertRule, AlertType, PLATFORM_ALERT_KEY } from './alert.entity';
 import { AlertDto, AlertListQueryDto, AlertRuleDto, AlertRuleInputDto } from './alerts.dto';
 
 /** Types whose rule needs a threshold, and what it means. */
-const THRESHOLD_OF: Partial<Record<AlertType, string>> = { trial_expiring: 'days before the trial end', tenant_inactive: 'days without a sign-in', usage_over_limit: 'percent of the limit' };
+const THRESHOLD_OF: Partial<Record<AlertType, string>> = { trial_expiring: 'days before the trial end', tenant_inactive: 'days without a sign-in', usage_over_limit: 'percent of the limit', error_rate_spike: 'percent of responses that are 5xx' };
+/** Default window of an error_rate_spike rule, minutes. */
+export const DEFAULT_ERROR_WINDOW_MINUTES = 5;
 
-/** What fired: the tenant and the words of the alert. */
+/** What fired: the tenant (null: platform-wide) and the words of the alert. */
 export interface AlertFiring {
-  tenantId: string;
+  tenantId: string | null;
   title: string;
   detail: string;
 }
@@ -88,7 +90,7 @@ export class AlertsService {
     if (alert.status === 'resolved') throw new ValidationError([{ field: 'alertId', message: 'the alert is resolved already; there is nothing to acknowledge' }]);
     if (alert.status === 'open') await repo.update({ id: alertId }, { status: 'acknowledged', acknowledgedBy: this.context.actor.id, acknowledgedAt: this.clock.now(), acknowledgeNote: note ?? null });
     const after = toAlertDto((await repo.findOneBy({ id: alertId }))!);
-    this.context.noteAudit({ tenantId: alert.tenantId, resourceId: alertId, before: { status: alert.status }, after: { status: after.status, note: after.acknowledgeNote } });
+    this.context.noteAudit({ tenantId: alert.tenantId ?? undefined, resourceId: alertId, before: { status: alert.status }, after: { status: after.status, note: after.acknowledgeNote } });
     return after;
   }
 
@@ -125,7 +127,7 @@ export class AlertsService {
     const [row]: { id: string; opened: boolean }[] = await this.txHost.tx.query(
       `INSERT INTO alerts (rule_id, tenant_id, type, severity, title, detail, first_seen_at, last_seen_at)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
-       ON CONFLICT (rule_id, tenant_id) WHERE status <> 'resolved'
+       ON CONFLICT (rule_id, tenant_key) WHERE status <> 'resolved'
        DO UPDATE SET count = alerts.count + (CASE WHEN $8 THEN 1 ELSE 0 END), last_seen_at = EXCLUDED.last_seen_at, detail = EXCLUDED.detail, updated_at = now()
        RETURNING id, (xmax = 0) AS opened`,
       [rule.id, f.tenantId, rule.type, rule.severity, f.title, f.detail, now, refire],
@@ -135,13 +137,14 @@ export class AlertsService {
     }
   }
 
-  /** Resolves the rule's unresolved alerts of these tenants (the condition cleared); `alert.resolved` for each. */
-  async resolve(ruleId: string, tenantIds: string[]): Promise<number> {
+  /** Resolves the rule's unresolved alerts of these tenants (null: the platform-wide one) — the condition cleared; `alert.resolved` for each. */
+  async resolve(ruleId: string, tenantIds: (string | null)[]): Promise<number> {
     if (!tenantIds.length) return 0;
-    const [rows]: [{ id: string; rule_id: string; tenant_id: string; type: string; severity: string; title: string; detail: string; resolved_at: Date }[], number] = await this.txHost.tx.query(
-      `UPDATE alerts SET status = 'resolved', resolved_at = $3, updated_at = now() WHERE rule_id = $1 AND tenant_id = ANY($2::uuid[]) AND status <> 'resolved'
+    const keys = tenantIds.map((id) => id ?? PLATFORM_ALERT_KEY);
+    const [rows]: [{ id: string; rule_id: string; tenant_id: string | null; type: string; severity: string; title: string; detail: string; resolved_at: Date }[], number] = await this.txHost.tx.query(
+      `UPDATE alerts SET status = 'resolved', resolved_at = $3, updated_at = now() WHERE rule_id = $1 AND tenant_key = ANY($2::uuid[]) AND status <> 'resolved'
        RETURNING id, rule_id, tenant_id, type, severity, title, detail, resolved_at`,
-      [ruleId, tenantIds, this.clock.now()],
+      [ruleId, keys, this.clock.now()],
     );
     for (const r of rows) {
       await this.events.publish(new AlertResolvedEvent(r.tenant_id, { alertId: r.id, ruleId: r.rule_id, type: r.type, severity: r.severity, title: r.title, detail: r.detail, resolvedAt: new Date(r.resolved_at).toISOString() }));
@@ -149,9 +152,9 @@ export class AlertsService {
     return rows.length;
   }
 
-  /** Tenants with an unresolved alert of the rule. */
-  async unresolvedTenants(ruleId: string): Promise<string[]> {
-    const rows: { tenant_id: string }[] = await this.txHost.tx.query(`SELECT tenant_id FROM alerts WHERE rule_id = $1 AND status <> 'resolved'`, [ruleId]);
+  /** Tenants with an unresolved alert of the rule (null: its platform-wide alert). */
+  async unresolvedTenants(ruleId: string): Promise<(string | null)[]> {
+    const rows: { tenant_id: string | null }[] = await this.txHost.tx.query(`SELECT tenant_id FROM alerts WHERE rule_id = $1 AND status <> 'resolved'`, [ruleId]);
     return rows.map((r) => r.tenant_id);
   }
 
@@ -160,10 +163,14 @@ export class AlertsService {
     if (needs && (dto.threshold === undefined || dto.threshold === null)) throw new ValidationError([{ field: 'threshold', message: `threshold (${needs}) is required for ${dto.type} rules` }]);
     if (dto.type === 'usage_over_limit' && dto.threshold! > 100) throw new ValidationError([{ field: 'threshold', message: 'threshold is a percent of the limit: at most 100' }]);
     if (dto.scope && dto.scope.kind !== 'all' && !dto.scope.value) throw new ValidationError([{ field: 'scope.value', message: `scope.value (the ${dto.scope.kind}) is required` }]);
+    if (dto.type !== 'error_rate_spike' && dto.windowMinutes !== undefined && dto.windowMinutes !== null) throw new ValidationError([{ field: 'windowMinutes', message: 'windowMinutes is for error_rate_spike rules' }]);
+    if (dto.type === 'error_rate_spike' && dto.scope && dto.scope.kind !== 'all') throw new ValidationError([{ field: 'scope', message: 'error_rate_spike is platform-wide: its scope is all' }]);
+    if (dto.type === 'error_rate_spike' && dto.threshold! > 100) throw new ValidationError([{ field: 'threshold', message: 'threshold is a percent of the responses: at most 100' }]);
     return {
       name: dto.name,
       type: dto.type,
       threshold: needs ? dto.threshold! : null,
+      windowMinutes: dto.type === 'error_rate_spike' ? (dto.windowMinutes ?? DEFAULT_ERROR_WINDOW_MINUTES) : null,
       severity: dto.severity ?? 'warning',
       scope: dto.scope ? { kind: dto.scope.kind, ...(dto.scope.kind !== 'all' ? { value: dto.scope.value } : {}) } : { kind: 'all' },
       recipientRoles: dto.recipientRoles ?? ['owner', 'admin'],
@@ -179,7 +186,7 @@ export class AlertsService {
 }
 
 function toRuleDto(r: AlertRule): AlertRuleDto {
-  return { id: r.id, name: r.name, type: r.type, threshold: r.threshold, severity: r.severity, scope: r.scope, recipientRoles: r.recipientRoles, isActive: r.isActive, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+  return { id: r.id, name: r.name, type: r.type, threshold: r.threshold, windowMinutes: r.windowMinutes, severity: r.severity, scope: r.scope, recipientRoles: r.recipientRoles, isActive: r.isActive, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
 }
 
 function toAlertDto(a: Alert): AlertDto {

@@ -1,7 +1,7 @@
 import { MigrationInterface, QueryRunner } from "typeorm";
 
-export class Alerts1796413097679 implements MigrationInterface {
-    name = 'Alerts1796413097679'
+export class Alerts1796414102497 implements MigrationInterface {
+    name = 'Alerts1796414102497'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         await queryRunner.query(`
@@ -10,6 +10,7 @@ export class Alerts1796413097679 implements MigrationInterface {
                 "name" text NOT NULL,
                 "type" text NOT NULL,
                 "threshold" integer,
+                "window_minutes" integer,
                 "severity" text NOT NULL DEFAULT 'warning',
                 "scope" jsonb NOT NULL DEFAULT '{"kind": "all"}',
                 "recipient_roles" text array NOT NULL DEFAULT '{owner,admin}',
@@ -21,10 +22,28 @@ export class Alerts1796413097679 implements MigrationInterface {
             )
         `);
         await queryRunner.query(`
+            -- TypeORM's record of the generated column, for the database this runs in (not the one it was generated on).
+            INSERT INTO "typeorm_metadata"(
+                    "database",
+                    "schema",
+                    "table",
+                    "type",
+                    "name",
+                    "value"
+                )
+            VALUES (current_database(), $1, $2, $3, $4, $5)
+        `, ["public","alerts","GENERATED_COLUMN","tenant_key","coalesce(tenant_id, '00000000-0000-0000-0000-000000000000'::uuid)"]);
+        await queryRunner.query(`
             CREATE TABLE "alerts" (
                 "id" uuid NOT NULL DEFAULT uuid_generate_v4(),
                 "rule_id" uuid NOT NULL,
-                "tenant_id" uuid NOT NULL,
+                "tenant_id" uuid,
+                "tenant_key" uuid GENERATED ALWAYS AS (
+                    coalesce(
+                        tenant_id,
+                        '00000000-0000-0000-0000-000000000000'::uuid
+                    )
+                ) STORED NOT NULL,
                 "type" text NOT NULL,
                 "severity" text NOT NULL,
                 "status" text NOT NULL DEFAULT 'open',
@@ -46,7 +65,7 @@ export class Alerts1796413097679 implements MigrationInterface {
             CREATE INDEX "ix_alerts_status_last_seen" ON "alerts" ("status", "last_seen_at")
         `);
         await queryRunner.query(`
-            CREATE UNIQUE INDEX "ux_alerts_rule_tenant_unresolved" ON "alerts" ("rule_id", "tenant_id")
+            CREATE UNIQUE INDEX "ux_alerts_rule_tenant_unresolved" ON "alerts" ("rule_id", "tenant_key")
             WHERE status <> 'resolved'
         `);
         await queryRunner.query(`
@@ -68,6 +87,14 @@ export class Alerts1796413097679 implements MigrationInterface {
         await queryRunner.query(`
             DROP TABLE "alerts"
         `);
+        await queryRunner.query(`
+            DELETE FROM "typeorm_metadata"
+            WHERE "type" = $1
+                AND "name" = $2
+                AND "database" = current_database()
+                AND "schema" = $3
+                AND "table" = $4
+        `, ["GENERATED_COLUMN","tenant_key","public","alerts"]);
         await queryRunner.query(`
             DROP TABLE "alert_rules"
         `);
