@@ -184,7 +184,7 @@ const CATALOG: WebhookEventType[] = [
     schema: payload({
       alertId: uuid('The alert.'),
       ruleId: uuid('The alert rule.'),
-      type: { type: 'string', enum: ['trial_expiring', 'payment_failed', 'usage_over_limit', 'tenant_inactive', 'webhook_failing', 'error_rate_spike'], description: 'The rule type.' },
+      type: { type: 'string', enum: ['trial_expiring', 'payment_failed', 'usage_over_limit', 'tenant_inactive', 'webhook_failing', 'error_rate_spike', 'tenant_at_risk'], description: 'The rule type.' },
       severity: { type: 'string', enum: ['info', 'warning', 'critical'], description: 'Severity of the rule.' },
       title: str('What the alert says.'),
       detail: str('The facts behind it.'),
@@ -199,7 +199,7 @@ const CATALOG: WebhookEventType[] = [
     schema: payload({
       alertId: uuid('The alert.'),
       ruleId: uuid('The alert rule.'),
-      type: { type: 'string', enum: ['trial_expiring', 'payment_failed', 'usage_over_limit', 'tenant_inactive', 'webhook_failing', 'error_rate_spike'], description: 'The rule type.' },
+      type: { type: 'string', enum: ['trial_expiring', 'payment_failed', 'usage_over_limit', 'tenant_inactive', 'webhook_failing', 'error_rate_spike', 'tenant_at_risk'], description: 'The rule type.' },
       severity: { type: 'string', enum: ['info', 'warning', 'critical'], description: 'Severity of the rule.' },
       title: str('What the alert says.'),
       detail: str('The facts behind it.'),

@@ -6,6 +6,7 @@ import { Clock } from '../../../common/time';
 import { InvoicePaidEvent, PaymentFailedEvent } from '../../billing/events';
 import { WebhookEndpointDisabledEvent } from '../../integrations/events';
 import { UsageThresholdReachedEvent } from '../../usage/events';
+import { TenantRiskChangedEvent } from '../events';
 import { AlertRule } from './alert.entity';
 import { AlertsService } from './alerts.service';
 import { ErrorRateRecorder } from './error-rate';
@@ -20,7 +21,8 @@ const money = (cents: number, currency: string) => `${(cents / 100).toFixed(2)} 
  * `payment_failed` (invoice.paid resolves it), usage.threshold_reached opens `usage_over_limit` at
  * or above the rule's percent, webhook.endpoint_disabled opens `webhook_failing` — and, every five
  * minutes once per cluster, the time-based conditions: trials ending within the rule's days,
- * tenants without a sign-in for its days, the API's own 5xx share (error_rate_spike), and whether
+ * tenants without a sign-in for its days, the API's own 5xx share (error_rate_spike), tenants whose
+ * latest health snapshot is below the rule's score (tenant_at_risk, also on tenant.risk_changed), and whether
  * open usage and webhook alerts still hold (resolving those that cleared).
  */
 @Injectable()
@@ -61,6 +63,18 @@ export class AlertEvaluator {
         title: `Usage over ${rule.threshold} %: ${await this.slug(e.tenantId)}`,
         detail: `${e.payload.used} of ${e.payload.limit} ${e.payload.metric} used (${e.payload.threshold} % of the plan's limit).`,
       });
+    }
+  }
+
+  @OnEvent(TenantRiskChangedEvent, 'notifications.alert-risk-changed')
+  async onRiskChanged(e: EnvelopeOf<typeof TenantRiskChangedEvent>): Promise<void> {
+    if (!e.tenantId) return;
+    for (const rule of await this.alerts.rulesFor('tenant_at_risk', e.tenantId)) {
+      if (e.payload.score < (rule.threshold ?? 40)) {
+        await this.alerts.fire(rule, { tenantId: e.tenantId, title: `${titleOf(rule)}: ${await this.slug(e.tenantId)}`, detail: `Health score ${e.payload.score} (${e.payload.risk} risk, was ${e.payload.previousScore}, ${e.payload.previousRisk}) on ${e.payload.day}${e.payload.topReason ? `; top reason: ${e.payload.topReason.replace(/\.$/, '')}` : ''}.` });
+      } else {
+        await this.alerts.resolve(rule.id, [e.tenantId]);
+      }
     }
   }
 
@@ -117,6 +131,16 @@ export class AlertEvaluator {
           ORDER BY t.id, s.threshold DESC`,
         [now, ...scope.params, rule.threshold ?? 100],
       );
+    } else if (rule.type === 'tenant_at_risk') {
+      // The latest daily health snapshot of each tenant in scope.
+      const own = this.alerts.scopeSql(rule, 1);
+      holding = await this.txHost.tx.query(
+        `SELECT t.id AS tenant_id, t.slug, 'Health score ' || h.score || ' (' || h.risk || ' risk) on ' || to_char(h.day, 'YYYY-MM-DD') || coalesce('; top reason: ' || rtrim(h.top_reason, '.'), '') || '.' AS detail
+           FROM tenants t LEFT JOIN tenant_quotas q ON q.tenant_id = t.id LEFT JOIN plans p ON p.id = q.plan_id
+           JOIN LATERAL (SELECT s.score, s.risk, s.day, s.top_reason FROM tenant_health_snapshots s WHERE s.tenant_id = t.id ORDER BY s.day DESC LIMIT 1) h ON true
+          WHERE t.deleted_at IS NULL AND ${own.sql} AND h.score < $${1 + own.params.length}`,
+        [...own.params, rule.threshold ?? 40],
+      );
     } else if (rule.type === 'error_rate_spike') {
       await this.errorRate(rule, now);
       return;
@@ -164,6 +188,8 @@ function titleOf(rule: AlertRule): string {
       return 'Webhooks failing';
     case 'usage_over_limit':
       return `Usage over ${rule.threshold} %`;
+    case 'tenant_at_risk':
+      return `Health score below ${rule.threshold}`;
     default:
       return rule.name;
   }

@@ -6,9 +6,10 @@ import { TenantOwned } from '../../../database/tenant-scoped.repository';
  * `payment_failed`, `usage_over_limit` (a metric at or above `percent` % of its limit),
  * `tenant_inactive` (no sign-in for `days`), `webhook_failing` (an endpoint disabled by failures
  * or with its breaker open), `error_rate_spike` (the API's 5xx share over the last `windowMinutes`
- * above `percent` %, measured by the service itself; platform-wide, no tenant).
+ * above `percent` %, measured by the service itself; platform-wide, no tenant), `tenant_at_risk` (the
+ * tenant's latest health score below `score`; follows `tenant.risk_changed` and the daily snapshots).
  */
-export const ALERT_TYPES = ['trial_expiring', 'payment_failed', 'usage_over_limit', 'tenant_inactive', 'webhook_failing', 'error_rate_spike'] as const;
+export const ALERT_TYPES = ['trial_expiring', 'payment_failed', 'usage_over_limit', 'tenant_inactive', 'webhook_failing', 'error_rate_spike', 'tenant_at_risk'] as const;
 export type AlertType = (typeof ALERT_TYPES)[number];
 export const ALERT_SEVERITIES = ['info', 'warning', 'critical'] as const;
 export type AlertSeverity = (typeof ALERT_SEVERITIES)[number];

@@ -16,7 +16,7 @@ export class AlertRulesController {
 
   @Post()
   @Audited('alertRule.create')
-  @ApiOp('adminAlertRules_create', 'Add an alert rule', ['validation_failed'], 'Types: `trial_expiring` (threshold = days), `payment_failed`, `usage_over_limit` (threshold = percent), `tenant_inactive` (threshold = days without a sign-in), `webhook_failing`, `error_rate_spike` (threshold = percent of API responses that are 5xx over `windowMinutes`, measured by the service itself; platform-wide). Scope: all tenants, a plan or a tag.')
+  @ApiOp('adminAlertRules_create', 'Add an alert rule', ['validation_failed'], 'Types: `trial_expiring` (threshold = days), `payment_failed`, `usage_over_limit` (threshold = percent), `tenant_inactive` (threshold = days without a sign-in), `webhook_failing`, `error_rate_spike` (threshold = percent of API responses that are 5xx over `windowMinutes`, measured by the service itself; platform-wide), `tenant_at_risk` (threshold = health score below which the latest daily snapshot opens it; also on `tenant.risk_changed`). Scope: all tenants, a plan or a tag.')
   @ApiCreatedResponse({ type: AlertRuleDto })
   create(@Body() dto: AlertRuleInputDto): Promise<AlertRuleDto> {
     return this.alerts.createRule(dto);

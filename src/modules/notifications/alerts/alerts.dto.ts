@@ -20,7 +20,7 @@ export class AlertRuleInputDto {
     nullable: true,
     minimum: 1,
     maximum: 365,
-    description: 'trial_expiring: days before the trial end; tenant_inactive: days without a sign-in; usage_over_limit: percent of the limit (e.g. 90); error_rate_spike: percent of API responses that are 5xx. Not used by payment_failed and webhook_failing.',
+    description: 'trial_expiring: days before the trial end; tenant_inactive: days without a sign-in; usage_over_limit: percent of the limit (e.g. 90); error_rate_spike: percent of API responses that are 5xx; tenant_at_risk: health score (0–100) below which a tenant is at risk. Not used by payment_failed and webhook_failing.',
   })
   @IsOptional()
   @IsInt()

@@ -11,7 +11,7 @@ import { Alert, AlertRule, AlertType, PLATFORM_ALERT_KEY } from './alert.entity'
 import { AlertDto, AlertListQueryDto, AlertRuleDto, AlertRuleInputDto } from './alerts.dto';
 
 /** Types whose rule needs a threshold, and what it means. */
-const THRESHOLD_OF: Partial<Record<AlertType, string>> = { trial_expiring: 'days before the trial end', tenant_inactive: 'days without a sign-in', usage_over_limit: 'percent of the limit', error_rate_spike: 'percent of responses that are 5xx' };
+const THRESHOLD_OF: Partial<Record<AlertType, string>> = { trial_expiring: 'days before the trial end', tenant_inactive: 'days without a sign-in', usage_over_limit: 'percent of the limit', error_rate_spike: 'percent of responses that are 5xx', tenant_at_risk: 'health score below which a tenant is at risk' };
 /** Default window of an error_rate_spike rule, minutes. */
 export const DEFAULT_ERROR_WINDOW_MINUTES = 5;
 
@@ -165,6 +165,7 @@ export class AlertsService {
     if (dto.scope && dto.scope.kind !== 'all' && !dto.scope.value) throw new ValidationError([{ field: 'scope.value', message: `scope.value (the ${dto.scope.kind}) is required` }]);
     if (dto.type !== 'error_rate_spike' && dto.windowMinutes !== undefined && dto.windowMinutes !== null) throw new ValidationError([{ field: 'windowMinutes', message: 'windowMinutes is for error_rate_spike rules' }]);
     if (dto.type === 'error_rate_spike' && dto.scope && dto.scope.kind !== 'all') throw new ValidationError([{ field: 'scope', message: 'error_rate_spike is platform-wide: its scope is all' }]);
+    if (dto.type === 'tenant_at_risk' && dto.threshold! > 100) throw new ValidationError([{ field: 'threshold', message: 'threshold is a health score: at most 100' }]);
     if (dto.type === 'error_rate_spike' && dto.threshold! > 100) throw new ValidationError([{ field: 'threshold', message: 'threshold is a percent of the responses: at most 100' }]);
     return {
       name: dto.name,
