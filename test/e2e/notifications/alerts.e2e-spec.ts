@@ -20,7 +20,12 @@ describe('super-admin alerts: rules, evaluation, dedup, auto-resolve, acknowledg
     owner = login.accessToken;
     ownerId = (await t.db.query(`SELECT id FROM staff_members WHERE email = 'owner@example.com'`))[0].id;
   });
-  afterAll(() => t?.close());
+  // Rules are platform-wide: remove this file's, so later files on this database see none of their alerts.
+  const created: string[] = [];
+  afterAll(async () => {
+    if (created.length) await t?.db.query(`DELETE FROM alert_rules WHERE id = ANY($1::uuid[])`, [created]);
+    await t?.close();
+  });
 
   const call = async (path: string, token: string, method = 'GET', body?: unknown): Promise<{ status: number; body: Json }> => {
     const res = await fetch(`${t.baseUrl}${path}`, { method, headers: { Authorization: `Bearer ${token}`, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
@@ -30,6 +35,7 @@ describe('super-admin alerts: rules, evaluation, dedup, auto-resolve, acknowledg
   const rule = async (body: Record<string, unknown>) => {
     const res = await call('/api/v1/admin/alerts/rules', owner, 'POST', { name: `r-${randomUUID().slice(0, 6)}`, ...body });
     if (res.status !== 201) throw new Error(JSON.stringify(res.body));
+    created.push((res.body as Json).id);
     return res.body as Json;
   };
   const evaluate = async (ruleId: string) => {

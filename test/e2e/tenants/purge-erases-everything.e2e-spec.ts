@@ -98,7 +98,7 @@ describe('tenant purge erases every tenant-owned table', () => {
     // A partner with an API key (partners, partner_api_keys; written directly: the partner routes need the integrations module).
     const [partner] = await t.db.query(`INSERT INTO partners (tenant_id, name) VALUES ($1, 'Purge partner') RETURNING id`, [tenant.id]);
     // An alert of a platform rule (alerts; the rule itself is platform-wide and stays).
-    const [alertRule] = await t.db.query(`INSERT INTO alert_rules (name, type) VALUES ('Purge rule', 'payment_failed') RETURNING id`);
+    const [alertRule] = await t.db.query(`INSERT INTO alert_rules (name, type, is_active) VALUES ('Purge rule', 'payment_failed', false) RETURNING id`);
     await t.db.query(`INSERT INTO alerts (rule_id, tenant_id, type, severity, title, detail, first_seen_at, last_seen_at) VALUES ($1, $2, 'payment_failed', 'warning', 't', 'd', now(), now())`, [alertRule.id, tenant.id]);
     // A health snapshot (tenant_health_snapshots).
     await t.db.query(`INSERT INTO tenant_health_snapshots (tenant_id, day, score, risk, signals, model_version) VALUES ($1, current_date, 50, 'medium', '[]', 'v1')`, [tenant.id]);
