@@ -253,10 +253,7 @@ type ProblemExamples = Record<string, { summary?: string; value: Record<string, 
 /** The examples of one error status of an operation, if it documents that status. */
 function problemExamplesOf(op: DocOperation, status: string): ProblemExamples | undefined {
   const content = (op.responses?.[status] as { content?: Record<string, { examples?: ProblemExamples }> } | undefined)?.content;
-  const media = content?.[PROBLEM_JSON];
-  // Operations built from the same decorators may share one examples object: give this one its own.
-  if (media?.examples) media.examples = { ...media.examples };
-  return media?.examples;
+  return content?.[PROBLEM_JSON]?.examples;
 }
 
 /** The 403 `forbidden` detail this route's policy guard would answer to a caller it refuses. */

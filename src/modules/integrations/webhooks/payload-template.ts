@@ -3,6 +3,8 @@ import { ValidationError } from '../../../common/errors';
 
 /** Longest payload definition, in characters. */
 export const MAX_TEMPLATE_LENGTH = 10_000;
+/** Compiled definitions kept for the delivery fan-out (each event renders every endpoint's), by source. */
+const CACHE_SIZE = 500;
 /** Longest time one rendering may take, ms (a runaway expression fails the message, not the worker). */
 const RENDER_TIMEOUT_MS = 500;
 
@@ -13,6 +15,9 @@ const RENDER_TIMEOUT_MS = 500;
  * No `eval`: JSONata is an interpreter over the JSON value. Null: the envelope as is.
  */
 export class PayloadTemplate {
+  private static readonly compiled = new Map<string, PayloadTemplate>();
+  private static readonly identity = new PayloadTemplate(null);
+
   private constructor(private readonly expression: jsonata.Expression | null) {}
 
   /**
@@ -20,10 +25,16 @@ export class PayloadTemplate {
    * JSONata's message and position when it does not parse.
    */
   static compile(source: string | null | undefined, field = 'payloadTemplate'): PayloadTemplate {
-    if (source === null || source === undefined || source.trim() === '') return new PayloadTemplate(null);
+    if (source === null || source === undefined || source.trim() === '') return PayloadTemplate.identity;
     if (source.length > MAX_TEMPLATE_LENGTH) throw new ValidationError([{ field, message: `${field} must be at most ${MAX_TEMPLATE_LENGTH} characters` }]);
+    const cached = PayloadTemplate.compiled.get(source);
+    if (cached) return cached;
     try {
-      return new PayloadTemplate(jsonata(source));
+      const template = new PayloadTemplate(jsonata(source));
+      // Oldest first out (a Map iterates in insertion order).
+      if (PayloadTemplate.compiled.size >= CACHE_SIZE) PayloadTemplate.compiled.delete(PayloadTemplate.compiled.keys().next().value!);
+      PayloadTemplate.compiled.set(source, template);
+      return template;
     } catch (err) {
       const e = err as { message?: string; position?: number };
       throw new ValidationError([{ field, message: `${field} is not a valid JSONata expression: ${e.message ?? String(err)}${e.position !== undefined ? ` (at ${e.position})` : ''}` }]);

@@ -50,7 +50,7 @@ interface WebhookRoutesOptions {
  */
 function webhookRoutes(o: WebhookRoutesOptions) {
   const id = `:${o.param}`;
-  const mutation = (action: string) => applyDecorators(Audited(`${o.audit}.${action}`));
+  const mutation = (action: string) => Audited(`${o.audit}.${action}`);
   const impersonation = (policy: 'allowed' | 'denied') => (o.tenant ? ImpersonationPolicy(policy) : applyDecorators());
   /** Tenant routes are open to partner keys with `webhooks:write` too. */
   const partners = () => (o.tenant ? PartnerAccess('webhooks:write') : applyDecorators());

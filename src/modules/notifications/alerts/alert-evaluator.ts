@@ -97,12 +97,14 @@ export class AlertEvaluator {
   async evaluate(rule: AlertRule): Promise<void> {
     const now = this.clock.now();
     const scope = this.alerts.scopeSql(rule, 2);
-    const base = `FROM tenants t LEFT JOIN tenant_quotas q ON q.tenant_id = t.id LEFT JOIN plans p ON p.id = q.plan_id WHERE t.deleted_at IS NULL AND ${scope.sql}`;
+    // The live tenants the rule covers (`t`, its quota `q` and plan `p`), with a branch's own joins.
+    const inScope = (joins = '', s = scope) =>
+      `FROM tenants t LEFT JOIN tenant_quotas q ON q.tenant_id = t.id LEFT JOIN plans p ON p.id = q.plan_id ${joins} WHERE t.deleted_at IS NULL AND ${s.sql}`;
     let holding: { tenant_id: string; slug: string; detail: string }[] = [];
     if (rule.type === 'trial_expiring') {
       holding = await this.txHost.tx.query(
         `SELECT t.id AS tenant_id, t.slug, 'The trial ends ' || to_char(q.trial_ends_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') || ' UTC (' || ceil(extract(epoch FROM q.trial_ends_at - $1) / 86400)::int || ' day(s) left).' AS detail
-           ${base} AND q.billing_status = 'trial' AND q.trial_ends_at > $1 AND q.trial_ends_at <= $${2 + scope.params.length}`,
+           ${inScope()} AND q.billing_status = 'trial' AND q.trial_ends_at > $1 AND q.trial_ends_at <= $${2 + scope.params.length}`,
         [now, ...scope.params, new Date(now.getTime() + (rule.threshold ?? 7) * DAY_MS)],
       );
     } else if (rule.type === 'tenant_inactive') {
@@ -110,14 +112,13 @@ export class AlertEvaluator {
       holding = await this.txHost.tx.query(
         `SELECT t.id AS tenant_id, t.slug,
                 'No sign-in for ' || $${2 + scope.params.length}::int || ' days' || coalesce(' (last: ' || to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD') || ')', ' (never signed in)') || '.' AS detail
-           FROM tenants t LEFT JOIN tenant_quotas q ON q.tenant_id = t.id LEFT JOIN plans p ON p.id = q.plan_id
-           LEFT JOIN LATERAL (SELECT max(a.occurred_at) AS at FROM audit_logs a WHERE a.tenant_id = t.id AND a.action = 'auth.login.tenant' AND a.outcome = 'success') l ON true
-          WHERE t.deleted_at IS NULL AND ${scope.sql} AND t.created_at <= $1 AND (l.at IS NULL OR l.at <= $1)`,
+           ${inScope(`LEFT JOIN LATERAL (SELECT max(a.occurred_at) AS at FROM audit_logs a WHERE a.tenant_id = t.id AND a.action = 'auth.login.tenant' AND a.outcome = 'success') l ON true`)}
+            AND t.created_at <= $1 AND (l.at IS NULL OR l.at <= $1)`,
         [since, ...scope.params, rule.threshold ?? 30],
       );
     } else if (rule.type === 'webhook_failing') {
       holding = await this.txHost.tx.query(
-        `SELECT t.id AS tenant_id, t.slug, count(*) || ' webhook endpoint(s) failing.' AS detail ${base.replace('WHERE', 'JOIN webhook_endpoints w ON w.tenant_id = t.id WHERE')}
+        `SELECT t.id AS tenant_id, t.slug, count(*) || ' webhook endpoint(s) failing.' AS detail ${inScope('JOIN webhook_endpoints w ON w.tenant_id = t.id')}
             AND ((NOT w.enabled AND w.disabled_reason IN ('gone', 'failing')) OR w.breaker_open_until > $1 OR w.consecutive_failures >= 5)
           GROUP BY t.id, t.slug`,
         [now, ...scope.params],
@@ -126,7 +127,7 @@ export class AlertEvaluator {
       // Holds while the tenant's current period has a crossing at or above the rule's percent.
       holding = await this.txHost.tx.query(
         `SELECT DISTINCT ON (t.id) t.id AS tenant_id, t.slug, s.metric || ' at ' || s.threshold || ' % of its limit.' AS detail
-           ${base.replace('WHERE', 'JOIN usage_threshold_states s ON s.tenant_id = t.id WHERE')} AND s.threshold >= $${2 + scope.params.length}
+           ${inScope('JOIN usage_threshold_states s ON s.tenant_id = t.id')} AND s.threshold >= $${2 + scope.params.length}
             AND (s.period_start = DATE '1970-01-01' OR s.period_start = date_trunc('month', $1::timestamptz AT TIME ZONE 'UTC')::date)
           ORDER BY t.id, s.threshold DESC`,
         [now, ...scope.params, rule.threshold ?? 100],
@@ -136,9 +137,8 @@ export class AlertEvaluator {
       const own = this.alerts.scopeSql(rule, 1);
       holding = await this.txHost.tx.query(
         `SELECT t.id AS tenant_id, t.slug, 'Health score ' || h.score || ' (' || h.risk || ' risk) on ' || to_char(h.day, 'YYYY-MM-DD') || coalesce('; top reason: ' || rtrim(h.top_reason, '.'), '') || '.' AS detail
-           FROM tenants t LEFT JOIN tenant_quotas q ON q.tenant_id = t.id LEFT JOIN plans p ON p.id = q.plan_id
-           JOIN LATERAL (SELECT s.score, s.risk, s.day, s.top_reason FROM tenant_health_snapshots s WHERE s.tenant_id = t.id ORDER BY s.day DESC LIMIT 1) h ON true
-          WHERE t.deleted_at IS NULL AND ${own.sql} AND h.score < $${1 + own.params.length}`,
+           ${inScope('JOIN LATERAL (SELECT s.score, s.risk, s.day, s.top_reason FROM tenant_health_snapshots s WHERE s.tenant_id = t.id ORDER BY s.day DESC LIMIT 1) h ON true', own)}
+            AND h.score < $${1 + own.params.length}`,
         [...own.params, rule.threshold ?? 40],
       );
     } else if (rule.type === 'error_rate_spike') {
