@@ -154,6 +154,8 @@ export default tseslint.config(
       // the /admin route (every subquery filters by that tenant_id), the daily snapshot of every
       // tenant, and the platform-wide summary.
       'src/modules/notifications/health/tenant-health.service.ts',
+      // The staff tenant list's read-model fragment: the latest snapshot of the row's own tenant.
+      'src/modules/notifications/health/health-read-model.ts',
       // Super-admin alerts are platform-wide: rules cover many tenants (scope all, a plan, a tag),
       // the evaluator scans tenants per rule, and staff list alerts across tenants (tenantId filter).
       'src/modules/notifications/alerts/alerts.service.ts',

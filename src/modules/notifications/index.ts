@@ -3,3 +3,4 @@ export { NotificationsModule } from './notifications.module';
 export { TenantHealthModule } from './health/tenant-health.module';
 export { AlertOpenedEvent, AlertResolvedEvent, TenantRiskChangedEvent } from './events';
 export { AlertsModule } from './alerts/alerts.module';
+export { latestHealthJoinSql } from './health/health-read-model';

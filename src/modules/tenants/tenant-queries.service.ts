@@ -8,6 +8,7 @@ import { TenantUserAccounts } from '../iam';
 import { effectiveLimitSql, QuotaService } from '../plans';
 import { countMetricJoinSql, UsageCounters } from '../usage';
 import { planSubscriptionColumnsSql, planSubscriptionJoinSql } from '../billing';
+import { latestHealthJoinSql } from '../notifications';
 import { TenantDetailDto, TenantListItemDto, TenantListQueryDto, TenantQuotaSummaryDto, TenantSort } from './dto/tenant.dto';
 import { TenantSelfDto } from './dto/tenant-self.dto';
 import { Tenant } from './entities/tenant.entity';
@@ -32,18 +33,24 @@ interface QuotaRow {
  * (name, id) / (created_at, id) indexes: a page is an index scan plus 20 key look-ups, not a sort
  * of every tenant (bench/README.md). trial_ends_at is nullable: no-trial tenants sort last.
  */
-const SORT_COLUMNS = { name: 't.name', createdAt: 't.created_at', trialEndsAt: 'q.trial_ends_at' } as const;
+const SORT_COLUMNS = { name: 't.name', createdAt: 't.created_at', trialEndsAt: 'q.trial_ends_at', healthScore: 'h.score' } as const;
 /** The same keys as columns of the selected page (the outer query re-sorts its 20–100 rows). */
-const PAGE_SORT_COLUMNS: Record<keyof typeof SORT_COLUMNS, string> = { name: 'page.name', createdAt: 'page.created_at', trialEndsAt: 'page.trial_ends_at' };
-const NULLS: Record<keyof typeof SORT_COLUMNS, string> = { name: '', createdAt: '', trialEndsAt: ' NULLS LAST' };
-/** Kind of each sort key in a cursor (trial_ends_at is nullable). */
-const CURSOR_KEYS: Record<TenantSort, readonly KeysetKeyKind[]> = { name: ['text'], createdAt: ['timestamp'], trialEndsAt: ['timestamp?'] };
+const PAGE_SORT_COLUMNS: Record<keyof typeof SORT_COLUMNS, string> = {
+  name: 'page.name',
+  createdAt: 'page.created_at',
+  trialEndsAt: 'page.trial_ends_at',
+  healthScore: 'page.health_score',
+};
+const NULLS: Record<keyof typeof SORT_COLUMNS, string> = { name: '', createdAt: '', trialEndsAt: ' NULLS LAST', healthScore: ' NULLS LAST' };
+/** Kind of each sort key in a cursor (trial_ends_at and the health score are nullable; the score travels as text). */
+const CURSOR_KEYS: Record<TenantSort, readonly KeysetKeyKind[]> = { name: ['text'], createdAt: ['timestamp'], trialEndsAt: ['timestamp?'], healthScore: ['text?'] };
 /** The sort key of a page row as cursor text: timestamps keep their microseconds (a ms cursor would repeat or skip rows). */
 const US = `'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'`;
 const CURSOR_TEXT: Record<TenantSort, string> = {
   name: 'page.name',
   createdAt: `to_char(page.created_at AT TIME ZONE 'UTC', ${US})`,
   trialEndsAt: `to_char(page.trial_ends_at AT TIME ZONE 'UTC', ${US})`,
+  healthScore: 'page.health_score::text',
 };
 /** The sort key of the tenant `id`, for cursors that name their row by id only (a name too long to embed). */
 const KEY_OF_ROW: Record<'name' | 'createdAt', (id: string) => string> = {
@@ -94,16 +101,20 @@ export class TenantQueries {
     if (query.billingStatus) where.push(`q.billing_status = ${param(query.billingStatus)}`);
     if (query.planCode) where.push(`p.code = ${param(query.planCode)}`);
     if (query.tag) where.push(`t.tags @> ARRAY[${param(query.tag)}]::text[]`);
+    if (query.risk) where.push(`h.risk = ${param(query.risk)}`);
     if (query.trialEndingWithinDays !== undefined) {
       // Includes overdue trials (ended but still in trial): they need attention most.
       where.push(`q.billing_status = 'trial' AND q.trial_ends_at < now() + make_interval(days => ${param(query.trialEndingWithinDays)})`);
     }
-    const joins = `FROM tenants t JOIN tenant_quotas q ON q.tenant_id = t.id JOIN plans p ON p.id = q.plan_id`;
+    // The latest health snapshot (notifications' read-model fragment) is joined only when the
+    // filter or the sort needs it: one index probe per candidate row, not per tenant otherwise.
+    const needsHealth = query.risk !== undefined || query.sort === 'healthScore';
+    const joins = `FROM tenants t JOIN tenant_quotas q ON q.tenant_id = t.id JOIN plans p ON p.id = q.plan_id${needsHealth ? ` ${latestHealthJoinSql('t.id', 'h')}` : ''}`;
     const filter = `WHERE ${where.join(' AND ')}`;
     // Without a filter other than status, the total is the trigger-kept per-status count
     // (tenant_status_counts: at most five rows instead of every tenant). Otherwise a count that joins
     // quota/plan only when a filter needs them (every tenant has exactly one quota).
-    const countFrom = query.billingStatus || query.planCode || query.trialEndingWithinDays !== undefined ? joins : 'FROM tenants t';
+    const countFrom = query.billingStatus || query.planCode || query.trialEndingWithinDays !== undefined || query.risk ? joins : 'FROM tenants t';
     const statusOnly = where.length === 1;
     const countSql = statusOnly
       ? `SELECT COALESCE(sum(c.tenants), 0)::int AS total FROM tenant_status_counts c WHERE ${query.status ? 'c.status = $1' : `c.status <> 'deleted'`}`
@@ -114,6 +125,7 @@ export class TenantQueries {
     const limit = param(query.limit + 1);
     const columns = `SELECT t.id, t.name, t.slug, t.status, t.tags, t.created_at, q.billing_status, q.trial_ends_at,
                             p.code AS plan_code, p.name AS plan_name, ${effectiveLimitSql('members')} AS members_limit
+                            ${needsHealth ? ', h.score AS health_score' : ''}
                      ${joins}`;
     const cmp = direction === 'ASC' ? '>' : '<';
     // The rows of the page (the count ignores the cursor: total is every row matching the filters).
@@ -122,6 +134,18 @@ export class TenantQueries {
       page = `${columns} ${filter}
               ORDER BY ${SORT_COLUMNS[query.sort]} ${direction}${NULLS[query.sort]}, t.id ${direction}
               LIMIT ${limit} OFFSET ${param(offsetValue)}`;
+    } else if (query.sort === 'healthScore') {
+      // A computed, nullable key (no index orders it): one OR over the NULLS LAST order.
+      const id = `${param(cursor.id)}::uuid`;
+      const value = cursor.values?.[0];
+      if (cursor.values === null) throw new ValidationError([{ field: 'cursor', message: 'cursor is malformed; pass meta.nextCursor unchanged' }]);
+      const after =
+        value === null || value === undefined
+          ? `h.score IS NULL AND t.id ${cmp} ${id}`
+          : `(h.score ${cmp} ${param(value)}::int OR (h.score = ${param(value)}::int AND t.id ${cmp} ${id}) OR h.score IS NULL)`;
+      page = `${columns} ${filter} AND ${after}
+              ORDER BY h.score ${direction} NULLS LAST, t.id ${direction}
+              LIMIT ${limit}`;
     } else if (query.sort !== 'trialEndsAt') {
       // NOT NULL key: a row comparison, served by the (key, id) index as a range scan.
       const id = `${param(cursor.id)}::uuid`;
@@ -154,10 +178,12 @@ export class TenantQueries {
     // primary-key probe each), so a deep offset does not join every tenant's counter.
     const [rows, [{ total }]] = await Promise.all([
       tx.query(
-        `SELECT page.*, u.value AS member_count, ${planSubscriptionColumnsSql('s')}, ${CURSOR_TEXT[query.sort]} AS sort_key
+        `SELECT page.*, u.value AS member_count, ${planSubscriptionColumnsSql('s')}, ${CURSOR_TEXT[query.sort]} AS sort_key,
+                hp.score AS latest_health_score, hp.risk AS latest_health_risk, to_char(hp.day, 'YYYY-MM-DD') AS latest_health_day
          FROM (${page}) page
          ${countMetricJoinSql('members', 'page.id', 'u')}
          ${planSubscriptionJoinSql('page.id', 's')}
+         ${latestHealthJoinSql('page.id', 'hp')}
          ORDER BY ${PAGE_SORT_COLUMNS[query.sort]} ${direction}${NULLS[query.sort]}, page.id ${direction}
          LIMIT ${limit}`,
         params,

@@ -35,6 +35,10 @@ export interface TenantListRow extends PlanSubscriptionColumns {
   /** bigint, as a string. */
   member_count: string | null;
   members_limit: number | null;
+  /** The latest health snapshot (NULL until the tenant is first scored). */
+  latest_health_score: number | null;
+  latest_health_risk: string | null;
+  latest_health_day: string | null;
 }
 
 /** A tenant list row as the API shows it; `now` (ms) fixes the trial's days remaining. */
@@ -52,6 +56,7 @@ export function toTenantListItem(r: TenantListRow, now = Date.now()): TenantList
     tags: r.tags,
     usage: { members: { used, limit: r.members_limit, percent: usagePercent(used, r.members_limit) } },
     subscription: toSubscriptionSummary(r, used, new Date(now)),
+    health: r.latest_health_score === null ? null : { score: r.latest_health_score, risk: r.latest_health_risk!, day: r.latest_health_day! },
     createdAt: iso(r.created_at)!,
   };
 }

@@ -81,4 +81,51 @@ describe('tenant health and risk score', () => {
     expect(summary.body.riskiest.find((e: Json) => e.tenantId === x.id)).toMatchObject({ score: 39, risk: 'high', topReason: expect.stringMatching(/^sign_in_trend/) });
     expect(summary.body.movers.find((e: Json) => e.tenantId === x.id)).toMatchObject({ score: 39, scoreWeekAgo: 80 });
   });
+
+  it('the admin tenant list filters by risk level and sorts by the latest health score, riskiest first, unscored last, page by page', async () => {
+    const plan = (await insertPlan(t, { limits: STANDARD_PLAN_LIMITS })).code;
+    const tag = `health${randomUUID().slice(0, 8)}`.replace(/[^a-z0-9]/g, 'a');
+    const tenants = [];
+    for (let i = 0; i < 4; i += 1) {
+      const x = await provisionTenant(t, plan, { trialDays: 0 });
+      await t.db.query(`UPDATE tenants SET tags = ARRAY[$2]::text[] WHERE id = $1`, [x.id, tag]);
+      tenants.push(x);
+    }
+    const [a, b, c, unscored] = tenants;
+    const now = Date.now();
+    const day = (n: number) => new Date(now - n * DAY_MS).toISOString().slice(0, 10);
+    // a: was high, now 75 low (the latest snapshot counts); b: 30 high; c: 55 medium; unscored: none.
+    await t.db.query(
+      `INSERT INTO tenant_health_snapshots (tenant_id, day, score, risk, signals, model_version)
+       VALUES ($1, $4, 20, 'high', '[]', 'v1'), ($1, $5, 75, 'low', '[]', 'v1'), ($2, $5, 30, 'high', '[]', 'v1'), ($3, $5, 55, 'medium', '[]', 'v1')`,
+      [a!.id, b!.id, c!.id, day(2), day(1)],
+    );
+    const list = async (query: string) => (await get(`/api/v1/admin/tenants?tag=${tag}&${query}`)).body;
+
+    const high = await list('risk=high');
+    expect(high.data.map((r: Json) => r.id)).toEqual([b!.id]);
+    expect(high.meta.total).toBe(1);
+    expect(high.data[0].health).toEqual({ score: 30, risk: 'high', day: day(1) });
+    expect((await list('risk=low')).data.map((r: Json) => r.id)).toEqual([a!.id]);
+
+    const sorted = await list('sort=healthScore&order=asc');
+    expect(sorted.data.map((r: Json) => [r.id, r.health?.score ?? null])).toEqual([[b!.id, 30], [c!.id, 55], [a!.id, 75], [unscored!.id, null]]);
+    expect((await list('sort=healthScore&order=desc')).data.map((r: Json) => r.id)).toEqual([a!.id, c!.id, b!.id, unscored!.id]);
+    // Any other sort still shows each row's latest snapshot.
+    expect((await list('sort=name')).data.find((r: Json) => r.id === c!.id).health).toEqual({ score: 55, risk: 'medium', day: day(1) });
+
+    // Keyset pages of one row walk the same order, through the unscored tail.
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Json = await list(`sort=healthScore&order=asc&limit=1${cursor ? `&cursor=${cursor}` : ''}`);
+      seen.push(...page.data.map((r: Json) => r.id));
+      cursor = page.meta.nextCursor;
+    } while (cursor && seen.length < 10);
+    expect(seen).toEqual([b!.id, c!.id, a!.id, unscored!.id]);
+
+    const bad = await get('/api/v1/admin/tenants?risk=severe');
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: Json) => e.field)).toContain('risk');
+  });
 });

@@ -57,6 +57,8 @@ describe('tenant list (GET /api/v1/admin/tenants)', () => {
       usage: { members: { used: 1, limit: 4, percent: 25 } },
       // The plan subscription (one query per page): licenses = the plan's members limit, 1 of 4 in use.
       subscription: { status: 'trial', licenses: 4, usagePercentage: 25, monthlyCostCents: 4900, billingDaysRemaining: 3, nextBillingDate: row.trialEndsAt, enforcementPaused: false },
+      // Not yet scored by the daily health snapshot.
+      health: null,
       createdAt: expect.any(String),
     });
   });

@@ -206,7 +206,9 @@ export class CreateTenantResultDto {
   adminTemporaryPassword: string | null;
 }
 
-const SORTS = ['name', 'createdAt', 'trialEndsAt'] as const;
+const SORTS = ['name', 'createdAt', 'trialEndsAt', 'healthScore'] as const;
+/** Risk levels of the tenant health model. */
+export const RISK_LEVELS = ['low', 'medium', 'high'] as const;
 export type TenantSort = (typeof SORTS)[number];
 
 /** What `offset` becomes when `cursor` is given too: the `cursor` check below answers 400. */
@@ -266,7 +268,15 @@ export class TenantListQueryDto extends PageQueryDto {
   @IsOptional() @Type(() => Number) @IsInt() @Min(0) @Max(365)
   trialEndingWithinDays?: number;
 
-  @ApiPropertyOptional({ enum: SORTS, default: 'createdAt' })
+  @ApiPropertyOptional({ enum: RISK_LEVELS, description: 'Tenants whose latest daily health snapshot has this risk level (tenants not yet scored never match)' })
+  @IsOptional() @IsIn(RISK_LEVELS)
+  risk?: (typeof RISK_LEVELS)[number];
+
+  @ApiPropertyOptional({
+    enum: SORTS,
+    default: 'createdAt',
+    description: '`healthScore`: the latest daily health score (`order=asc`: riskiest first); tenants not yet scored sort last in both orders',
+  })
   @IsOptional() @IsIn(SORTS)
   sort: TenantSort = 'createdAt';
 
@@ -306,6 +316,13 @@ export class TenantListSubscriptionDto {
   enforcementPaused: boolean;
 }
 
+/** The tenant's latest daily health snapshot, as a list row shows it. */
+export class TenantListHealthDto {
+  @ApiProperty({ type: 'integer', minimum: 0, maximum: 100, example: 72 }) score: number;
+  @ApiProperty({ enum: RISK_LEVELS, description: 'low: score ≥ 70; medium: 40–69; high: below 40' }) risk: string;
+  @ApiProperty({ example: '2026-12-04', description: 'UTC day of the snapshot; GET /admin/tenants/{tenantId}/health computes the live score' }) day: string;
+}
+
 /** One row of the tenant list. */
 export class TenantListItemDto {
   @ApiProperty({ format: 'uuid' }) id: string;
@@ -321,6 +338,8 @@ export class TenantListItemDto {
   @ApiProperty({ type: TenantListUsageDto }) usage: TenantListUsageDto;
   @ApiProperty({ type: TenantListSubscriptionDto, nullable: true, description: 'The plan subscription; null for a tenant without one' })
   subscription: TenantListSubscriptionDto | null;
+  @ApiProperty({ type: TenantListHealthDto, nullable: true, description: 'Latest daily health snapshot; null until the tenant is first scored' })
+  health: TenantListHealthDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 
