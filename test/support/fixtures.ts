@@ -2,6 +2,7 @@ import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { randomUUID } from 'node:crypto';
 import { UnitOfWork } from '../../src/common/events';
+import { OutboxDispatcher } from '../../src/common/events/outbox-dispatcher';
 import { TenantUserAccounts } from '../../src/modules/iam';
 import { SubscriptionsService } from '../../src/modules/billing';
 import { COUNT_PERIOD_START, PlanLimits } from '../../src/modules/plans';
@@ -237,6 +238,14 @@ export async function waitFor(check: () => Promise<boolean>, timeoutMs = 5000): 
     if (Date.now() - started > timeoutMs) throw new Error(`condition not met within ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 25));
   }
+}
+
+/**
+ * Waits until this app instance's deferred event consumers (notifications, webhook fan-out:
+ * `@OnEvent(…, { deferred: true })`) have finished the events committed so far.
+ */
+export async function eventsSettled(t: TestApp): Promise<void> {
+  await t.app.get(OutboxDispatcher).idle();
 }
 
 // ---------------------------------------------------------------------------------------------

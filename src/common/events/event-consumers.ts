@@ -15,6 +15,8 @@ export interface EventConsumer {
   instance: object;
   /** False when the consumer declines this envelope's payload (`@OnEvent(…, { when })`): it is not owed it. */
   wants(envelope: DomainEventEnvelope): boolean;
+  /** Dispatched after the producer's response, in the background (`@OnEvent(…, { deferred: true })`). */
+  deferred: boolean;
   handle(envelope: DomainEventEnvelope): Promise<void>;
 }
 
@@ -104,6 +106,7 @@ export class EventConsumers implements OnModuleInit {
           source,
           instance,
           wants: (envelope) => !d.when || (d.when as (payload: unknown) => boolean)(envelope.payload),
+          deferred: d.deferred === true,
           handle: async (envelope) => {
             // Before the bus has subscribed its listeners (early boot) nothing answers: a failed
             // delivery, retried by the relay, never a silent success.

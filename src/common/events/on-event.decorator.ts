@@ -19,6 +19,8 @@ export interface EventConsumerDeclaration {
   method: string | symbol;
   /** Delivers only the events whose payload it accepts (see {@link OnEventOptions.when}). */
   when?: (payload: never) => boolean;
+  /** Runs after the producer has answered (see {@link OnEventOptions.deferred}). */
+  deferred?: boolean;
 }
 
 /** Options of {@link OnEvent}. */
@@ -30,6 +32,15 @@ export interface OnEventOptions<P> {
    * payload alone, never on the database or the clock, so both evaluations agree.
    */
   when?: (payload: P) => boolean;
+  /**
+   * Runs after the producing request has answered instead of before: the dispatcher hands the
+   * event to this consumer in the background right after commit (and the relay does after a
+   * crash), so a fan-out to thousands of recipients or endpoints never holds the response. Same
+   * exactly-once inbox and retries as an inline consumer; what it writes is visible a moment
+   * after the producer's response, not with it. For reactions nobody reads in the same request
+   * (notifications, webhook messages), never for ones the request's caller relies on.
+   */
+  deferred?: boolean;
 }
 
 /** Reflect-metadata key, on the listener class, of its {@link EventConsumerDeclaration}s. */
@@ -78,6 +89,10 @@ export function OnEvent<C extends DomainEventClass>(event: C & ConcreteEvent<C>,
     OnEmitterEvent(consumerChannel(eventName, consumer), { async: false, promisify: true, suppressErrors: false })(target, method, descriptor);
     const owner = target.constructor;
     const declared: EventConsumerDeclaration[] = Reflect.getOwnMetadata(EVENT_CONSUMERS, owner) ?? [];
-    Reflect.defineMetadata(EVENT_CONSUMERS, [...declared, { eventName, consumer, method, when: options.when as EventConsumerDeclaration['when'] }], owner);
+    Reflect.defineMetadata(
+      EVENT_CONSUMERS,
+      [...declared, { eventName, consumer, method, when: options.when as EventConsumerDeclaration['when'], deferred: options.deferred === true }],
+      owner,
+    );
   };
 }

@@ -78,7 +78,7 @@ describe('@OnEvent()', () => {
 });
 
 describe('indexConsumers', () => {
-  const consumer = (id: string, eventName: string, instance: object, source = 'Listener.handle'): EventConsumer => ({ id, eventName, instance, source, wants: () => true, handle: async () => {} });
+  const consumer = (id: string, eventName: string, instance: object, source = 'Listener.handle'): EventConsumer => ({ id, eventName, instance, source, wants: () => true, deferred: false, handle: async () => {} });
 
   it('groups consumers by event, one consumer id serving several events of one listener', () => {
     const listener = {};

@@ -19,7 +19,8 @@ type Effect = () => Promise<void>;
 
 /** What hands a unit of work's events to their consumers once it has committed. */
 export interface CommittedEventsDispatcher {
-  dispatch(envelopes: DomainEventEnvelope[]): Promise<unknown>;
+  /** Runs the inline consumers before returning; deferred ones may still be running after. */
+  dispatchCommitted(envelopes: DomainEventEnvelope[]): Promise<unknown>;
 }
 
 /**
@@ -82,7 +83,7 @@ export class UnitOfWork {
       await this.runEffects(afterCommit, 'after-commit');
       if (pending.length) {
         // After commit: a failure here loses nothing, the relay re-dispatches the rows.
-        await this.dispatcher.dispatch(pending).catch((err: Error) => this.logger.error(`post-commit dispatch failed: ${err.message}`));
+        await this.dispatcher.dispatchCommitted(pending).catch((err: Error) => this.logger.error(`post-commit dispatch failed: ${err.message}`));
       }
       return result;
     });

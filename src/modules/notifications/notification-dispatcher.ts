@@ -39,52 +39,52 @@ export class NotificationDispatcher {
     @Inject(REDIS) private readonly redis: Redis,
   ) {}
 
-  @OnEvent(UserCreatedEvent, 'notifications.user-created')
+  @OnEvent(UserCreatedEvent, 'notifications.user-created', { deferred: true })
   async onUserCreated(e: EnvelopeOf<typeof UserCreatedEvent>): Promise<void> {
     await this.notify(e as unknown as DomainEventEnvelope);
   }
 
-  @OnEvent(UserDeactivatedEvent, 'notifications.user-deactivated')
+  @OnEvent(UserDeactivatedEvent, 'notifications.user-deactivated', { deferred: true })
   async onUserDeactivated(e: EnvelopeOf<typeof UserDeactivatedEvent>): Promise<void> {
     await this.notify(e as unknown as DomainEventEnvelope);
   }
 
-  @OnEvent(SubscriptionTrialWillEndEvent, 'notifications.trial-will-end')
+  @OnEvent(SubscriptionTrialWillEndEvent, 'notifications.trial-will-end', { deferred: true })
   async onTrialWillEnd(e: EnvelopeOf<typeof SubscriptionTrialWillEndEvent>): Promise<void> {
     await this.notify(e as unknown as DomainEventEnvelope);
   }
 
-  @OnEvent(PaymentFailedEvent, 'notifications.payment-failed')
+  @OnEvent(PaymentFailedEvent, 'notifications.payment-failed', { deferred: true })
   async onPaymentFailed(e: EnvelopeOf<typeof PaymentFailedEvent>): Promise<void> {
     await this.notify(e as unknown as DomainEventEnvelope);
   }
 
-  @OnEvent(SubscriptionPastDueEvent, 'notifications.past-due')
+  @OnEvent(SubscriptionPastDueEvent, 'notifications.past-due', { deferred: true })
   async onPastDue(e: EnvelopeOf<typeof SubscriptionPastDueEvent>): Promise<void> {
     await this.notify(e as unknown as DomainEventEnvelope);
   }
 
-  @OnEvent(SubscriptionSuspendedEvent, 'notifications.subscription-suspended')
+  @OnEvent(SubscriptionSuspendedEvent, 'notifications.subscription-suspended', { deferred: true })
   async onSuspended(e: EnvelopeOf<typeof SubscriptionSuspendedEvent>): Promise<void> {
     await this.notify(e as unknown as DomainEventEnvelope);
   }
 
-  @OnEvent(WebhookEndpointDisabledEvent, 'notifications.webhook-endpoint-disabled')
+  @OnEvent(WebhookEndpointDisabledEvent, 'notifications.webhook-endpoint-disabled', { deferred: true })
   async onWebhookEndpointDisabled(e: EnvelopeOf<typeof WebhookEndpointDisabledEvent>): Promise<void> {
     await this.notify(e as unknown as DomainEventEnvelope);
   }
 
-  @OnEvent(WebhookDeliveryExhaustedEvent, 'notifications.webhook-delivery-exhausted')
+  @OnEvent(WebhookDeliveryExhaustedEvent, 'notifications.webhook-delivery-exhausted', { deferred: true })
   async onWebhookDeliveryExhausted(e: EnvelopeOf<typeof WebhookDeliveryExhaustedEvent>): Promise<void> {
     await this.notify(e as unknown as DomainEventEnvelope);
   }
 
-  @OnEvent(UsageThresholdReachedEvent, 'notifications.usage-threshold')
+  @OnEvent(UsageThresholdReachedEvent, 'notifications.usage-threshold', { deferred: true })
   async onUsageThreshold(e: EnvelopeOf<typeof UsageThresholdReachedEvent>): Promise<void> {
     await this.notify(e as unknown as DomainEventEnvelope);
   }
 
-  @OnEvent(ImpersonationStartedEvent, 'notifications.impersonation-started')
+  @OnEvent(ImpersonationStartedEvent, 'notifications.impersonation-started', { deferred: true })
   async onImpersonationStarted(e: EnvelopeOf<typeof ImpersonationStartedEvent>): Promise<void> {
     await this.notify(e as unknown as DomainEventEnvelope);
   }

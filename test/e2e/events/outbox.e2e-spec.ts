@@ -1,6 +1,7 @@
-import { OutboxRelay } from '../../../src/common/events';
+import { EventBus, OutboxRelay, UnitOfWork } from '../../../src/common/events';
+import { eventsSettled } from '../../support/fixtures';
 import { createStaff, createTestApp, loginStaff, TestApp } from '../../support/app';
-import { callsOf, envelopeOf, insertUndispatched, outboxRow, pauseScheduledRelay, ProbeEvent, ProbeModule, processedBy } from './probe';
+import { callsOf, deferredLatch, DeferredProbeEvent, effectMarker, envelopeOf, insertUndispatched, outboxRow, pauseScheduledRelay, ProbeEvent, ProbeModule, processedBy } from './probe';
 
 describe('transactional outbox and relay', () => {
   let t: TestApp;
@@ -55,7 +56,9 @@ describe('transactional outbox and relay', () => {
     );
     expect(rows).toHaveLength(1);
     expect(rows[0].event_name).toBe('staff.created');
-    expect(rows[0].dispatched_at).toBeInstanceOf(Date);
+    // Its one consumer is deferred (after the response): dispatched once the background round ends.
+    await eventsSettled(t);
+    expect((await outboxRow(t, rows[0].id)).dispatched_at).toBeInstanceOf(Date);
     expect(rows[0].envelope).toMatchObject({ eventId: rows[0].id, name: 'staff.created', tenantId: null, payload: { staffId: staff.id, email: staff.email, role: 'support', isActive: true } });
     // Its one consumer is the webhook fan-out (every catalog event may reach platform webhooks).
     expect(await processedBy(t, rows[0].id)).toEqual(['integrations.webhook-fan-out']);
@@ -72,9 +75,42 @@ describe('transactional outbox and relay', () => {
       `SELECT id, dispatched_at FROM outbox WHERE event_name = 'staff.updated' AND envelope->'payload'->>'staffId' = $1`,
       [staff.id],
     );
-    expect(row.dispatched_at).toBeInstanceOf(Date);
+    // The inline consumers ran before the response; the webhook fan-out is deferred.
+    expect(await processedBy(t, row.id)).toEqual(expect.arrayContaining(['iam.revoke-staff-tokens', 'impersonation.end-sessions-of-staff']));
+    await eventsSettled(t);
+    expect((await outboxRow(t, row.id)).dispatched_at).toBeInstanceOf(Date);
     expect(await processedBy(t, row.id)).toEqual(['iam.revoke-staff-tokens', 'impersonation.end-sessions-of-staff', 'integrations.webhook-fan-out']);
     // The iam consumer's effect: the old token, with the old role, is revoked at once.
     expect((await t.as(token).GET('/api/v1/auth/me')).response.status).toBe(401);
+  });
+
+  it('a deferred consumer runs after the producer has returned: the inline one before, the row dispatched once both are done', async () => {
+    deferredLatch.close();
+    try {
+      const event = new DeferredProbeEvent(null, { label: 'slow fan-out' });
+      await t.app.get(UnitOfWork).run(() => t.app.get(EventBus).publish(event));
+      // The producer is back while the deferred consumer still waits: nothing of it is written yet.
+      expect(callsOf('test.probe-inline', event.eventId)).toBe(1);
+      expect(callsOf('test.probe-background', event.eventId)).toBe(0);
+      expect(await processedBy(t, event.eventId)).toEqual(['test.probe-inline']);
+      expect((await outboxRow(t, event.eventId)).dispatched_at).toBeNull();
+      deferredLatch.release();
+      await eventsSettled(t);
+      expect(callsOf('test.probe-background', event.eventId)).toBe(1);
+      expect(await processedBy(t, event.eventId)).toEqual([effectMarker('test.probe-background'), 'test.probe-background', 'test.probe-inline']);
+      expect((await outboxRow(t, event.eventId)).dispatched_at).toBeInstanceOf(Date);
+      expect(callsOf('test.probe-inline', event.eventId)).toBe(1);
+    } finally {
+      deferredLatch.release();
+    }
+  });
+
+  it('a deferred consumer lost with its process (committed, never run) is delivered by the relay, once', async () => {
+    const envelope = await insertUndispatched(t, envelopeOf(DeferredProbeEvent.eventName, { label: 'crash before the background round' }));
+    await relay.drain();
+    await relay.drain();
+    expect(callsOf('test.probe-inline', envelope.eventId)).toBe(1);
+    expect(callsOf('test.probe-background', envelope.eventId)).toBe(1);
+    expect((await outboxRow(t, envelope.eventId)).dispatched_at).toBeInstanceOf(Date);
   });
 });

@@ -53,8 +53,41 @@ export class ProbeConsumers {
   }
 }
 
-/** Registers {@link ProbeConsumers}. */
-@Module({ providers: [ProbeConsumers] })
+/** Test-only event with one inline and one deferred consumer ({@link DeferredProbeConsumers}). */
+export class DeferredProbeEvent extends DomainEvent<{ label: string }> {
+  static override readonly eventName = 'test.probe-deferred';
+}
+
+/** Holds the deferred probe consumer until the test releases it (a slow fan-out). */
+export const deferredLatch = {
+  release: (): void => undefined,
+  gate: Promise.resolve(),
+  /** Makes the next deferred runs wait until `release()`. */
+  close(): void {
+    this.gate = new Promise<void>((resolve) => (this.release = resolve));
+  },
+};
+
+/** An inline consumer and a deferred one of {@link DeferredProbeEvent}; the deferred one waits on {@link deferredLatch}. */
+@Injectable()
+export class DeferredProbeConsumers {
+  constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
+
+  @OnEvent(DeferredProbeEvent, 'test.probe-inline')
+  async inline(event: EnvelopeOf<typeof DeferredProbeEvent>): Promise<void> {
+    probeCalls.set(`test.probe-inline:${event.eventId}`, callsOf('test.probe-inline', event.eventId) + 1);
+  }
+
+  @OnEvent(DeferredProbeEvent, 'test.probe-background', { deferred: true })
+  async background(event: EnvelopeOf<typeof DeferredProbeEvent>): Promise<void> {
+    await deferredLatch.gate;
+    probeCalls.set(`test.probe-background:${event.eventId}`, callsOf('test.probe-background', event.eventId) + 1);
+    await this.txHost.tx.query(`INSERT INTO processed_events (consumer, event_id) VALUES ($1, $2)`, [effectMarker('test.probe-background'), event.eventId]);
+  }
+}
+
+/** Registers {@link ProbeConsumers} and {@link DeferredProbeConsumers}. */
+@Module({ providers: [ProbeConsumers, DeferredProbeConsumers] })
 export class ProbeModule {}
 
 /**

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createStaff, createTestApp, loginStaff, TestApp } from '../../support/app';
-import { insertPlan, outboxEvents, provisionTenant, STANDARD_PLAN_LIMITS } from '../../support/fixtures';
+import { eventsSettled, insertPlan, outboxEvents, provisionTenant, STANDARD_PLAN_LIMITS } from '../../support/fixtures';
 import { EventBus, UnitOfWork } from '../../../src/common/events';
 import { InvoicePaidEvent, PaymentFailedEvent } from '../../../src/modules/billing/events';
 import { AlertEvaluator } from '../../../src/modules/notifications/alerts/alert-evaluator';
@@ -77,6 +77,7 @@ describe('super-admin alerts: rules, evaluation, dedup, auto-resolve, acknowledg
     expect(alert.detail).toMatch(/^The trial ends .* UTC \(3 day\(s\) left\)\.$/);
     expect(await alertsOf(elsewhere.id)).toEqual([]);
     expect((await outboxEvents(t, tenant.id, 'alert.opened')).map((e) => (e.payload as Json).alertId)).toEqual([alert.id]);
+    await eventsSettled(t); // staff notifications are a deferred consumer of alert.opened
     const notified = await t.db.query(`SELECT recipient_id, title FROM staff_notifications WHERE resource_id = $1`, [alert.id]);
     expect(notified).toEqual(expect.arrayContaining([{ recipient_id: ownerId, title: expect.stringContaining(`Trial ending within 7 days: ${tenant.slug}`) }]));
 

@@ -10,7 +10,8 @@ export const WEBHOOK_FAN_OUT_CONSUMER = 'integrations.webhook-fan-out';
  * Turns every committed event of the webhook catalog into messages for the endpoints subscribed
  * to it (consumer `integrations.webhook-fan-out` of each catalog type). Through the outbox, so an
  * event committed before a crash still reaches its endpoints; the inbox and the unique
- * (event, endpoint) message make a re-dispatch create nothing twice.
+ * (event, endpoint) message make a re-dispatch create nothing twice. Deferred: the producing
+ * request answers before its messages are written (a tenant with many endpoints never slows it).
  */
 @Injectable()
 export class WebhookFanOutListener {
@@ -26,5 +27,5 @@ export class WebhookFanOutListener {
 const handler = Object.getOwnPropertyDescriptor(WebhookFanOutListener.prototype, 'onEvent')!;
 for (const t of WEBHOOK_EVENT_TYPES) {
   const eventClass = { eventName: t.type } as unknown as DomainEventClass<Record<string, unknown>>;
-  OnEvent(eventClass as never, WEBHOOK_FAN_OUT_CONSUMER)(WebhookFanOutListener.prototype, 'onEvent', handler as TypedPropertyDescriptor<(e: DomainEventEnvelope) => Promise<void>>);
+  OnEvent(eventClass as never, WEBHOOK_FAN_OUT_CONSUMER, { deferred: true })(WebhookFanOutListener.prototype, 'onEvent', handler as TypedPropertyDescriptor<(e: DomainEventEnvelope) => Promise<void>>);
 }

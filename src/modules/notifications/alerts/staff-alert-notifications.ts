@@ -12,7 +12,7 @@ import { AlertOpenedEvent } from '../events';
 export class StaffAlertNotifications {
   constructor(private readonly txHost: TransactionHost<TransactionalAdapterTypeOrm>) {}
 
-  @OnEvent(AlertOpenedEvent, 'notifications.alert-opened')
+  @OnEvent(AlertOpenedEvent, 'notifications.alert-opened', { deferred: true })
   async onAlertOpened(e: EnvelopeOf<typeof AlertOpenedEvent>): Promise<void> {
     const severity = e.payload.severity === 'critical' ? 'critical' : e.payload.severity === 'info' ? 'info' : 'warning';
     await this.txHost.tx.query(
