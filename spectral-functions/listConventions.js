@@ -7,7 +7,7 @@
  * - its query parameters are the paging/sorting/search/range vocabulary or filters named after a
  *   field of the listed item: `status` filters `status`, `isActive` filters `isActive`,
  *   `tenantId` filters `tenantId`; `<field>Code` filters the `code` of an object field (`planCode`
- *   → `plan.code`), a singular name an array field (`tag` → `tags`), `<word>WithinDays` a
+ *   → `plan.code`), `<object><Field>` a member of an object field (`healthRisk` → `health.risk`), a singular name an array field (`tag` → `tags`), `<word>WithinDays` a
  *   date-time window; so the same concept has one name across lists.
  * Given: `$.paths[*].get`. Returns one message per violation.
  */
@@ -52,8 +52,15 @@ module.exports = function listConventions(operation, _options, context) {
     if (!p || p.in !== 'query' || VOCABULARY.has(p.name)) continue;
     const name = p.name;
     const codeOf = /^(.+)Code$/.exec(name);
+    const memberOf = /^([a-z]+)([A-Z][A-Za-z]*)$/.exec(name);
+    const declared = memberOf && resolve(document, fields[memberOf[1]]);
+    // A nullable object field is `anyOf: [{ $ref }, { type: 'null' }]` (OpenAPI 3.1).
+    const variants = declared && (declared.anyOf || declared.allOf || declared.oneOf);
+    const objectField = variants ? resolve(document, variants.find((v) => v.$ref || v.properties)) : declared;
+    const member = memberOf && memberOf[2][0].toLowerCase() + memberOf[2].slice(1);
     const named =
       fields[name] !== undefined ||
+      Boolean(objectField && objectField.properties && objectField.properties[member] !== undefined) ||
       fields[`${name}s`] !== undefined ||
       (codeOf && fields[codeOf[1]] !== undefined) ||
       /^[a-z]+[A-Za-z]*WithinDays$/.test(name);

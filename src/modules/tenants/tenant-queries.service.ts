@@ -101,20 +101,20 @@ export class TenantQueries {
     if (query.billingStatus) where.push(`q.billing_status = ${param(query.billingStatus)}`);
     if (query.planCode) where.push(`p.code = ${param(query.planCode)}`);
     if (query.tag) where.push(`t.tags @> ARRAY[${param(query.tag)}]::text[]`);
-    if (query.risk) where.push(`h.risk = ${param(query.risk)}`);
+    if (query.healthRisk) where.push(`h.risk = ${param(query.healthRisk)}`);
     if (query.trialEndingWithinDays !== undefined) {
       // Includes overdue trials (ended but still in trial): they need attention most.
       where.push(`q.billing_status = 'trial' AND q.trial_ends_at < now() + make_interval(days => ${param(query.trialEndingWithinDays)})`);
     }
     // The latest health snapshot (notifications' read-model fragment) is joined only when the
     // filter or the sort needs it: one index probe per candidate row, not per tenant otherwise.
-    const needsHealth = query.risk !== undefined || query.sort === 'healthScore';
+    const needsHealth = query.healthRisk !== undefined || query.sort === 'healthScore';
     const joins = `FROM tenants t JOIN tenant_quotas q ON q.tenant_id = t.id JOIN plans p ON p.id = q.plan_id${needsHealth ? ` ${latestHealthJoinSql('t.id', 'h')}` : ''}`;
     const filter = `WHERE ${where.join(' AND ')}`;
     // Without a filter other than status, the total is the trigger-kept per-status count
     // (tenant_status_counts: at most five rows instead of every tenant). Otherwise a count that joins
     // quota/plan only when a filter needs them (every tenant has exactly one quota).
-    const countFrom = query.billingStatus || query.planCode || query.trialEndingWithinDays !== undefined || query.risk ? joins : 'FROM tenants t';
+    const countFrom = query.billingStatus || query.planCode || query.trialEndingWithinDays !== undefined || query.healthRisk ? joins : 'FROM tenants t';
     const statusOnly = where.length === 1;
     const countSql = statusOnly
       ? `SELECT COALESCE(sum(c.tenants), 0)::int AS total FROM tenant_status_counts c WHERE ${query.status ? 'c.status = $1' : `c.status <> 'deleted'`}`

@@ -102,11 +102,11 @@ describe('tenant health and risk score', () => {
     );
     const list = async (query: string) => (await get(`/api/v1/admin/tenants?tag=${tag}&${query}`)).body;
 
-    const high = await list('risk=high');
+    const high = await list('healthRisk=high');
     expect(high.data.map((r: Json) => r.id)).toEqual([b!.id]);
     expect(high.meta.total).toBe(1);
     expect(high.data[0].health).toEqual({ score: 30, risk: 'high', day: day(1) });
-    expect((await list('risk=low')).data.map((r: Json) => r.id)).toEqual([a!.id]);
+    expect((await list('healthRisk=low')).data.map((r: Json) => r.id)).toEqual([a!.id]);
 
     const sorted = await list('sort=healthScore&order=asc');
     expect(sorted.data.map((r: Json) => [r.id, r.health?.score ?? null])).toEqual([[b!.id, 30], [c!.id, 55], [a!.id, 75], [unscored!.id, null]]);
@@ -124,8 +124,8 @@ describe('tenant health and risk score', () => {
     } while (cursor && seen.length < 10);
     expect(seen).toEqual([b!.id, c!.id, a!.id, unscored!.id]);
 
-    const bad = await get('/api/v1/admin/tenants?risk=severe');
+    const bad = await get('/api/v1/admin/tenants?healthRisk=severe');
     expect(bad.status).toBe(400);
-    expect(bad.body.errors.map((e: Json) => e.field)).toContain('risk');
+    expect(bad.body.errors.map((e: Json) => e.field)).toContain('healthRisk');
   });
 });

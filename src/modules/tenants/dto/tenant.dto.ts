@@ -270,7 +270,7 @@ export class TenantListQueryDto extends PageQueryDto {
 
   @ApiPropertyOptional({ enum: RISK_LEVELS, description: 'Tenants whose latest daily health snapshot has this risk level (tenants not yet scored never match)' })
   @IsOptional() @IsIn(RISK_LEVELS)
-  risk?: (typeof RISK_LEVELS)[number];
+  healthRisk?: (typeof RISK_LEVELS)[number];
 
   @ApiPropertyOptional({
     enum: SORTS,
