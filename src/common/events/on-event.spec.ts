@@ -19,7 +19,7 @@ class NotAnEvent {
 describe('@OnEvent()', () => {
   it('records the event name from the class and the consumer id on the listener class', () => {
     class ShippingListener {
-      @OnEvent(ThingShippedEvent, 'shipping.notify-carrier')
+      @OnEvent(ThingShippedEvent, 'shipping.notify-carrier', { deferred: true })
       async notify(event: EnvelopeOf<typeof ThingShippedEvent>): Promise<void> {
         void event.payload.carrier;
       }
@@ -33,9 +33,9 @@ describe('@OnEvent()', () => {
     }
     const declared: EventConsumerDeclaration[] = Reflect.getMetadata(EVENT_CONSUMERS, ShippingListener);
     expect(declared).toEqual([
-      { eventName: 'thing.shipped', consumer: 'shipping.notify-carrier', method: 'notify' },
-      { eventName: 'thing.lost', consumer: 'shipping.track', method: 'track' },
-      { eventName: 'thing.shipped', consumer: 'shipping.track', method: 'track' },
+      { eventName: 'thing.shipped', consumer: 'shipping.notify-carrier', method: 'notify', deferred: true },
+      { eventName: 'thing.lost', consumer: 'shipping.track', method: 'track', deferred: false },
+      { eventName: 'thing.shipped', consumer: 'shipping.track', method: 'track', deferred: false },
     ]);
   });
 
