@@ -142,6 +142,9 @@ export default tseslint.config(
       'src/modules/plans/quota.service.ts',
       'src/modules/plans/tenant-quota.service.ts',
       'src/modules/plans/listeners/mirror-billing-suspension.listener.ts',
+      // Request rates: one tenant's row by the tenantId the caller passes (the traffic guard, staff
+      // routes), and the staff list of every tenant's effective rate.
+      'src/modules/plans/tenant-rate-limits.service.ts',
       // The usage context's per-tenant counters (one row per tenant, keyed by tenant_id; atomic
       // conditional UPDATEs for seats) and the recount job, which walks every tenant.
       'src/modules/usage/usage-counters.service.ts',

@@ -27,7 +27,7 @@ import { BillingModule } from './modules/billing';
 import { IamModule } from './modules/iam';
 import { ImpersonationModule } from './modules/impersonation';
 import { PlansModule, QuotaGuard, QuotaPrecheckPipe } from './modules/plans';
-import { PlatformModule } from './modules/platform';
+import { MaintenanceGuard, PlatformModule, TenantTrafficGuard } from './modules/platform';
 import { TenantsModule } from './modules/tenants';
 import { UsageModule } from './modules/usage';
 
@@ -89,7 +89,9 @@ export const INFRASTRUCTURE_IMPORTS = [
 
 /**
  * Composes the bounded contexts and registers the global pipeline, in this order (CONVENTIONS §4):
- * authentication → policy (kind/role/scopes, impersonation) → service rate limit → suspension → ValidationPipe → quota
+ * maintenance (tenant routes, before reading credentials) → authentication → policy
+ * (kind/role/scopes, impersonation) → service rate limit → tenant traffic (maintenance on shared
+ * routes, tenant request rate) → suspension → module entitlement → ValidationPipe → quota
  * pre-check → handler, wrapped by the TransactionInterceptor (outermost: one transaction per
  * mutating request) and, inside it, the AuditInterceptor (its success row, before commit);
  * errors leave through the ProblemFilter (failure rows, after rollback). docs/adr/0015.
@@ -113,9 +115,14 @@ export const INFRASTRUCTURE_IMPORTS = [
     PlatformModule,
   ],
   providers: [
+    // Before authentication: maintenance answers tenant routes without reading the credential.
+    { provide: APP_GUARD, useExisting: MaintenanceGuard },
     { provide: APP_GUARD, useClass: AuthenticationGuard },
     { provide: APP_GUARD, useClass: PolicyGuard },
     { provide: APP_GUARD, useClass: ServiceRateLimitGuard },
+    // The tenant's request rate (and maintenance on shared routes) once the actor is known, before
+    // suspension, module and quota checks: 429 comes before 402/403 (src/modules/platform/traffic).
+    { provide: APP_GUARD, useExisting: TenantTrafficGuard },
     { provide: APP_GUARD, useExisting: QuotaGuard },
     { provide: APP_GUARD, useClass: ModuleGuard },
     { provide: APP_PIPE, useClass: RejectNulCharactersPipe },

@@ -56,10 +56,12 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   coupons: 'Coupon catalog: discount codes (a percentage or an amount off, once, for some months or forever) redeemed on plan and module subscriptions',
   auth: 'Sign-in, token refresh, sign-out, current principal',
   health: 'Liveness and readiness probes',
+  maintenance: 'Maintenance mode: while on, tenant routes answer 503 `maintenance` with Retry-After and the message; staff routes and health probes keep working',
   impersonation: 'Time-limited "login as" sessions of staff in a tenant user’s place',
   modules: 'Module catalog: the product modules tenants subscribe to, their prices and trials',
   plans: 'Plan catalog: base and per-seat prices, limits, included modules',
   problems: 'The error codes a problem+json `type` resolves to',
+  'rate-limits': 'Per-tenant request rates (plan, staff override with an optional end, platform default), enforced across instances: 429 `tenant_rate_limited` with Retry-After and RateLimit-* headers',
   quotas: 'Per-tenant plan, limit overrides, billing state and allowances',
   revenue: 'Revenue metrics from the MRR movements ledger (MRR, ARR, movements, churn, ARPA, LTV, forecast, trial conversion), its rebuild from the subscription history, and a tenant’s billing summary',
   service: 'The product-module API: product services (CRM, call analytics, campaigns, …) get a token with their client credentials (OAuth 2.0, RFC 6749 §4.4), then ask a tenant’s entitlements, reserve and release quota, report usage. The tenant is a parameter: a service acts for many tenants',
@@ -106,7 +108,7 @@ const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'alerts', 'tenant-health', 'service-clients', 'platform-webhooks', 'notifications', 'staff'] },
   { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit', 'tenant-integrations', 'tenant-notifications'] },
   { name: 'Product-module API', tags: ['service'] },
-  { name: 'Operations', tags: ['health', 'problems'] },
+  { name: 'Operations', tags: ['health', 'problems', 'maintenance', 'rate-limits'] },
 ];
 
 /** Builds the OpenAPI 3.1 document from the controllers (the contract frontend teams receive). */

@@ -37,6 +37,8 @@ const schema = z
     SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(10000),
     AUTH_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(300),
     SERVICE_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).default(60_000),
+    TENANT_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(6000),
+    TENANT_RATE_LIMIT_BURST: z.coerce.number().int().min(0).max(1_000_000).default(1000),
     TRUST_PROXY: z.string().min(1).default('loopback'),
     DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
     DB_LOCK_TIMEOUT_MS: z.coerce.number().int().min(100).max(3_600_000).default(5_000),
@@ -104,6 +106,12 @@ export interface AppConfig {
   authRateLimitPerMinute: number;
   /** Requests per minute per product-module service client on the /service routes (Redis, all instances). */
   serviceRateLimitPerMinute: number;
+  /**
+   * The platform default of a tenant's request rate, for tenants whose plan sets none and who have
+   * no override: sustained requests per minute and the burst allowance above it
+   * (src/modules/platform/traffic).
+   */
+  tenantRateLimit: { requestsPerMinute: number; burst: number };
   /** Express `trust proxy` value: which proxies may set X-Forwarded-For ('false' trusts none). */
   trustProxy: string;
   /**
@@ -185,6 +193,7 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     shutdownTimeoutMs: e.SHUTDOWN_TIMEOUT_MS,
     authRateLimitPerMinute: e.AUTH_RATE_LIMIT_PER_MINUTE,
     serviceRateLimitPerMinute: e.SERVICE_RATE_LIMIT_PER_MINUTE,
+    tenantRateLimit: { requestsPerMinute: e.TENANT_RATE_LIMIT_PER_MINUTE, burst: e.TENANT_RATE_LIMIT_BURST },
     trustProxy: e.TRUST_PROXY,
     database: {
       statementTimeoutMs: e.DB_STATEMENT_TIMEOUT_MS,

@@ -191,6 +191,14 @@ export const COMMON_ERRORS = defineErrors('common', {
     description: 'Too many requests (or failed sign-ins) from this client. Wait `retryAfterSeconds` (also the Retry-After header, RFC 9110 §10.2.3) before retrying.',
     example: { detail: 'Too many failed sign-in attempts; retry later.', retryAfterSeconds: 900 },
   },
+  tenant_rate_limited: {
+    status: 429,
+    family: 'rateLimited',
+    title: 'Tenant rate limit reached',
+    description:
+      'Your organisation made more requests than its request rate allows (its plan’s, a temporary limit set by the platform, or the platform default): `limit` requests per minute plus a burst allowance. Wait `retryAfterSeconds` (also the Retry-After header, RFC 6585 §4, RFC 9110 §10.2.3); the RateLimit-Limit, RateLimit-Remaining and RateLimit-Reset headers on every answer say how much is left. Distinct from 402 (billing, quota) and 403 (plan, module, suspension).',
+    example: { detail: 'Your organisation made more than 600 requests in a minute; retry in 12 s.', retryAfterSeconds: 12, limit: 600 },
+  },
   internal_error: {
     status: 500,
     defaultForStatus: true,
@@ -203,6 +211,14 @@ export const COMMON_ERRORS = defineErrors('common', {
     title: 'Database busy',
     description: 'The database could not serve the change in time (a lock wait or statement timeout, a serialization failure or deadlock). Nothing was changed; retry after the Retry-After header.',
     example: { detail: 'A database lock could not be acquired in time. Retry the request.' },
+  },
+  maintenance: {
+    status: 503,
+    family: 'maintenance',
+    title: 'Down for maintenance',
+    description:
+      'The platform is in maintenance: tenant routes (tenant users, partner API keys, product-module services) are paused; staff routes and the health probes keep working. `detail` is the operators’ message, `until` when it is planned to end (null: not announced); retry after `retryAfterSeconds` (also the Retry-After header, RFC 9110 §10.2.3 and §15.6.4).',
+    example: { detail: 'Scheduled database upgrade; back by 02:00 UTC.', retryAfterSeconds: 1800, until: '2026-01-31T02:00:00.000Z' },
   },
   dependency_unavailable: {
     status: 503,

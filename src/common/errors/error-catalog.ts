@@ -17,9 +17,10 @@
  * (`etag`), `notReady` (`failing?`, `draining?`, `components?`), `seats` (a conflict over a seat
  * count: `requestedLicenses`, `minimumRequired`, `currentActiveUsers?`), `status` (a conflict with
  * the resource's status: `currentStatus`), `module` (a product module the tenant is not entitled
- * to: `module`, `reason`, `subscribeUrl`).
+ * to: `module`, `reason`, `subscribeUrl`), `maintenance` (the platform is in maintenance:
+ * `retryAfterSeconds`, `until`).
  */
-export const PROBLEM_FAMILIES = ['problem', 'validation', 'quota', 'conflict', 'unprocessable', 'rateLimited', 'precondition', 'notReady', 'seats', 'status', 'module'] as const;
+export const PROBLEM_FAMILIES = ['problem', 'validation', 'quota', 'conflict', 'unprocessable', 'rateLimited', 'precondition', 'notReady', 'seats', 'status', 'module', 'maintenance'] as const;
 export type ProblemFamily = (typeof PROBLEM_FAMILIES)[number];
 
 /** Extension members a family's problem must carry (checked on every catalog example). */
@@ -35,6 +36,7 @@ export const FAMILY_REQUIRED_MEMBERS: Record<ProblemFamily, readonly string[]> =
   seats: ['requestedLicenses', 'minimumRequired'],
   status: ['currentStatus'],
   module: ['module', 'reason', 'subscribeUrl'],
+  maintenance: ['retryAfterSeconds', 'until'],
 };
 
 /**

@@ -51,9 +51,10 @@ export class UnprocessableProblemDto extends ProblemDto {
   @ApiPropertyOptional({ type: 'integer', example: 5000, description: 'The most the amount may be (minor units), when an amount exceeds what is left (e.g. left to refund)' }) remainingCents?: number;
 }
 
-/** 429 `rate_limited`. */
+/** 429 `rate_limited`, `tenant_rate_limited`. */
 export class RateLimitedProblemDto extends ProblemDto {
   @ApiProperty({ example: 900, type: 'integer', description: 'Seconds to wait before retrying; the same as the Retry-After header' }) retryAfterSeconds: number;
+  @ApiPropertyOptional({ example: 600, type: 'integer', description: 'The requests per minute of the limit that was reached (`tenant_rate_limited`); the same as the RateLimit-Limit header' }) limit?: number;
 }
 
 /** 412 `precondition_failed`. */
@@ -93,6 +94,12 @@ export class ModuleProblemDto extends ProblemDto {
   @ApiProperty({ example: '/api/v1/tenant/modules/integrations/subscribe', description: 'Where a tenant admin starts a trial or subscribes' }) subscribeUrl: string;
 }
 
+/** 503 `maintenance`: tenant routes are paused while the platform is in maintenance; `detail` is the operators' message. */
+export class MaintenanceProblemDto extends ProblemDto {
+  @ApiProperty({ example: 1800, type: 'integer', description: 'Seconds to wait before retrying (to `until`, or a default when no end is announced); the same as the Retry-After header' }) retryAfterSeconds: number;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', example: '2026-01-31T02:00:00.000Z', description: 'When the maintenance is planned to end; null when not announced' }) until: string | null;
+}
+
 /** The problem schema of each family (openapi.json `components.schemas`). */
 export const PROBLEM_SCHEMAS: Record<ProblemFamily, new () => ProblemDto> = {
   problem: ProblemDto,
@@ -106,4 +113,5 @@ export const PROBLEM_SCHEMAS: Record<ProblemFamily, new () => ProblemDto> = {
   seats: SeatsProblemDto,
   status: StatusProblemDto,
   module: ModuleProblemDto,
+  maintenance: MaintenanceProblemDto,
 };

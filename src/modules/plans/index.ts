@@ -31,3 +31,17 @@ export { QuotaMetric, PlanLimits } from './entities/plan.entity';
 export { BillingStatus, BILLING_STATUSES } from './entities/tenant-quota.entity';
 export { AllowanceDto } from './dto/quota.dto';
 export { MAX_PRICE_CENTS, PlanLimitsDto } from './dto/plan.dto';
+export { TenantRateLimits, TenantRateLimitView } from './tenant-rate-limits.service';
+export {
+  BURST_WINDOW_SECONDS,
+  EffectiveRateLimit,
+  effectiveRateLimit,
+  MAX_RATE_LIMIT,
+  RATE_LIMIT_SOURCES,
+  RATE_WINDOW_SECONDS,
+  RateLimit,
+  RateLimitOverride,
+  RateLimitSource,
+  TenantRateLimitBasis,
+} from './rate-limit';
+export { RateLimitInputDto } from './dto/plan.dto';

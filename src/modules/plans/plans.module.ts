@@ -14,15 +14,17 @@ import { QuotaGuard } from './quota.guard';
 import { QuotaService } from './quota.service';
 import { AdminTenantQuotaController, TenantAllowancesController } from './tenant-quota.controller';
 import { TenantQuotaService } from './tenant-quota.service';
+import { TenantRateLimits } from './tenant-rate-limits.service';
 
 /**
- * Plans context: the metric registry, plan catalog, per-tenant quotas and their enforcement. The
+ * Plans context: the metric registry, plan catalog, per-tenant quotas and their enforcement, and
+ * the request-rate dimension (plan rates, tenant overrides; enforced by platform's traffic guard). The
  * usage counters come through the UsageLedger port (usage-ledger.ts), which the usage context provides globally.
  */
 @Module({
   imports: [TypeOrmModule.forFeature([Plan, TenantQuota, ProductModule])],
   controllers: [PlansController, TenantPlansController, ModulesController, AdminTenantQuotaController, TenantAllowancesController],
-  providers: [ModuleCatalogService, QuotaService, QuotaGuard, QuotaPrecheckPipe, PlansService, TenantQuotaService, MirrorBillingSuspensionListener, PlansDataEraser],
-  exports: [QuotaService, QuotaGuard, QuotaPrecheckPipe, ModuleCatalogService],
+  providers: [ModuleCatalogService, QuotaService, QuotaGuard, QuotaPrecheckPipe, PlansService, TenantQuotaService, TenantRateLimits, MirrorBillingSuspensionListener, PlansDataEraser],
+  exports: [QuotaService, QuotaGuard, QuotaPrecheckPipe, ModuleCatalogService, TenantRateLimits],
 })
 export class PlansModule {}

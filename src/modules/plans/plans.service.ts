@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../../common/context';
@@ -10,9 +10,15 @@ import { PlanCreatedEvent, PlanUpdatedEvent } from './events/plan.events';
 import { pickMetrics } from './metrics';
 import { ModuleCatalogService } from './modules.service';
 import { Page, toPage } from '../../common/http';
+import { APP_CONFIG, AppConfig } from '../../config';
+import { planRateLimit, RateLimit } from './rate-limit';
 
-/** Maps a plan to its public shape; `limits` holds registry metrics only (a retired metric's key is not served). */
-export function toPlanDto(p: Plan): PlanDto {
+/**
+ * Maps a plan to its public shape; `limits` holds registry metrics only (a retired metric's key is
+ * not served); `rateLimit` is the plan's rate or, when it sets none, `platformDefault`.
+ */
+export function toPlanDto(p: Plan, platformDefault: RateLimit): PlanDto {
+  const { requestsPerMinute, burst, source } = planRateLimit(p, platformDefault);
   return {
     id: p.id,
     code: p.code,
@@ -26,6 +32,7 @@ export function toPlanDto(p: Plan): PlanDto {
     isActive: p.isActive,
     limits: pickMetrics(p.limits),
     features: p.features,
+    rateLimit: { requestsPerMinute, burst, source: source === 'plan' ? 'plan' : 'default' },
     createdAt: p.createdAt.toISOString(),
     updatedAt: p.updatedAt.toISOString(),
   };
@@ -45,7 +52,12 @@ export class PlansService {
     private readonly events: EventBus,
     private readonly context: RequestContext,
     private readonly modules: ModuleCatalogService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
+
+  private toDto(p: Plan): PlanDto {
+    return toPlanDto(p, this.config.tenantRateLimit);
+  }
 
   private get repo() {
     return this.txHost.tx.getRepository(Plan);
@@ -69,6 +81,8 @@ export class PlansService {
         isActive: dto.isActive ?? true,
         limits: cleanLimits(dto.limits),
         features: dto.features ?? {},
+        rateLimitRequestsPerMinute: dto.rateLimit?.requestsPerMinute ?? null,
+        rateLimitBurst: dto.rateLimit?.burst ?? null,
       })
       .orIgnore()
       .returning('id')
@@ -77,8 +91,8 @@ export class PlansService {
     if (!id) throw new ConflictError('plan_code_taken', `A plan with code ${dto.code} already exists.`, { field: 'code' });
     const plan = await this.repo.findOneByOrFail({ id });
     await this.events.publish(new PlanCreatedEvent(null, { planId: id, code: plan.code }));
-    this.context.noteAudit({ resourceId: id, after: toPlanDto(plan) });
-    return toPlanDto(plan);
+    this.context.noteAudit({ resourceId: id, after: this.toDto(plan) });
+    return this.toDto(plan);
   }
 
   async list(query: PlanListQueryDto): Promise<Page<PlanDto>> {
@@ -88,12 +102,12 @@ export class PlansService {
       take: query.limit,
       skip: query.offset,
     });
-    return toPage(rows.map(toPlanDto), total, query);
+    return toPage(rows.map((p) => this.toDto(p)), total, query);
   }
 
   /** @throws NotFoundError */
   async get(id: string): Promise<PlanDto> {
-    return toPlanDto(await this.find(id));
+    return this.toDto(await this.find(id));
   }
 
   /** Updates a plan; limits and features replace the stored maps. @throws NotFoundError; UnprocessableError `unknown_module` */
@@ -111,14 +125,18 @@ export class PlansService {
     if (dto.isActive !== undefined) patch.isActive = dto.isActive;
     if (dto.limits !== undefined) patch.limits = cleanLimits(dto.limits);
     if (dto.features !== undefined) patch.features = dto.features;
+    if (dto.rateLimit !== undefined) {
+      patch.rateLimitRequestsPerMinute = dto.rateLimit?.requestsPerMinute ?? null;
+      patch.rateLimitBurst = dto.rateLimit?.burst ?? null;
+    }
     const changed = Object.keys(patch).filter((k) => JSON.stringify(patch[k as keyof Plan]) !== JSON.stringify(before[k as keyof Plan]));
     if (changed.length) {
       await this.repo.update(id, patch);
       await this.events.publish(new PlanUpdatedEvent(null, { planId: id, code: before.code, changed }));
     }
     const after = await this.find(id);
-    this.context.noteAudit({ before: toPlanDto(before), after: toPlanDto(after) });
-    return toPlanDto(after);
+    this.context.noteAudit({ before: this.toDto(before), after: this.toDto(after) });
+    return this.toDto(after);
   }
 
   private async find(id: string, lock = false): Promise<Plan> {

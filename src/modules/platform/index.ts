@@ -1,3 +1,4 @@
 export { PLATFORM_ERRORS } from './errors';
 export { PlatformModule } from './platform.module';
 export { ShutdownState } from './shutdown-state';
+export { MaintenanceGuard, TenantTrafficGuard } from './traffic';

@@ -5,12 +5,13 @@ import { RuntimeMetricsModule } from './metrics';
 import { ProblemsController } from './problems.controller';
 import { HttpDrain } from './http-drain';
 import { ShutdownState } from './shutdown-state';
+import { TrafficModule } from './traffic';
 
 /** Ops context: health probes, graceful shutdown (later metrics, jobs, exports). */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), RuntimeMetricsModule],
+  imports: [TerminusModule.forRoot({ logger: false }), RuntimeMetricsModule, TrafficModule],
   controllers: [HealthController, ProblemsController],
   providers: [ShutdownState, HttpDrain],
-  exports: [ShutdownState],
+  exports: [ShutdownState, TrafficModule],
 })
 export class PlatformModule {}

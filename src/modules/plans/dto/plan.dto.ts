@@ -3,6 +3,7 @@ import { Transform, Type } from 'class-transformer';
 import { IsBoolean, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { IsBooleanMap, IsCurrencyCode, PageQueryDto } from '../../../common/http';
 import { MetricLimitFields } from '../metric-fields';
+import { MAX_RATE_LIMIT, RATE_LIMIT_SOURCES } from '../rate-limit';
 
 /** Largest price in minor units: exact as a JS number (2^53 − 1) and within PostgreSQL bigint. */
 export const MAX_PRICE_CENTS = Number.MAX_SAFE_INTEGER;
@@ -12,6 +13,27 @@ export const MAX_PRICE_CENTS = Number.MAX_SAFE_INTEGER;
  * integers 0…2³¹−1; null or absent = unlimited; a key outside the registry is a 400 naming it.
  */
 export class PlanLimitsDto extends MetricLimitFields() {}
+
+/**
+ * A request rate to set (plans, tenant overrides): `requestsPerMinute` sustained over a 60-second
+ * window, plus `burst` extra requests drawn from an allowance that refills every 10 minutes.
+ */
+export class RateLimitInputDto {
+  @ApiProperty({ type: 'integer', example: 600, minimum: 1, maximum: MAX_RATE_LIMIT, description: 'Sustained requests per minute' })
+  @IsInt() @Min(1) @Max(MAX_RATE_LIMIT)
+  requestsPerMinute: number;
+  @ApiProperty({ type: 'integer', example: 100, minimum: 0, maximum: MAX_RATE_LIMIT, description: 'Extra requests allowed above the sustained rate, refilled every 10 minutes' })
+  @IsInt() @Min(0) @Max(MAX_RATE_LIMIT)
+  burst: number;
+}
+
+/** A plan's request rate as it applies to its tenants: the plan's own (`source: plan`) or the platform default. */
+export class PlanRateLimitDto {
+  @ApiProperty({ type: 'integer', example: 600, description: 'Sustained requests per minute' }) requestsPerMinute: number;
+  @ApiProperty({ type: 'integer', example: 100, description: 'Extra requests allowed above the sustained rate, refilled every 10 minutes' }) burst: number;
+  @ApiProperty({ enum: RATE_LIMIT_SOURCES.filter((s) => s !== 'override'), example: 'plan', description: '`plan`: set on the plan; `default`: the plan sets none, the platform default applies' })
+  source: 'plan' | 'default';
+}
 
 /** A plan of the catalog. Prices in minor units of `currency`. */
 export class PlanDto {
@@ -28,6 +50,7 @@ export class PlanDto {
   @ApiProperty({ type: PlanLimitsDto }) limits: PlanLimitsDto;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'boolean' }, example: { crm: true, seo: false }, description: 'Module code → included in the plan at no charge (true)' })
   features: Record<string, boolean>;
+  @ApiProperty({ type: PlanRateLimitDto, description: 'Request rate of the plan’s tenants (a tenant override takes precedence: GET /api/v1/admin/rate-limits)' }) rateLimit: PlanRateLimitDto;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -60,6 +83,9 @@ export class CreatePlanDto {
     description: 'Module code → included at no charge (true); every code must be in the module catalog (422 unknown_module)',
   })
   @IsOptional() @IsBooleanMap() features?: Record<string, boolean>;
+  @ApiPropertyOptional({ type: RateLimitInputDto, nullable: true, description: 'Request rate of the plan’s tenants; absent or null: the platform default' })
+  @IsOptional() @ValidateNested() @Type(() => RateLimitInputDto)
+  rateLimit?: RateLimitInputDto | null;
 }
 
 /** Everything but `code` (immutable; sending it is a 400). Limits and features replace the stored ones. */

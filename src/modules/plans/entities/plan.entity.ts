@@ -30,6 +30,13 @@ export class Plan {
   @Column({ type: 'jsonb', default: () => `'{}'` }) limits: PlanLimits;
   /** Module code → included at no charge (true) — every key a module of the catalog (product_modules.code). */
   @Column({ type: 'jsonb', default: () => `'{}'` }) features: Record<string, boolean>;
+  /**
+   * Request rate of the plan's tenants (src/modules/plans/rate-limit.ts): sustained requests per
+   * minute and the burst allowance above it; both null = the platform default
+   * (TENANT_RATE_LIMIT_PER_MINUTE, TENANT_RATE_LIMIT_BURST).
+   */
+  @Column({ type: 'int', nullable: true }) rateLimitRequestsPerMinute: number | null;
+  @Column({ type: 'int', nullable: true }) rateLimitBurst: number | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -15,6 +15,7 @@ export type BillingStatus = (typeof BILLING_STATUSES)[number];
 @Index('ix_tenant_quotas_plan', ['planId'])
 @Index('ix_tenant_quotas_billing_status', ['billingStatus'])
 @Index('ix_tenant_quotas_trial_ends', ['trialEndsAt'])
+@Index('ix_tenant_quotas_rate_limit_override', ['rateLimitOverrideUntil'], { where: 'rate_limit_override_requests_per_minute IS NOT NULL' })
 export class TenantQuota {
   @PrimaryColumn('uuid') tenantId: string;
   @Column({ type: 'uuid' }) planId: string;
@@ -33,6 +34,15 @@ export class TenantQuota {
   @Column({ type: 'timestamptz', nullable: true }) currentPeriodEndsAt: Date | null;
   @Column({ type: 'text', nullable: true }) externalCustomerId: string | null;
   @Column({ type: 'text', nullable: true }) notes: string | null;
+  /**
+   * Staff override of the tenant's request rate (temporary throttling of a noisy tenant, or a
+   * raise): requests per minute and burst, both set or both null; it stops applying at `until`
+   * (exclusive; null = until cleared) with no job clearing it (src/modules/plans/rate-limit.ts).
+   */
+  @Column({ type: 'int', nullable: true }) rateLimitOverrideRequestsPerMinute: number | null;
+  @Column({ type: 'int', nullable: true }) rateLimitOverrideBurst: number | null;
+  @Column({ type: 'timestamptz', nullable: true }) rateLimitOverrideUntil: Date | null;
+  @Column({ type: 'text', nullable: true }) rateLimitOverrideReason: string | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

@@ -5,7 +5,7 @@ export class PlanCreatedEvent extends DomainEvent<{ planId: string; code: string
   static override readonly eventName = 'plan.created';
 }
 
-/** A plan's name, prices, limits, features or active flag changed. Producer: plans. */
+/** A plan's name, prices, limits, features, request rate or active flag changed. Producer: plans. */
 export class PlanUpdatedEvent extends DomainEvent<{ planId: string; code: string; changed: string[] }> {
   static override readonly eventName = 'plan.updated';
 }
