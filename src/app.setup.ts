@@ -67,6 +67,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   service: 'The product-module API: product services (CRM, call analytics, campaigns, …) get a token with their client credentials (OAuth 2.0, RFC 6749 §4.4), then ask a tenant’s entitlements, reserve and release quota, report usage. The tenant is a parameter: a service acts for many tenants',
   'service-clients': 'Registration of product-module services as OAuth 2.0 clients: scopes, secret rotation with an overlap, revocation',
   staff: 'Platform staff management (owners)',
+  system: 'System visibility for staff: health of each component (PostgreSQL, Redis, job queues, outbox, export store), the running instances, API latency and error rates per route group, queue depth, webhook success, database size. Prometheus scrapes GET /metrics (outside /api/v1, bearer METRICS_TOKEN)',
+  dashboard: 'The super-admin dashboard: tenants by status, MRR, trials expiring, users active today, new tenants this month, usage outliers, open alerts',
   subscriptions: 'A tenant’s plan and module subscriptions: licenses, trial conversion, discounts (coupons), pending charges (money-moving routes take preview: true)',
   'tenant-audit': 'The signed-in tenant’s own audit trail',
   'tenant-notifications': 'The signed-in user’s in-app notifications (the bell: unread count, read, live stream, muted types) and the organisation’s notification rules',
@@ -105,7 +107,7 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
  */
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth'] },
-  { name: 'Platform administration', tags: ['plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'alerts', 'tenant-health', 'service-clients', 'platform-webhooks', 'notifications', 'staff'] },
+  { name: 'Platform administration', tags: ['dashboard', 'plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'alerts', 'tenant-health', 'service-clients', 'platform-webhooks', 'notifications', 'staff', 'system'] },
   { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit', 'tenant-integrations', 'tenant-notifications'] },
   { name: 'Product-module API', tags: ['service'] },
   { name: 'Operations', tags: ['health', 'problems', 'maintenance', 'rate-limits'] },

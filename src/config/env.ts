@@ -54,6 +54,8 @@ const schema = z
       .default('5,300,1800,7200,18000,36000,36000'),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
     WEBHOOK_DISABLE_AFTER_FAILING_DAYS: z.coerce.number().min(0.0001).max(90).default(5),
+    EXPORTS_DIR: z.string().min(1).default('./var/exports'),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
   .superRefine((env, ctx) => {
     if (env.NODE_ENV === 'production') {
@@ -137,6 +139,13 @@ export interface AppConfig {
     /** Endpoint URLs must be https (production). */
     requireHttps: boolean;
   };
+  /** Directory of the export store (EXPORTS_DIR), relative to the working directory or absolute; its disk is a system health component. */
+  exportsDir: string;
+  /**
+   * Bearer token of the Prometheus scrape endpoint `GET /metrics` (METRICS_TOKEN, compared in
+   * constant time); null: the endpoint is disabled and answers 404, in every environment.
+   */
+  metricsToken: string | null;
 }
 
 /** Thrown by {@link parseConfig}; `variable` names the offending environment variable. */
@@ -208,6 +217,8 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       disableAfterFailingDays: e.WEBHOOK_DISABLE_AFTER_FAILING_DAYS,
       requireHttps: production,
     },
+    exportsDir: e.EXPORTS_DIR,
+    metricsToken: e.METRICS_TOKEN ?? null,
   };
 }
 

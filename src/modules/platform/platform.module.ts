@@ -2,16 +2,17 @@ import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
 import { HealthController } from './health.controller';
 import { RuntimeMetricsModule } from './metrics';
+import { SystemModule } from './system';
 import { ProblemsController } from './problems.controller';
 import { HttpDrain } from './http-drain';
 import { ShutdownState } from './shutdown-state';
 import { TrafficModule } from './traffic';
 
-/** Ops context: health probes, graceful shutdown (later metrics, jobs, exports). */
+/** Ops context: health probes, graceful shutdown, runtime and Prometheus metrics, system visibility for staff (later jobs, exports). */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false }), RuntimeMetricsModule, TrafficModule],
+  imports: [TerminusModule.forRoot({ logger: false }), RuntimeMetricsModule, SystemModule, TrafficModule],
   controllers: [HealthController, ProblemsController],
   providers: [ShutdownState, HttpDrain],
-  exports: [ShutdownState, TrafficModule],
+  exports: [ShutdownState, RuntimeMetricsModule, TrafficModule],
 })
 export class PlatformModule {}

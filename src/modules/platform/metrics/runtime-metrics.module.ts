@@ -1,22 +1,26 @@
 import { Module } from '@nestjs/common';
+import { DiscoveryModule } from '@nestjs/core';
 import { dbPoolProvider } from '../../../database/pool-stats';
+import { HttpMetrics } from './http-metrics';
+import { MetricsEndpoint } from './metrics-endpoint';
+import { OutboxLag } from './outbox-lag';
+import { QueueStats } from './queue-stats';
 import { metricsRegistryProvider, MetricsRegistry, RuntimeMetrics } from './runtime-metrics.service';
 
 /**
- * Runtime metrics of the hot paths in one prom-client registry ({@link MetricsRegistry}):
- * event-loop lag and process metrics (prom-client default metrics), PostgreSQL pool usage and
- * pool acquisition waits, plus a throttled "pool exhausted" warning log.
+ * Runtime metrics in one prom-client registry ({@link MetricsRegistry}): event-loop lag and
+ * process metrics (prom-client default metrics), PostgreSQL pool usage and acquisition waits
+ * (with a throttled "pool exhausted" warning log), HTTP response durations by route template
+ * ({@link HttpMetrics}), Bull queue and outbox gauges read at scrape time.
  *
- * Exposure decision: this module serves nothing over HTTP. A `/metrics` route would be public to
- * whoever reaches the API port (pool sizes, memory, GC and lag reveal load and help time attacks),
- * and this service has no scrape credential or separate internal listener yet; every route here
- * also passes the global auth/audit chain, which a Prometheus scraper does not fit. So the module
- * exports the registry (and {@link RuntimeMetrics} with `snapshot()` for tests and benchmarks),
- * and the operations issue mounts `await registry.metrics()` behind the protection it decides
- * (a bearer scrape token or an internal-only port).
+ * Exposure: `GET /metrics` ({@link MetricsEndpoint}) outside /api/v1 and the JWT guard chain,
+ * behind a bearer scrape token (METRICS_TOKEN; without it the endpoint answers 404), because pool
+ * sizes, memory, GC and lag reveal load to whoever reaches the port. {@link QueueStats} and
+ * {@link OutboxLag} are shared with the system health and metrics routes and the jobs API.
  */
 @Module({
-  providers: [metricsRegistryProvider, dbPoolProvider, RuntimeMetrics],
-  exports: [MetricsRegistry, RuntimeMetrics],
+  imports: [DiscoveryModule],
+  providers: [metricsRegistryProvider, dbPoolProvider, RuntimeMetrics, HttpMetrics, QueueStats, OutboxLag, MetricsEndpoint],
+  exports: [MetricsRegistry, RuntimeMetrics, HttpMetrics, QueueStats, OutboxLag],
 })
 export class RuntimeMetricsModule {}

@@ -9,7 +9,7 @@ import { CumulativeBucket, histogramQuantile, instrumentPoolConnect, PoolWaitRep
  * The process's Prometheus registry (prom-client), owned by RuntimeMetricsModule: Node/process
  * default metrics (event-loop lag from monitorEventLoopDelay with p50/p90/p99 in seconds, RSS,
  * heap, GC) plus the PostgreSQL pool metrics. `await registry.metrics()` is the Prometheus text
- * exposition (`registry.contentType`). Not served over HTTP by this module (see the module docstring).
+ * exposition (`registry.contentType`), served by `GET /metrics` behind METRICS_TOKEN (MetricsEndpoint).
  */
 export class MetricsRegistry extends Registry {}
 
