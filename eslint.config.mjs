@@ -157,6 +157,20 @@ export default tseslint.config(
       // the /admin route (every subquery filters by that tenant_id), the daily snapshot of every
       // tenant, and the platform-wide summary.
       'src/modules/notifications/health/tenant-health.service.ts',
+      // The job mechanism runs, leases and sweeps every tenant's jobs; the staff jobs API lists them
+      // across tenants (tenant routes read their own through TenantScopedRepository).
+      'src/common/jobs/jobs.ts',
+      'src/modules/platform/jobs/job-queries.service.ts',
+      // Export sources stream the rows of the tenant the export names (tenantId filter, forced to
+      // the caller's tenant on tenant routes) or, for staff, of every tenant; the staff export list
+      // spans tenants (tenant routes read theirs through TenantScopedRepository).
+      'src/modules/audit/audit-export.source.ts',
+      'src/modules/tenants/tenants-export.source.ts',
+      'src/modules/usage/usage-export.source.ts',
+      'src/modules/billing/billing-export.sources.ts',
+      'src/modules/platform/exports/exports.service.ts',
+      // Bulk tenant actions count their job's items (job_items) by job id.
+      'src/modules/tenants/bulk/tenant-bulk-actions.service.ts',
       // The staff tenant list's read-model fragment: the latest snapshot of the row's own tenant.
       'src/modules/notifications/health/health-read-model.ts',
       // Super-admin alerts are platform-wide: rules cover many tenants (scope all, a plan, a tag),

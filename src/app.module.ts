@@ -13,6 +13,8 @@ import { AuthenticationGuard, AuthModule, ModuleGuard, PolicyGuard, ServiceRateL
 import { ContextModule, requestIdOf, RequestStore } from './common/context';
 import { ProblemFilter, validationExceptionFactory } from './common/errors';
 import { EventsModule } from './common/events';
+import { JobsModule } from './common/jobs';
+import { ExportsMechanismModule } from './common/exports';
 import { RejectNulCharactersPipe, TransactionInterceptor } from './common/http';
 import { LoggingModule } from './common/logging';
 import { REDIS, RedisModule } from './common/redis';
@@ -85,6 +87,8 @@ export const INFRASTRUCTURE_IMPORTS = [
   ContextModule,
   AuthModule,
   EventsModule,
+  JobsModule,
+  ExportsMechanismModule,
 ];
 
 /**

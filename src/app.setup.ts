@@ -57,6 +57,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   auth: 'Sign-in, token refresh, sign-out, current principal',
   health: 'Liveness and readiness probes',
   maintenance: 'Maintenance mode: while on, tenant routes answer 503 `maintenance` with Retry-After and the message; staff routes and health probes keep working',
+  exports: 'CSV exports (async jobs) with expiring signed download links; files kept 7 days',
+  jobs: 'Long-running operations (bulk actions, exports, compliance, backups) as durable records with progress; retry and cancel',
   impersonation: 'Time-limited "login as" sessions of staff in a tenant user’s place',
   modules: 'Module catalog: the product modules tenants subscribe to, their prices and trials',
   plans: 'Plan catalog: base and per-seat prices, limits, included modules',
@@ -90,6 +92,8 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   'tenant-quota': 'The signed-in tenant’s plan, billing state and allowances',
   'tenant-usage': 'The signed-in tenant’s usage counters',
   'tenant-users': 'Tenant user management by the tenant’s admins',
+  'two-factor':
+    'Staff two-factor authentication (TOTP, RFC 6238): enroll an authenticator app, recovery codes, status, turning it off, and the second step of a challenged staff sign-in (POST …/2fa/verify)',
   tenants: 'Tenant provisioning, list, detail and lifecycle',
   usage: 'Usage counters, recalculation and daily history',
 };
@@ -106,11 +110,11 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
  * impersonation, audit. A tag not listed joins the group of its operations' side.
  */
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
-  { name: 'Authentication', tags: ['auth'] },
+  { name: 'Authentication', tags: ['auth', 'two-factor'] },
   { name: 'Platform administration', tags: ['dashboard', 'plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'alerts', 'tenant-health', 'service-clients', 'platform-webhooks', 'notifications', 'staff', 'system'] },
   { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit', 'tenant-integrations', 'tenant-notifications'] },
   { name: 'Product-module API', tags: ['service'] },
-  { name: 'Operations', tags: ['health', 'problems', 'maintenance', 'rate-limits'] },
+  { name: 'Operations', tags: ['jobs', 'exports', 'health', 'problems', 'maintenance', 'rate-limits'] },
 ];
 
 /** Builds the OpenAPI 3.1 document from the controllers (the contract frontend teams receive). */

@@ -123,6 +123,22 @@ export class RequestContext {
     if (state) Object.assign(state.audit, note);
   }
 
+  /**
+   * Runs `work` with a fresh audit note and returns what it noted (before/after, metadata), for a
+   * job that writes one audit row per item from the same notes the domain services make on a
+   * request. Needs an active CLS context (a job run has one).
+   */
+  async captureAuditNote<T>(work: () => Promise<T>): Promise<{ result: T; note: AuditNote }> {
+    const previous = this.cls.get('state');
+    const state: RequestState = { audit: {}, auditWritten: false };
+    this.cls.set('state', state);
+    try {
+      return { result: await work(), note: state.audit };
+    } finally {
+      this.cls.set('state', previous as RequestState);
+    }
+  }
+
   get auditNote(): AuditNote {
     return this.state?.audit ?? {};
   }

@@ -69,6 +69,7 @@ import { MrrRollupService } from './revenue/mrr-rollup.service';
 import { AdminRevenueMetricsController, AdminTenantBillingSummaryController } from './revenue/revenue.controller';
 import { RevenueMetricsService } from './revenue/revenue-metrics.service';
 import { TenantBillingSummaryService } from './revenue/tenant-billing-summary.service';
+import { BillingExportSources } from './billing-export.sources';
 
 /**
  * Billing context: subscriptions (plan and modules), licenses, trials, proration, the ledger of
@@ -85,6 +86,7 @@ import { TenantBillingSummaryService } from './revenue/tenant-billing-summary.se
   imports: [TypeOrmModule.forFeature([Subscription, PendingInvoiceItem, ModuleTrial, ModuleDeactivation, Invoice, InvoiceLine, DocumentNumberSequence, Payment, PaymentMethod, BillingAccount, DunningPolicy, DunningCase, CreditNote, CreditBalanceTransaction, Refund, Coupon, SubscriptionDiscount, MrrMovement, TenantMrr, SubscriptionHistory]), BullModule.registerQueue({ name: BILLING_QUEUE }), PlansModule, IamModule, AuditModule],
   controllers: [TenantSubscriptionController, AdminInvoicesController, TenantInvoicesController, AdminInvoicePaymentsController, AdminPaymentsController, TenantPaymentsController, TenantPaymentMethodController, TenantInvoicePayController, AdminDunningController, AdminBillingEnforcementController, AdminRefundsController, AdminInvoiceCreditNotesController, AdminCreditNotesController, TenantCreditNotesController, AdminSubscriptionsController, AdminSubscriptionListController, TenantModulesController, TenantEntitlementsController, AdminCouponsController, AdminSubscriptionDiscountController, AdminRevenueMetricsController, AdminTenantBillingSummaryController, ServiceEntitlementsController, AdminQuotaWhatIfController],
   providers: [
+    BillingExportSources,
     ServiceEntitlementsService,
     QuotaWhatIfService,
     SubscriptionsService,

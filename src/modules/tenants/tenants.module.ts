@@ -10,6 +10,8 @@ import { PlansModule } from '../plans';
 import { UsageModule } from '../usage';
 import { AdminTenantNotesController } from './admin-tenant-notes.controller';
 import { AdminTenantsController } from './admin-tenants.controller';
+import { AdminTenantBulkController } from './bulk/admin-tenant-bulk.controller';
+import { TenantBulkActions } from './bulk/tenant-bulk-actions.service';
 import { TenantNote } from './entities/tenant-note.entity';
 import { Tenant } from './entities/tenant.entity';
 import { TenantPurgeProcessor } from './jobs/tenant-purge.processor';
@@ -26,6 +28,7 @@ import { TenantProfileService } from './tenant-profile.service';
 import { TenantProvisioningService } from './tenant-provisioning.service';
 import { TenantQueries } from './tenant-queries.service';
 import { TenantsDataEraser } from './tenants-data.eraser';
+import { TenantsExportSource } from './tenants-export.source';
 
 /**
  * Tenants context: provisioning, list and detail, profile and settings, lifecycle (suspend,
@@ -46,7 +49,8 @@ import { TenantsDataEraser } from './tenants-data.eraser';
     UsageModule,
     BillingModule,
   ],
-  controllers: [AdminTenantsController, AdminTenantNotesController, TenantProfileController],
+  // The bulk routes first: POST /admin/tenants/bulk/suspend must not be read as /admin/tenants/:tenantId/suspend.
+  controllers: [AdminTenantBulkController, AdminTenantsController, AdminTenantNotesController, TenantProfileController],
   providers: [
     { provide: TenantDirectory, useClass: TenantDirectoryService },
     TenantProvisioningService,
@@ -56,6 +60,8 @@ import { TenantsDataEraser } from './tenants-data.eraser';
     TenantNotesService,
     TenantAdminResetService,
     TenantAccessState,
+    TenantBulkActions,
+    TenantsExportSource,
     TenantPurgeProcessor,
     SyncAccessWhenTenantLifecycleChangesListener,
     SchedulePurgeWhenTenantDeletedListener,

@@ -21,6 +21,7 @@ import { UsageDataEraser } from './usage-data.eraser';
 import { UsageRecalculationService } from './usage-recalculation.service';
 import { UsageService } from './usage.service';
 import { UsageSources } from './usage-sources';
+import { UsageExportSource } from './usage-export.source';
 
 /**
  * Usage context: counters per tenant, metric and period, daily snapshots, the recount through
@@ -33,6 +34,7 @@ import { UsageSources } from './usage-sources';
   imports: [TypeOrmModule.forFeature([TenantUsage, UsageCounter, TenantUsageSnapshot, QuotaReservation, UsageEventKey, UsageThresholdState, UsageGauge]), PlansModule, BullModule.registerQueue({ name: USAGE_QUEUE }), AuditModule, DiscoveryModule],
   controllers: [AdminUsageController, TenantUsageController, ServiceTenantUsageController, ServiceQuotaController, ServiceUsageEventsController],
   providers: [
+    UsageExportSource,
     UsageCounters,
     { provide: UsageLedger, useExisting: UsageCounters },
     UsageService,
