@@ -169,6 +169,7 @@ export default tseslint.config(
       'src/modules/usage/usage-export.source.ts',
       'src/modules/billing/billing-export.sources.ts',
       'src/modules/platform/exports/exports.service.ts',
+      'src/modules/platform/exports/platform-data.eraser.ts',
       // Bulk tenant actions count their job's items (job_items) by job id.
       'src/modules/tenants/bulk/tenant-bulk-actions.service.ts',
       // The staff tenant list's read-model fragment: the latest snapshot of the row's own tenant.

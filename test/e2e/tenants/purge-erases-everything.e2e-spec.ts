@@ -124,6 +124,11 @@ describe('tenant purge erases every tenant-owned table', () => {
     await t.db.query(`INSERT INTO usage_events (tenant_id, event_id, metric, amount, occurred_at) VALUES ($1, 'e1', 'automationsPerMonth', 1, now())`, [tenant.id]);
     await t.db.query(`INSERT INTO usage_threshold_states (tenant_id, metric, period_start, threshold) VALUES ($1, 'projects', '1970-01-01', 80)`, [tenant.id]);
     await t.db.query(`INSERT INTO usage_gauges (tenant_id, metric, value, observed_at, client_id) VALUES ($1, 'projects', 3, now(), $2)`, [tenant.id, randomUUID()]);
+    // A tenant admin's export of its audit log and the job that wrote it (data_exports, jobs, job_items).
+    const exported = await rawFetch(t, '/api/v1/tenant/exports', { method: 'POST', token: admin.accessToken, json: { type: 'audit_logs' } });
+    expect(exported.status).toBe(202);
+    const exportJob = ((await exported.json()) as { job: { id: string } }).job.id;
+    await t.db.query(`INSERT INTO job_items (id, job_id, seq, item_key, outcome) VALUES (gen_random_uuid(), $1, 0, 'x', 'ok')`, [exportJob]);
     expect((await t.as(owner).DELETE('/api/v1/admin/tenants/{tenantId}', p)).response.status).toBe(202);
     await t.db.query(`UPDATE tenants SET purge_after = now() - interval '1 second' WHERE id = $1`, [tenant.id]);
 
