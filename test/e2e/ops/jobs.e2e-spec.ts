@@ -150,4 +150,30 @@ describe('jobs (records, progress, cancel, retry, crash recovery)', () => {
     expect((await row(leased)).status).toBe('running');
     await t.db.query(`DELETE FROM jobs WHERE id = $1`, [leased]);
   });
+
+  it('lists every queue’s counts and opens bull-board at /admin/queues for owners and admins only', async () => {
+    const queues = (await call('/api/v1/admin/jobs/queues')).body.data as Json[];
+    expect(queues.map((q) => q.name)).toEqual(expect.arrayContaining(['jobs', 'outbox', 'webhooks']));
+    expect(queues.find((q) => q.name === 'jobs')).toMatchObject({ waiting: expect.any(Number), running: expect.any(Number), delayed: expect.any(Number), failed: expect.any(Number) });
+
+    expect((await fetch(`${t.baseUrl}/admin/queues`)).status).toBe(401);
+    expect((await fetch(`${t.baseUrl}/admin/queues`, { headers: { Cookie: 'cp_queue_board=forged.9999999999.AAAA' } })).status).toBe(401);
+    const { createStaff } = await import('../../support/app');
+    const support = await createStaff(t, owner, 'support');
+    const supportToken = (await loginStaff(t, support.email, support.password)).accessToken;
+    expect((await fetch(`${t.baseUrl}/api/v1/admin/jobs/board-session`, { method: 'POST', headers: { Authorization: `Bearer ${supportToken}` } })).status).toBe(403);
+
+    const session = await fetch(`${t.baseUrl}/api/v1/admin/jobs/board-session`, { method: 'POST', headers: { Authorization: `Bearer ${owner}` } });
+    expect(session.status).toBe(204);
+    const cookie = session.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^cp_queue_board=[^;]+; Path=\/admin\/queues; Expires=[^;]+; HttpOnly; SameSite=Strict$/);
+    const value = cookie.split(';')[0]!;
+    const page = await fetch(`${t.baseUrl}/admin/queues`, { headers: { Cookie: value } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<div id="root">');
+    const api = await fetch(`${t.baseUrl}/admin/queues/api/queues`, { headers: { Cookie: value } });
+    expect(api.status).toBe(200);
+    expect(((await api.json()) as Json).queues.map((q: Json) => q.name)).toEqual(expect.arrayContaining(['jobs', 'outbox']));
+    expect((await t.db.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'job.boardSession' AND actor_email = 'owner@example.com'`))[0].n).toBeGreaterThanOrEqual(1);
+  });
 });

@@ -1,9 +1,19 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiNoContentResponse, ApiOkResponse, ApiProperty, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { RequestContext } from '../../../common/context';
 import { PlatformAuth } from '../../../common/auth';
 import { ApiOp, Audited, AuditResource, PageOf, UuidPipe } from '../../../common/http';
 import { JobCommandResultsDto, JobDto, JobIdsDto, JobItemDto, JobItemListQueryDto, JobListQueryDto, Jobs } from '../../../common/jobs';
+import { QueueStats } from '../metrics';
+import { QueueStatDto } from '../system/system.dto';
 import { JobQueries } from './job-queries.service';
+import { QUEUE_BOARD_COOKIE, QUEUE_BOARD_PATH, QueueBoardSessions } from './queue-board';
+
+/** Counts of every queue. */
+class QueueStatsDto {
+  @ApiProperty({ type: [QueueStatDto] }) data: QueueStatDto[];
+}
 
 /**
  * Jobs API for staff (every role reads; owner and admin retry and cancel): every long-running
@@ -17,7 +27,28 @@ export class JobsController {
   constructor(
     private readonly queries: JobQueries,
     private readonly jobs: Jobs,
+    private readonly queueStats: QueueStats,
+    private readonly sessions: QueueBoardSessions,
+    private readonly context: RequestContext,
   ) {}
+
+  @Get('queues')
+  @ApiOp('adminJobQueues_get', 'Every Bull queue right now: waiting, running, delayed, failed, oldest waiting age', [])
+  @ApiOkResponse({ type: QueueStatsDto })
+  async queues(): Promise<QueueStatsDto> {
+    return { data: await this.queueStats.all() };
+  }
+
+  @Post('board-session')
+  @HttpCode(204)
+  @PlatformAuth('owner', 'admin')
+  @Audited('job.boardSession')
+  @ApiOp('adminJobs_boardSession', 'Open bull-board at /admin/queues in this browser for 15 minutes', [], `Sets an HttpOnly, SameSite=Strict cookie scoped to ${QUEUE_BOARD_PATH}; then open ${QUEUE_BOARD_PATH} in the same browser. Owners and admins only.`)
+  @ApiNoContentResponse({ description: 'Cookie set' })
+  boardSession(@Res({ passthrough: true }) res: Response): void {
+    const { value, expiresAt } = this.sessions.issue(this.context.actor.id!);
+    res.cookie(QUEUE_BOARD_COOKIE, value, { path: QUEUE_BOARD_PATH, httpOnly: true, sameSite: 'strict', secure: this.sessions.secureCookies, expires: expiresAt });
+  }
 
   @Get()
   @ApiOp('adminJobs_list', 'Jobs, newest first (filters type, status, tenantId)', ['validation_failed'])
