@@ -13,7 +13,7 @@ import { UsageLedger } from '../plans';
 import { TenantUsageSnapshot } from './entities/tenant-usage-snapshot.entity';
 import { TenantUsage } from './entities/tenant-usage.entity';
 import { UsageCounter } from './entities/usage-counter.entity';
-import { EnqueueRecalculationListener, USAGE_QUEUE, UsageProcessor } from './jobs/usage.processor';
+import { USAGE_QUEUE, UsageProcessor, UsageRecalculationJob } from './jobs/usage.processor';
 import { AdminUsageController, ServiceTenantUsageController, TenantUsageController } from './usage.controller';
 import { UsageSeriesService } from './usage-series.service';
 import { UsageCounters } from './usage-counters.service';
@@ -42,7 +42,7 @@ import { UsageExportSource } from './usage-export.source';
     UsageSources,
     UsageRecalculationService,
     UsageProcessor,
-    EnqueueRecalculationListener,
+    UsageRecalculationJob,
     UsageDataEraser,
     MeteringService,
     UsageThresholds,

@@ -1,10 +1,14 @@
 import { Injectable } from '@nestjs/common';
+
+/** Job type of a staff-requested recount of one tenant's usage (a job record, GET /api/v1/admin/jobs/{jobId}). */
+export const USAGE_RECALCULATION_JOB = 'usage.recalculate';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { Between } from 'typeorm';
 import { RequestContext } from '../../common/context';
 import { ValidationError } from '../../common/errors';
 import { EventBus } from '../../common/events';
+import { Jobs } from '../../common/jobs';
 import { Clock } from '../../common/time';
 import { periodOf } from '../plans';
 import { RecalculationJobDto, UsageDto, UsageHistoryDto, UsageHistoryQueryDto } from './dto/usage.dto';
@@ -25,6 +29,7 @@ export class UsageService {
     private readonly events: EventBus,
     private readonly context: RequestContext,
     private readonly clock: Clock,
+    private readonly jobs: Jobs,
   ) {}
 
   /** Every metric in its current period, in one query. @throws NotFoundError when the tenant has no usage account. */
@@ -62,9 +67,9 @@ export class UsageService {
   /** Queues a recount of one tenant (after commit, by a listener); returns the job id. */
   async requestRecalculation(tenantId: string): Promise<RecalculationJobDto> {
     await this.counters.get(tenantId);
-    const event = new UsageRecalculationRequestedEvent(tenantId, { requestedBy: this.context.actor.id });
-    await this.events.publish(event);
-    this.context.noteAudit({ tenantId, resourceId: tenantId, metadata: { jobId: event.eventId } });
-    return { jobId: event.eventId, tenantId };
+    const job = await this.jobs.enqueue({ type: USAGE_RECALCULATION_JOB, tenantId, params: { tenantId }, total: 1 });
+    await this.events.publish(new UsageRecalculationRequestedEvent(tenantId, { requestedBy: this.context.actor.id }));
+    this.context.noteAudit({ tenantId, resourceId: tenantId, metadata: { jobId: job.id } });
+    return { jobId: job.id, tenantId };
   }
 }

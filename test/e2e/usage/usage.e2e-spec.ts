@@ -1,19 +1,7 @@
-import { getQueueToken } from '@nestjs/bull';
-import type { Queue } from 'bull';
 import { UnitOfWork } from '../../../src/common/events';
 import { UsageRecalculationService } from '../../../src/modules/usage';
 import { createTestApp, loginStaff, TestApp } from '../../support/app';
-import { addUser, insertPlan, outboxEvents, provisionTenant, signInToken, usageOf } from '../../support/fixtures';
-
-/** Polls `probe` until it returns a truthy value (bounded; no timing assertion). */
-async function eventually<T>(probe: () => Promise<T>, attempts = 100): Promise<T> {
-  for (let i = 0; i < attempts; i += 1) {
-    const value = await probe();
-    if (value) return value;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('condition not reached');
-}
+import { addUser, insertPlan, outboxEvents, provisionTenant, signInToken, usageOf, waitFor } from '../../support/fixtures';
 
 describe('usage counters', () => {
   let t: TestApp;
@@ -49,9 +37,10 @@ describe('usage counters', () => {
     const res = await t.as(owner).POST('/api/v1/admin/tenants/{tenantId}/usage/recalculate', { params: { path: { tenantId: tenant.id } } });
     expect(res.response.status).toBe(202);
     const jobId = res.data!.jobId;
-    const queue = t.app.get<Queue>(getQueueToken('usage'));
-    const job = await eventually(() => queue.getJob(jobId));
-    await job!.finished();
+    // A job record: followed like any long-running operation, with the drift as its result.
+    await waitFor(async () => (await t.db.query(`SELECT status FROM jobs WHERE id = $1`, [jobId]))[0]?.status === 'succeeded', 10_000);
+    const job = (await t.as(owner).GET('/api/v1/admin/jobs/{jobId}', { params: { path: { jobId } } })).data!;
+    expect(job).toMatchObject({ type: 'usage.recalculate', tenantId: tenant.id, status: 'succeeded', progress: { done: 1, total: 1 }, result: { drift: { members: { before: 7, after: 2 } } } });
 
     expect(await usageOf(t, tenant.id)).toEqual({ members: 2, orgAdmins: 1 });
     const audit = await t.db.query(`SELECT actor_type, changes FROM audit_logs WHERE tenant_id = $1 AND action = 'usage.drift_corrected'`, [tenant.id]);

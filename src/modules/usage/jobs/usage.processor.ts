@@ -1,27 +1,34 @@
 import { MeteringService } from '../metering/metering.service';
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
-import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap, OnModuleInit } from '@nestjs/common';
 import type { Job, Queue } from 'bull';
-import { EnvelopeOf, OnEvent, UnitOfWork } from '../../../common/events';
-import { UsageRecalculationRequestedEvent } from '../events';
-import { scheduleRepeatable } from '../../../common/jobs';
+import { UnitOfWork } from '../../../common/events';
+import { Jobs, scheduleRepeatable } from '../../../common/jobs';
+import { USAGE_RECALCULATION_JOB } from '../usage.service';
 import { UsageDrift, UsageRecalculationService } from '../usage-recalculation.service';
 
 /** Bull queue of the usage context. */
 export const USAGE_QUEUE = 'usage';
 
 /**
- * Enqueues the recount a staff member asked for (consumer `usage.enqueue-recalculation`). Bull is
- * outside the consumer's transaction, so the enqueue is at-least-once: `jobId` = eventId keeps a
- * repeat from doubling the job.
+ * Runs the recount a staff member asked for as a job record (`usage.recalculate`): progress,
+ * retry and crash recovery come from the job mechanism; the result is the drift it corrected.
  */
 @Injectable()
-export class EnqueueRecalculationListener {
-  constructor(@InjectQueue(USAGE_QUEUE) private readonly queue: Queue) {}
+export class UsageRecalculationJob implements OnModuleInit {
+  constructor(
+    private readonly jobs: Jobs,
+    private readonly recalculation: UsageRecalculationService,
+  ) {}
 
-  @OnEvent(UsageRecalculationRequestedEvent, 'usage.enqueue-recalculation')
-  async onRequested(event: EnvelopeOf<typeof UsageRecalculationRequestedEvent>): Promise<void> {
-    await this.queue.add('recalculate', { tenantId: event.tenantId }, { jobId: event.eventId, attempts: 3, backoff: { type: 'exponential', delay: 5000 }, removeOnComplete: 1000, removeOnFail: 1000 });
+  onModuleInit(): void {
+    this.jobs.register<{ tenantId: string }>(USAGE_RECALCULATION_JOB, {
+      run: async (ctx) => {
+        const drift = await this.recalculation.recalculate(ctx.params.tenantId);
+        await ctx.checkpoint(1, 1);
+        return { drift: drift as never };
+      },
+    });
   }
 }
 
