@@ -154,6 +154,10 @@ export class ExportsService implements OnModuleInit {
     try {
       // One snapshot for the count and the rows: the file matches the count.
       await runner.startTransaction('REPEATABLE READ');
+      // The cursor is one statement for PostgreSQL from its first to its last row: the service's
+      // statement timeout (meant for requests) would cut a long export off, so the export's own
+      // transaction allows an hour (the job's lease and cancellation still bound it).
+      await runner.query(`SET LOCAL statement_timeout = '1h'`);
       const [{ n }]: { n: number }[] = await runner.query(`SELECT count(*)::int AS n FROM (${sql}) counted`, params);
       await ctx.checkpoint(0, n);
       const cursor = await runner.stream(sql, params);
