@@ -54,6 +54,9 @@ const schema = z
       .default('5,300,1800,7200,18000,36000,36000'),
     WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(15_000),
     WEBHOOK_DISABLE_AFTER_FAILING_DAYS: z.coerce.number().min(0.0001).max(90).default(5),
+    STAFF_2FA_REQUIRED: bool.default(false),
+    STAFF_2FA_ISSUER: z.string().trim().min(1).max(100).regex(/^[^:]+$/, 'must not contain a colon (it separates issuer and account in an otpauth:// label)').default('Control Plane'),
+    STAFF_2FA_SECRETS_KEY: z.string().min(32, 'must be at least 32 characters').optional(),
     EXPORTS_DIR: z.string().min(1).default('./var/exports'),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   })
@@ -139,6 +142,15 @@ export interface AppConfig {
     /** Endpoint URLs must be https (production). */
     requireHttps: boolean;
   };
+  /** Two-factor authentication of platform staff (TOTP, RFC 6238; iam context). */
+  staffTwoFactor: {
+    /** STAFF_2FA_REQUIRED: owners and admins must pass (or, the first time, enroll) a second factor to sign in; support staff may opt in. */
+    required: boolean;
+    /** Issuer shown by authenticator apps (the otpauth:// `issuer` and label prefix), STAFF_2FA_ISSUER. */
+    issuer: string;
+    /** Input keying material of the key that seals TOTP secrets and peppers recovery code hashes; null: derived from JWT_SECRET with HKDF under its own label. */
+    secretsKey: string | null;
+  };
   /** Directory of the export store (EXPORTS_DIR), relative to the working directory or absolute; its disk is a system health component. */
   exportsDir: string;
   /**
@@ -216,6 +228,11 @@ export function parseConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       disableAfterFailingDays: e.WEBHOOK_DISABLE_AFTER_FAILING_DAYS,
       requireHttps: production,
+    },
+    staffTwoFactor: {
+      required: e.STAFF_2FA_REQUIRED,
+      issuer: e.STAFF_2FA_ISSUER,
+      secretsKey: e.STAFF_2FA_SECRETS_KEY ?? null,
     },
     exportsDir: e.EXPORTS_DIR,
     metricsToken: e.METRICS_TOKEN ?? null,

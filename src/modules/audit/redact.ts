@@ -1,7 +1,8 @@
 import { REQUEST_SHAPE_LIMITS } from '../../common/http';
 
 /** Keys whose values never reach the audit trail or logs (matched case-insensitively). */
-const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|signature|private/i;
+// Recovery codes are one-time passwords that stay valid until used: a mistyped one must not be readable in the trail.
+const SECRET_KEY = /pass(word)?|secret|token|api[-_]?key|authorization|cookie|credential|signature|private|recovery[-_]?codes?$/i;
 
 export const REDACTED = '[REDACTED]';
 /** Stands in for what lies deeper than {@link REDACTION_LIMITS} allows, or past an array's last kept item. */

@@ -10,6 +10,7 @@ import { TenantUser } from './entities/tenant-user.entity';
 import { LoginAttemptLimiter } from './login-attempt-limiter';
 import { PasswordHasher } from './password-hasher';
 import { TokenPair, TokenService, TokenSubject } from './token.service';
+import { StaffSignIn } from './two-factor/staff-sign-in.service';
 
 const INVALID_CREDENTIALS = 'The email or password is incorrect.';
 
@@ -26,9 +27,15 @@ export class AuthService {
     private readonly limiter: LoginAttemptLimiter,
     private readonly context: RequestContext,
     private readonly tenants: TenantDirectory,
+    private readonly staffSignIn: StaffSignIn,
   ) {}
 
-  /** @throws TooManyRequestsError | UnauthorizedError `invalid_credentials` */
+  /**
+   * Staff sign-in, first factor. With the right password: the token pair, or — when the member has
+   * two-factor authentication, or it is required for the role — a 401 carrying a challenge
+   * ({@link StaffSignIn.afterPassword}).
+   * @throws TooManyRequestsError | UnauthorizedError `invalid_credentials` | SecondFactorRequiredError | TwoFactorEnrollmentRequiredError
+   */
   async loginStaff(dto: StaffLoginDto): Promise<TokenPair> {
     const ip = this.context.ip;
     this.context.noteAudit({ action: 'auth.login.platform', resourceType: 'staff', actor: { type: 'platform', email: dto.email } });
@@ -42,10 +49,8 @@ export class AuthService {
     if (!staff || !ok) {
       throw new UnauthorizedError(INVALID_CREDENTIALS, 'invalid_credentials');
     }
-    await this.limiter.reset('platform', ip, dto.email);
     this.context.noteAudit({ actor: { type: 'platform', id: staff.id, email: staff.email }, resourceId: staff.id });
-    await this.txHost.tx.getRepository(StaffMember).update(staff.id, { lastLoginAt: new Date() });
-    return this.tokens.issuePair({ kind: 'platform', id: staff.id, email: staff.email, role: staff.role, tenantId: null });
+    return this.staffSignIn.afterPassword(staff);
   }
 
   /** @throws TooManyRequestsError | UnauthorizedError `invalid_credentials` */
@@ -103,7 +108,7 @@ export class AuthService {
       // account's refresh tokens in its own transaction, so a 401 is all that is left to do.
       throw new UnauthorizedError('The account is no longer active.', 'account_inactive');
     }
-    return this.tokens.issuePair(subject, row.familyId);
+    return this.tokens.issuePair(subject, row.familyId, row.amr);
   }
 
   /**

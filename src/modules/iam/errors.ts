@@ -134,6 +134,79 @@ export const IAM_ERRORS = defineErrors('iam', {
     description: 'POST /api/v1/oauth/token: a requested scope is not one the client was registered with (RFC 6749 §5.2 body `{ error: "invalid_scope" }`).',
     example: { detail: 'Scope usage:read is not granted to this client.' },
   },
+  two_factor_required: {
+    status: 401,
+    title: 'Second factor required',
+    description:
+      'The password was right, but this staff member signs in with two factors: no token was issued. `challenge` holds a short-lived, single-use token (5 minutes) and the methods it accepts (`totp`, `recovery_code`): send it with a code to POST /api/v1/admin/auth/2fa/verify to receive the token pair.',
+    example: {
+      detail: 'Enter a code from your authenticator app (or a recovery code) to finish signing in.',
+      challenge: { token: 'mfa_1Kq9m0bqv3QpQJ6xM5r2a8n7V0cZ4wLhY3sTt9uE2dA', expiresAt: '2026-04-01T12:05:00.000Z', methods: ['totp', 'recovery_code'] },
+    },
+  },
+  two_factor_enrollment_required: {
+    status: 401,
+    title: 'Two-factor enrollment required',
+    description:
+      'The password was right, but two-factor authentication is required for this role (STAFF_2FA_REQUIRED) and the staff member has not enrolled: no token was issued. `challenge` holds a single-use enrollment token (10 minutes, method `enroll`) that can only call POST /api/v1/admin/auth/2fa/challenge/enroll and …/enroll/confirm; confirming returns the recovery codes and the token pair.',
+    example: {
+      detail: 'Two-factor authentication is required for your role: enroll an authenticator app to finish signing in.',
+      challenge: { token: 'mfa_3Vt7pQx0Lr8kZ2mN6bW4yC1dF9gH5jS0aE7uR3iO2lK', expiresAt: '2026-04-01T12:10:00.000Z', methods: ['enroll'] },
+    },
+  },
+  invalid_two_factor_challenge: {
+    status: 401,
+    title: 'Invalid sign-in challenge',
+    description: 'The challenge token is unknown, expired, already used, burnt by too many wrong codes, or of another kind (an enrollment token sent to verify, or the reverse). Sign in again with the password.',
+    example: { detail: 'The sign-in challenge is invalid or expired; sign in again.' },
+  },
+  invalid_second_factor: {
+    status: 401,
+    title: 'Wrong second factor',
+    description: 'The TOTP code (RFC 6238, ±1 time step) or recovery code does not match. Wrong codes count toward the sign-in lock-out; five on one challenge burn it.',
+    example: { detail: 'The code is incorrect.' },
+  },
+  two_factor_code_reused: {
+    status: 401,
+    title: 'Code already used',
+    description: 'This TOTP code was already accepted within its time window; a code is accepted once (RFC 6238 §5.2). Wait for the next code of the authenticator app.',
+    example: { detail: 'This code was already used; wait for the next one.' },
+  },
+  two_factor_code_incorrect: {
+    status: 422,
+    family: 'unprocessable',
+    title: 'Incorrect code',
+    description: 'A signed-in staff member sent a TOTP code (or password) that does not match while confirming an enrollment or turning two-factor authentication off; `field` names it. The session is unaffected.',
+    example: { detail: 'The code does not match the authenticator app.', field: 'code' },
+  },
+  two_factor_already_enabled: {
+    status: 409,
+    family: 'conflict',
+    title: 'Two-factor already enabled',
+    description: 'Two-factor authentication is already on for this staff member; turn it off first to enroll another authenticator.',
+    example: { detail: 'Two-factor authentication is already enabled.', state: 'enabled' },
+  },
+  two_factor_not_enabled: {
+    status: 409,
+    family: 'conflict',
+    title: 'Two-factor not enabled',
+    description: 'The staff member has no active two-factor enrollment to turn off or reset.',
+    example: { detail: 'Two-factor authentication is not enabled.', state: 'disabled' },
+  },
+  two_factor_enrollment_not_started: {
+    status: 409,
+    family: 'conflict',
+    title: 'No enrollment to confirm',
+    description: 'There is no pending two-factor enrollment to confirm: start one with POST …/2fa/enroll first.',
+    example: { detail: 'Start an enrollment before confirming it.', state: 'disabled' },
+  },
+  two_factor_required_by_policy: {
+    status: 409,
+    family: 'conflict',
+    title: 'Two-factor required for your role',
+    description: 'STAFF_2FA_REQUIRED is on and owners and admins must keep two-factor authentication: it cannot be turned off (an owner can reset it, which makes the member enroll again at the next sign-in).',
+    example: { detail: 'Two-factor authentication is required for owners and admins and cannot be turned off.', state: 'required' },
+  },
   service_client_revoked: {
     status: 409,
     family: 'conflict',
@@ -160,5 +233,33 @@ export class NoActiveAdminError extends ConflictError {
 export class TenantUserNotFoundError extends AppError<'user_not_found'> {
   constructor(detail: string) {
     super('user_not_found', 404, detail);
+  }
+}
+
+/** A staff sign-in challenge (the `challenge` member of a 401 `two_factor_required` / `two_factor_enrollment_required`). */
+export interface StaffSignInChallenge {
+  /** Opaque, single-use; send it to POST /api/v1/admin/auth/2fa/verify (or the challenge enrollment routes). */
+  token: string;
+  /** ISO 8601 UTC instant after which the token is refused. */
+  expiresAt: string;
+  /** What the token accepts: `totp` and `recovery_code`, or `enroll` only. */
+  methods: ('totp' | 'recovery_code' | 'enroll')[];
+}
+
+/**
+ * 401 `two_factor_required`: the password was right and a second factor is due; carries the
+ * `challenge` (the pattern of Auth0's `mfa_required` and WorkOS's `mfa_challenge`: no token, an
+ * error a client unaware of two-factor sign-in cannot mistake for a session).
+ */
+export class SecondFactorRequiredError extends AppError<'two_factor_required'> {
+  constructor(challenge: StaffSignInChallenge) {
+    super('two_factor_required', 401, 'Enter a code from your authenticator app (or a recovery code) to finish signing in.', { challenge });
+  }
+}
+
+/** 401 `two_factor_enrollment_required`: the password was right, 2FA is required for the role and not enrolled yet; carries an enrollment-only `challenge`. */
+export class TwoFactorEnrollmentRequiredError extends AppError<'two_factor_enrollment_required'> {
+  constructor(challenge: StaffSignInChallenge) {
+    super('two_factor_enrollment_required', 401, 'Two-factor authentication is required for your role: enroll an authenticator app to finish signing in.', { challenge });
   }
 }

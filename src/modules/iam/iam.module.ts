@@ -27,11 +27,19 @@ import { TokenService } from './token.service';
 import { ServiceClient } from './service-clients/service-client.entity';
 import { OAuthTokenController, ServiceClientsController } from './service-clients/service-clients.controller';
 import { ServiceClientsService } from './service-clients/service-clients.service';
+import { SignInChallenges } from './two-factor/sign-in-challenges';
+import { StaffRecoveryCode } from './two-factor/staff-recovery-code.entity';
+import { StaffSignIn } from './two-factor/staff-sign-in.service';
+import { StaffTotpFactor } from './two-factor/staff-totp-factor.entity';
+import { StaffTwoFactorService } from './two-factor/staff-two-factor.service';
+import { Totp } from './two-factor/totp';
+import { TwoFactorController } from './two-factor/two-factor.controller';
+import { TwoFactorSecrets } from './two-factor/two-factor-secrets';
 
 /** Identity: platform staff, tenant users, credentials and tokens. */
 @Module({
-  imports: [TypeOrmModule.forFeature([StaffMember, TenantUser, RefreshToken, PasswordResetToken, ServiceClient]), JwtModule.register({}), PlansModule, MailModule],
-  controllers: [AdminAuthController, AuthController, StaffController, TenantUsersController, PasswordResetController, ServiceClientsController, OAuthTokenController],
+  imports: [TypeOrmModule.forFeature([StaffMember, TenantUser, RefreshToken, PasswordResetToken, ServiceClient, StaffTotpFactor, StaffRecoveryCode]), JwtModule.register({}), PlansModule, MailModule],
+  controllers: [AdminAuthController, TwoFactorController, AuthController, StaffController, TenantUsersController, PasswordResetController, ServiceClientsController, OAuthTokenController],
   providers: [
     AuthService,
     StaffService,
@@ -47,6 +55,11 @@ import { ServiceClientsService } from './service-clients/service-clients.service
     IamDataEraser,
     TenantUserSeatsUsageSource,
     ServiceClientsService,
+    TwoFactorSecrets,
+    Totp,
+    SignInChallenges,
+    StaffTwoFactorService,
+    StaffSignIn,
   ],
   exports: [TokenService, PasswordHasher, TenantUserAccounts, PasswordResets],
 })

@@ -1,9 +1,10 @@
-import { Body, Controller, Get, Param, Patch, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, Param, Patch, Post, Query } from '@nestjs/common';
+import { ApiCreatedResponse, ApiNoContentResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { PlatformAuth } from '../../common/auth';
 import { ApiOp, Audited, AuditResource, PageOf, UuidPipe } from '../../common/http';
 import { CreateStaffDto, StaffDto, StaffListQueryDto, UpdateStaffDto } from './dto/staff.dto';
 import { StaffService } from './staff.service';
+import { StaffTwoFactorService } from './two-factor/staff-two-factor.service';
 
 /** Platform staff management; owners only. */
 @ApiTags('staff')
@@ -11,7 +12,10 @@ import { StaffService } from './staff.service';
 @PlatformAuth('owner')
 @Controller('admin/staff')
 export class StaffController {
-  constructor(private readonly staff: StaffService) {}
+  constructor(
+    private readonly staff: StaffService,
+    private readonly twoFactor: StaffTwoFactorService,
+  ) {}
 
   @Get()
   @ApiOp('adminStaff_list', 'List platform staff', ['validation_failed'])
@@ -41,5 +45,18 @@ export class StaffController {
   @ApiOkResponse({ type: StaffDto })
   update(@Param('staffId', UuidPipe) staffId: string, @Body() dto: UpdateStaffDto): Promise<StaffDto> {
     return this.staff.update(staffId, dto);
+  }
+
+  @Delete(':staffId/2fa')
+  @Audited('staff.resetTwoFactor')
+  @HttpCode(204)
+  @ApiOp('adminStaff_resetTwoFactor', 'Reset a staff member’s two-factor authentication (lost authenticator): removes it and the recovery codes, signs the member out everywhere', [
+    'validation_failed',
+    'staff_member_not_found',
+    'two_factor_not_enabled',
+  ])
+  @ApiNoContentResponse({ description: 'Two-factor authentication removed; where it is required, the member enrolls again at the next sign-in' })
+  async resetTwoFactor(@Param('staffId', UuidPipe) staffId: string): Promise<void> {
+    await this.twoFactor.reset(staffId);
   }
 }

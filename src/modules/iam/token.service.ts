@@ -27,6 +27,14 @@ export interface TokenSubject {
   tenantId: string | null;
 }
 
+/**
+ * Authentication method references of a login (RFC 8176 §2): `pwd` a password, `otp` a one-time
+ * password (a TOTP code, RFC 6238, or a single-use recovery code), `mfa` more than one factor.
+ */
+export type AuthenticationMethod = 'pwd' | 'otp' | 'mfa';
+/** The `amr` of a password-only login. */
+export const PASSWORD_ONLY: readonly AuthenticationMethod[] = ['pwd'];
+
 /** SHA-256 hex of a refresh token, the only form stored. */
 export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
@@ -46,8 +54,15 @@ export class TokenService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  /** Signs an access token; `extra` adds `act`/`sid` for impersonation, `client_id`/`scope` for a service. `ttlSeconds` defaults to config. */
-  signAccessToken(subject: Omit<TokenSubject, 'kind'> & { kind: AccessTokenClaims['kind'] }, extra: Partial<Pick<AccessTokenClaims, 'act' | 'sid' | 'fid' | 'client_id' | 'scope'>> = {}, ttlSeconds = this.config.jwt.accessTtlSeconds): string {
+  /**
+   * Signs an access token; `extra` adds `act`/`sid` for impersonation, `client_id`/`scope` for a
+   * service, `amr` (RFC 8176, informational: how the login authenticated) for a login. `ttlSeconds` defaults to config.
+   */
+  signAccessToken(
+    subject: Omit<TokenSubject, 'kind'> & { kind: AccessTokenClaims['kind'] },
+    extra: Partial<Pick<AccessTokenClaims, 'act' | 'sid' | 'fid' | 'client_id' | 'scope'>> & { amr?: readonly string[] } = {},
+    ttlSeconds = this.config.jwt.accessTtlSeconds,
+  ): string {
     const claims: Omit<AccessTokenClaims, 'iat' | 'exp' | 'iss' | 'aud'> = {
       sub: subject.id,
       kind: subject.kind,
@@ -70,8 +85,12 @@ export class TokenService {
     });
   }
 
-  /** Starts a new token family for a fresh login, in the current transaction. */
-  async issuePair(subject: TokenSubject, familyId: string = randomUUID()): Promise<TokenPair> {
+  /**
+   * Starts a new token family for a fresh login (or, with its `familyId`, continues one on
+   * refresh), in the current transaction. `amr` is stored with the refresh token, so the access
+   * tokens of a refreshed login keep saying how it authenticated.
+   */
+  async issuePair(subject: TokenSubject, familyId: string = randomUUID(), amr: readonly string[] = PASSWORD_ONLY): Promise<TokenPair> {
     const refreshToken = `rt_${randomBytes(32).toString('base64url')}`;
     await this.txHost.tx.getRepository(RefreshToken).insert({
       familyId,
@@ -80,9 +99,10 @@ export class TokenService {
       tenantId: subject.tenantId,
       tokenHash: hashToken(refreshToken),
       expiresAt: new Date(Date.now() + this.config.jwt.refreshTtlSeconds * 1000),
+      amr: [...amr],
     });
     return {
-      accessToken: this.signAccessToken(subject, { fid: familyId }),
+      accessToken: this.signAccessToken(subject, { fid: familyId, amr }),
       refreshToken,
       tokenType: 'Bearer',
       expiresIn: this.config.jwt.accessTtlSeconds,
@@ -121,6 +141,7 @@ export class TokenService {
         principalKind: raw.principal_kind as 'platform' | 'tenant',
         principalId: raw.principal_id as string,
         tenantId: raw.tenant_id as string | null,
+        amr: (raw.amr as string[] | null) ?? [...PASSWORD_ONLY],
       });
     }
     // Read in this transaction: READ COMMITTED sees what the winner of a race committed.

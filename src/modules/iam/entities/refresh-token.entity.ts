@@ -21,6 +21,11 @@ export class RefreshToken {
   @Column({ type: 'timestamptz' }) expiresAt: Date;
   @Column({ type: 'timestamptz', nullable: true }) usedAt: Date | null;
   @Column({ type: 'timestamptz', nullable: true }) revokedAt: Date | null;
+  /**
+   * How the login of this family authenticated (RFC 8176 `amr` values, e.g. `pwd`, or `pwd otp mfa`
+   * after a second factor); every access token of the family carries it.
+   */
+  @Column({ type: 'text', array: true, default: () => "'{pwd}'" }) amr: string[];
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }
