@@ -75,7 +75,7 @@ describe('staff two-factor authentication (TOTP, RFC 6238)', () => {
   it('enrollment: a pending sealed secret and its otpauth:// URI, confirmed by a first code into ten hashed recovery codes, all audited', async () => {
     const staff = await createStaff(t, owner, 'support');
     const token = (await loginStaff(t, staff.email, staff.password)).accessToken;
-    expect((await t.as(token).GET('/api/v1/admin/auth/2fa')).data).toEqual({ enabled: false, enrolledAt: null, pendingEnrollment: false, recoveryCodesRemaining: 0, required: false });
+    expect((await t.as(token).GET('/api/v1/admin/auth/2fa')).data).toEqual({ status: 'not_enrolled', enrolledAt: null, recoveryCodesRemaining: 0, required: false });
 
     const enrollId = requestId('2fa-enroll');
     const started = await t.as(token).POST('/api/v1/admin/auth/2fa/enroll', { headers: { 'X-Request-Id': enrollId } });
@@ -87,7 +87,7 @@ describe('staff two-factor authentication (TOTP, RFC 6238)', () => {
     expect(pending).toMatchObject({ confirmed_at: null });
     expect(pending!.secret_sealed).toMatch(/^v1\./);
     expect(pending!.secret_sealed).not.toContain(secret);
-    expect((await t.as(token).GET('/api/v1/admin/auth/2fa')).data).toMatchObject({ enabled: false, pendingEnrollment: true });
+    expect((await t.as(token).GET('/api/v1/admin/auth/2fa')).data).toMatchObject({ status: 'pending', enrolledAt: null });
     // Still pending: sign-in is unchanged.
     expect((await login(staff)).response.status).toBe(200);
 
@@ -114,7 +114,7 @@ describe('staff two-factor authentication (TOTP, RFC 6238)', () => {
     }
 
     const status = (await t.as(token).GET('/api/v1/admin/auth/2fa')).data!;
-    expect(status).toEqual({ enabled: true, enrolledAt: expect.any(String), pendingEnrollment: false, recoveryCodesRemaining: 10, required: false });
+    expect(status).toEqual({ status: 'active', enrolledAt: expect.any(String), recoveryCodesRemaining: 10, required: false });
     expect(JSON.stringify(status)).not.toContain(secret);
     await expectProblem(await t.as(token).POST('/api/v1/admin/auth/2fa/enroll'), 409, 'two_factor_already_enabled');
 
@@ -122,7 +122,7 @@ describe('staff two-factor authentication (TOTP, RFC 6238)', () => {
     expect(enrollRow).toMatchObject({ action: 'auth.twoFactor.enroll', outcome: 'success', actorId: staff.id, module: 'iam', resourceType: 'two_factor', resourceId: staff.id });
     const [confirmRow] = await auditRowsFor(t, confirmId);
     expect(confirmRow).toMatchObject({ action: 'auth.twoFactor.confirm', outcome: 'success', actorId: staff.id, resourceId: staff.id });
-    expect(confirmRow.changes).toMatchObject({ before: { enabled: false }, after: { enabled: true, recoveryCodesIssued: 10 } });
+    expect(confirmRow.changes).toMatchObject({ before: { status: 'pending' }, after: { status: 'active', recoveryCodesIssued: 10 } });
     const trail = JSON.stringify([enrollRow, confirmRow]);
     expect(trail).not.toContain(secret);
     for (const c of codes) expect(trail).not.toContain(c);
@@ -259,7 +259,7 @@ describe('staff two-factor authentication (TOTP, RFC 6238)', () => {
     expect(await recoveryRows(staff.id)).toEqual([]);
     const [row] = await auditRowsFor(t, id);
     expect(row).toMatchObject({ action: 'auth.twoFactor.disable', outcome: 'success', actorId: staff.id, resourceId: staff.id, metadata: { proof: 'totp' } });
-    expect(row.changes).toMatchObject({ before: { enabled: true }, after: { enabled: false } });
+    expect(row.changes).toMatchObject({ before: { status: 'active' }, after: { status: 'not_enrolled' } });
 
     const res = await login(staff);
     expect(res.response.status).toBe(200);
@@ -278,7 +278,7 @@ describe('staff two-factor authentication (TOTP, RFC 6238)', () => {
       const support = await createStaff(t, owner, 'support');
       const res = await required.api.POST('/api/v1/admin/auth/login', { body: { email: support.email, password: support.password } });
       expect(res.response.status).toBe(200);
-      expect((await required.as(res.data!.accessToken).GET('/api/v1/admin/auth/2fa')).data).toMatchObject({ enabled: false, required: false });
+      expect((await required.as(res.data!.accessToken).GET('/api/v1/admin/auth/2fa')).data).toMatchObject({ status: 'not_enrolled', required: false });
     });
 
     it('an admin without 2FA gets an enrollment-only challenge: it enrolls, receives recovery codes and tokens, cannot turn 2FA off, and an owner reset makes it enroll again', async () => {
@@ -315,7 +315,7 @@ describe('staff two-factor authentication (TOTP, RFC 6238)', () => {
       await expectProblem(await required.api.POST('/api/v1/admin/auth/2fa/challenge/enroll', { body: { challengeToken: challenge.token } }), 401, 'invalid_two_factor_challenge');
 
       const status = (await required.as(body.accessToken).GET('/api/v1/admin/auth/2fa')).data!;
-      expect(status).toMatchObject({ enabled: true, required: true, recoveryCodesRemaining: 10 });
+      expect(status).toMatchObject({ status: 'active', required: true, recoveryCodesRemaining: 10 });
       await expectProblem(await required.as(body.accessToken).DELETE('/api/v1/admin/auth/2fa', { body: { password: admin.password } }), 409, 'two_factor_required_by_policy');
       expect(await factorRow(admin.id)).toBeDefined();
 
@@ -333,7 +333,7 @@ describe('staff two-factor authentication (TOTP, RFC 6238)', () => {
       expect((await refreshRows(admin.id)).every((r) => r.revoked_at !== null)).toBe(true);
       const [resetRow] = await auditRowsFor(t, resetId);
       expect(resetRow).toMatchObject({ action: 'staff.resetTwoFactor', outcome: 'success', module: 'iam', resourceType: 'staff', resourceId: admin.id });
-      expect(resetRow.changes).toMatchObject({ before: { enabled: true }, after: { enabled: false } });
+      expect(resetRow.changes).toMatchObject({ before: { status: 'active' }, after: { status: 'not_enrolled' } });
       await expectProblem(await t.as(owner).DELETE('/api/v1/admin/staff/{staffId}/2fa', { params: { path: { staffId: admin.id } } }), 409, 'two_factor_not_enabled');
       await challengeFor(required, admin, 'two_factor_enrollment_required');
       // The reset signed the member out: its access token is revoked too.

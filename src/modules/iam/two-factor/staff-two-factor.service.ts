@@ -9,7 +9,7 @@ import { APP_CONFIG, AppConfig } from '../../../config';
 import { StaffMember } from '../entities/staff-member.entity';
 import { PasswordHasher } from '../password-hasher';
 import { TokenService } from '../token.service';
-import { DisableTwoFactorDto, TwoFactorEnrollmentDto, TwoFactorStatusDto } from './two-factor.dto';
+import { DisableTwoFactorDto, TwoFactorEnrollmentDto, TwoFactorStatus, TwoFactorStatusDto } from './two-factor.dto';
 import { StaffRecoveryCode } from './staff-recovery-code.entity';
 import { StaffTotpFactor } from './staff-totp-factor.entity';
 import { Totp, TotpCheck } from './totp';
@@ -21,6 +21,10 @@ const REQUIRED_ROLES: ReadonlySet<StaffMember['role']> = new Set(['owner', 'admi
 /** 422 `two_factor_code_incorrect` for a signed-in member's wrong (or already used) code: the session itself is fine, so not a 401. */
 function incorrectCode(check: Exclude<TotpCheck, 'valid'>): UnprocessableError {
   return new UnprocessableError('two_factor_code_incorrect', check === 'reused' ? 'This code was already used; wait for the next one.' : 'The code does not match the authenticator app.', { field: 'code' });
+}
+
+function statusOf(factor: StaffTotpFactor | null): TwoFactorStatus {
+  return !factor ? 'not_enrolled' : factor.confirmedAt ? 'active' : 'pending';
 }
 
 /** What a staff member who typed the right password still has to do before receiving tokens. */
@@ -78,9 +82,8 @@ export class StaffTwoFactorService {
     const factor = await this.factors.findOne({ where: { staffId } });
     const remaining = factor?.confirmedAt ? await this.recoveryCodes.count({ where: { staffId, usedAt: IsNull() } }) : 0;
     return {
-      enabled: !!factor?.confirmedAt,
+      status: statusOf(factor),
       enrolledAt: factor?.confirmedAt?.toISOString() ?? null,
-      pendingEnrollment: !!factor && !factor.confirmedAt,
       recoveryCodesRemaining: remaining,
       required: this.isRequiredFor(staff.role),
     };
@@ -101,7 +104,7 @@ export class StaffTwoFactorService {
       [staff.id, this.secrets.seal(secret, staff.id)],
     );
     if (!row) throw new ConflictError('two_factor_already_enabled', 'Two-factor authentication is already enabled.', { state: 'enabled' });
-    this.context.noteAudit({ resourceId: staff.id, after: { enabled: false, pendingEnrollment: true } });
+    this.context.noteAudit({ resourceId: staff.id, after: { status: 'pending' } });
     const issuer = this.config.staffTwoFactor.issuer;
     return { secret, otpauthUri: Totp.uri(issuer, staff.email, secret), issuer, accountName: staff.email };
   }
@@ -126,7 +129,7 @@ export class StaffTwoFactorService {
     const now = this.clock.now();
     await this.factors.update({ staffId }, { confirmedAt: now, lastUsedAt: now });
     const codes = await this.issueRecoveryCodes(staffId);
-    this.context.noteAudit({ resourceId: staffId, before: { enabled: false }, after: { enabled: true, enrolledAt: now.toISOString(), recoveryCodesIssued: codes.length } });
+    this.context.noteAudit({ resourceId: staffId, before: { status: 'pending' }, after: { status: 'active', enrolledAt: now.toISOString(), recoveryCodesIssued: codes.length } });
     return codes;
   }
 
@@ -216,8 +219,8 @@ export class StaffTwoFactorService {
     await this.factors.delete({ staffId });
     this.context.noteAudit({
       resourceId: staffId,
-      before: { enabled: !!factor.confirmedAt, enrolledAt: factor.confirmedAt?.toISOString() ?? null },
-      after: { enabled: false },
+      before: { status: statusOf(factor), enrolledAt: factor.confirmedAt?.toISOString() ?? null },
+      after: { status: 'not_enrolled' },
     });
   }
 

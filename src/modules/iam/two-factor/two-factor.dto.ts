@@ -5,11 +5,20 @@ import { TokenPairDto } from '../dto/auth.dto';
 /** A six-digit TOTP code (RFC 6238 with 6 digits, RFC 4226 §5.3). */
 const TOTP_CODE = /^\d{6}$/;
 
+/** Lifecycle of a staff member's two-factor authentication. */
+export const TWO_FACTOR_STATUSES = ['not_enrolled', 'pending', 'active'] as const;
+export type TwoFactorStatus = (typeof TWO_FACTOR_STATUSES)[number];
+
 /** Two-factor state of the signed-in staff member. */
 export class TwoFactorStatusDto {
-  @ApiProperty({ description: 'A confirmed authenticator is on: sign-in asks for a code', example: true }) enabled: boolean;
-  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'When the enrollment was confirmed' }) enrolledAt: string | null;
-  @ApiProperty({ description: 'An enrollment was started and not confirmed yet', example: false }) pendingEnrollment: boolean;
+  @ApiProperty({
+    enum: TWO_FACTOR_STATUSES,
+    enumName: 'TwoFactorStatus',
+    description: '`not_enrolled`; `pending`: an enrollment was started and not confirmed yet (sign-in unchanged); `active`: sign-in asks for a code',
+    example: 'active',
+  })
+  status: TwoFactorStatus;
+  @ApiProperty({ type: String, nullable: true, format: 'date-time', description: 'When the enrollment was confirmed (null unless active)' }) enrolledAt: string | null;
   @ApiProperty({ type: 'integer', description: 'Unused recovery codes left', example: 10 }) recoveryCodesRemaining: number;
   @ApiProperty({ description: 'STAFF_2FA_REQUIRED applies to your role (owners and admins): it cannot be turned off', example: false }) required: boolean;
 }
