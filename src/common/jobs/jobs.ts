@@ -312,10 +312,16 @@ export class Jobs {
     return rows[0]?.status ?? null;
   }
 
-  /** Adds the Bull run of `jobId` (idempotent while it exists: same job id). */
-  private async queueRun(jobId: string, replaceFinished = false): Promise<void> {
-    if (replaceFinished) {
+  /**
+   * Adds the Bull run of `jobId` (idempotent while it exists: same job id). `replace`: first drop a
+   * finished Bull job of that id, and one still "active" for a worker that died (the record's lease
+   * expired, which outlasts Bull's lock), so the new run starts now rather than after Bull's
+   * stalled-job check.
+   */
+  private async queueRun(jobId: string, replace = false): Promise<void> {
+    if (replace) {
       const existing = await this.queue.getJob(jobId);
+      if (existing && (await existing.isActive())) await existing.moveToFailed({ message: 'its worker stopped' }, true).catch(() => undefined);
       if (existing && ((await existing.isCompleted()) || (await existing.isFailed()))) await existing.remove().catch(() => undefined);
     }
     await this.queue.add(RUN_JOB, { jobId }, { jobId, attempts: 1, removeOnComplete: true, removeOnFail: true });
