@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createTestApp, expectProblem, loginStaff, rawFetch, requestId, TestApp, unique } from '../../support/app';
-import { activeUsersOf, addUser, outboxEvents, provisionSignedInTenant, signIn, TenantFixture, usageOf } from '../../support/fixtures';
+import { activeUsersOf, addUser, eventsSettled, outboxEvents, provisionSignedInTenant, signIn, TenantFixture, usageOf } from '../../support/fixtures';
 
 describe('tenant users (tenant side)', () => {
   let t: TestApp;
@@ -221,6 +221,7 @@ describe('tenant users (tenant side)', () => {
       const admin = t.as(tenant.admin.accessToken);
       await admin.PATCH('/api/v1/tenant/users/{userId}', { params: { path: { userId: user.id } }, body: { fullName: 'Only The Name' } });
       await admin.PATCH('/api/v1/tenant/users/{userId}', { params: { path: { userId: user.id } }, body: { role: 'viewer' } });
+      await eventsSettled(t); // the webhook fan-out runs after the response (a deferred consumer)
       const rows: { changed: string[]; dispatched: boolean; delivered: string[] }[] = await t.db.query(
         `SELECT o.envelope->'payload'->'changed' AS changed, o.dispatched_at IS NOT NULL AS dispatched,
                 coalesce((SELECT array_agg(p.consumer ORDER BY p.consumer) FROM processed_events p WHERE p.event_id = o.id), '{}') AS delivered
