@@ -4,6 +4,17 @@ import { Injectable } from '@nestjs/common';
 export const EXPORT_TYPES = ['tenants', 'subscriptions', 'invoices', 'payments', 'usage', 'audit_logs'] as const;
 export type ExportType = (typeof EXPORT_TYPES)[number];
 
+/**
+ * Every status an export's `status` filter may name, over all types (tenants, subscriptions,
+ * invoices, payments); each source accepts its own subset (ExportSource.statuses).
+ */
+export const EXPORT_STATUS_VALUES = [
+  'active', 'suspended', 'deleted',
+  'trial', 'past_due', 'cancelled',
+  'draft', 'open', 'paid', 'void', 'uncollectible',
+  'pending', 'succeeded', 'failed', 'refunded', 'partially_refunded',
+] as const;
+
 /** Filters an export may take; a source declares which it accepts. */
 export interface ExportFilters {
   /** Rows of this tenant only (forced to the caller's tenant on tenant routes). */
@@ -29,6 +40,8 @@ export interface ExportSource {
   /** Tenant admins may export their own rows of it. */
   tenantExportable: boolean;
   columns: readonly string[];
+  /** The values its `status` filter takes (when it takes one). */
+  statuses?: readonly string[];
   query(filters: ExportFilters): { sql: string; params: unknown[] };
 }
 

@@ -1,5 +1,8 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ExportSources, exportWhere } from '../../common/exports';
+import { INVOICE_STATUSES } from './entities/invoice.entity';
+import { PAYMENT_STATUSES } from './entities/payment.entity';
+import { SUBSCRIPTION_STATUSES } from './entities/subscription.entity';
 
 /** Subscriptions, invoices and payments as export sources (staff only). Amounts in minor units; times UTC. */
 @Injectable()
@@ -11,6 +14,7 @@ export class BillingExportSources implements OnModuleInit {
       type: 'subscriptions',
       filters: ['tenantId', 'from', 'to', 'status'],
       tenantExportable: false,
+      statuses: SUBSCRIPTION_STATUSES,
       columns: ['id', 'tenantId', 'kind', 'itemCode', 'status', 'interval', 'quantity', 'unitAmountCents', 'currency', 'currentPeriodStart', 'currentPeriodEnd', 'trialEndsAt', 'cancelAtPeriodEnd', 'createdAt'],
       query: (f) => {
         const { where, params } = exportWhere(f, { tenant: 'tenant_id', time: 'created_at', status: 'status' });
@@ -27,6 +31,7 @@ export class BillingExportSources implements OnModuleInit {
       type: 'invoices',
       filters: ['tenantId', 'from', 'to', 'status'],
       tenantExportable: false,
+      statuses: INVOICE_STATUSES,
       columns: ['id', 'tenantId', 'number', 'status', 'billingReason', 'currency', 'subtotalCents', 'discountCents', 'taxCents', 'totalCents', 'amountPaidCents', 'amountDueCents', 'finalizedAt', 'dueAt', 'paidAt', 'createdAt'],
       query: (f) => {
         const { where, params } = exportWhere(f, { tenant: 'tenant_id', time: 'created_at', status: 'status' });
@@ -43,6 +48,7 @@ export class BillingExportSources implements OnModuleInit {
       type: 'payments',
       filters: ['tenantId', 'from', 'to', 'status'],
       tenantExportable: false,
+      statuses: PAYMENT_STATUSES,
       columns: ['id', 'tenantId', 'invoiceId', 'amountCents', 'currency', 'status', 'method', 'gateway', 'reference', 'failureCode', 'refundedCents', 'processedAt', 'createdAt'],
       query: (f) => {
         const { where, params } = exportWhere(f, { tenant: 'tenant_id', time: 'created_at', status: 'status' });

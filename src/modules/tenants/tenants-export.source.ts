@@ -1,5 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
 import { ExportSources, exportWhere } from '../../common/exports';
+import { TENANT_STATUSES } from './dto/tenant.dto';
 
 /** Tenants as an export source (`tenants`, staff only): profile, plan and billing state. Ordered by createdAt, id. */
 @Injectable()
@@ -11,6 +12,7 @@ export class TenantsExportSource implements OnModuleInit {
       type: 'tenants',
       filters: ['tenantId', 'from', 'to', 'status'],
       tenantExportable: false,
+      statuses: TENANT_STATUSES,
       columns: ['id', 'name', 'slug', 'status', 'planCode', 'billingStatus', 'trialEndsAt', 'contactEmail', 'tags', 'createdAt', 'suspendedAt', 'deletedAt'],
       query: (f) => {
         const { where, params } = exportWhere(f, { tenant: 't.id', time: 't.created_at', status: 't.status' });

@@ -120,6 +120,9 @@ describe('exports (POST /api/v1/admin/exports, /api/v1/tenant/exports)', () => {
     const backwards = await call('/api/v1/admin/exports', owner, 'POST', { type: 'invoices', filters: { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } });
     expect([backwards.status, backwards.body.errors[0].field]).toEqual([400, 'filters.from']);
     expect((await call('/api/v1/admin/exports', owner, 'POST', { type: 'secrets' })).body.errors[0].field).toBe('type');
+    const wrongStatus = await call('/api/v1/admin/exports', owner, 'POST', { type: 'invoices', filters: { status: 'trial' } });
+    expect([wrongStatus.status, wrongStatus.body.errors[0].field]).toEqual([400, 'filters.status']);
+    expect((await call('/api/v1/admin/exports', owner, 'POST', { type: 'invoices', filters: { status: 'paid' } })).status).toBe(202);
 
     // Seven days later the purge deletes the file; the record says expired; a link is 410.
     const file = resolve(process.cwd(), process.env.EXPORTS_DIR ?? './var/exports', 'exports', `${exp.id}.csv`);

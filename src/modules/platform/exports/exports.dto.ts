@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { EXPORT_TYPES } from '../../../common/exports';
+import { EXPORT_STATUS_VALUES, EXPORT_TYPES } from '../../../common/exports';
 import { IsIsoDateTimeInRange, PageQueryDto } from '../../../common/http';
 import { JobDto } from '../../../common/jobs';
 
@@ -10,9 +10,9 @@ export class ExportFiltersDto {
   @ApiPropertyOptional({ format: 'uuid', description: 'Rows of this tenant (staff exports only)' }) @IsOptional() @IsUUID('all') tenantId?: string;
   @IsIsoDateTimeInRange({ optional: true, description: 'Rows at or after this instant (UTC): occurredAt of audit rows, createdAt of the others; not for usage' }) from?: Date;
   @IsIsoDateTimeInRange({ optional: true, description: 'Rows before this instant (exclusive)' }) to?: Date;
-  @ApiPropertyOptional({ example: 'paid', description: 'The status column of tenants, subscriptions, invoices or payments' })
-  @IsOptional() @IsString() @MaxLength(40) @Matches(/^[a-z_]+$/, { message: 'status must be a lowercase status name' })
-  status?: string;
+  @ApiPropertyOptional({ enum: EXPORT_STATUS_VALUES, example: 'paid', description: 'The status of tenants (active, suspended, deleted), subscriptions (trial, active, past_due, suspended, cancelled), invoices (draft, open, paid, void, uncollectible) or payments (pending, succeeded, failed, refunded, partially_refunded)' })
+  @IsOptional() @IsIn(EXPORT_STATUS_VALUES)
+  status?: (typeof EXPORT_STATUS_VALUES)[number];
 }
 
 /** `{ type, filters, format }` of a staff export. */

@@ -65,6 +65,9 @@ export class ExportsService implements OnModuleInit {
     for (const name of Object.keys(filters) as (keyof ExportFilters)[]) {
       if (!source.filters.includes(name)) throw new ValidationError([{ field: `filters.${name}`, message: `${type} exports do not take ${name}; they take ${source.filters.join(', ') || 'no filter'}` }]);
     }
+    if (filters.status && source.statuses && !source.statuses.includes(filters.status)) {
+      throw new ValidationError([{ field: 'filters.status', message: `${type} have no status ${filters.status}; one of ${source.statuses.join(', ')}` }]);
+    }
     if (filters.from && filters.to && filters.from >= filters.to) throw new ValidationError([{ field: 'filters.from', message: 'from must be before to' }]);
     if (scope.kind === 'tenant') filters.tenantId = scope.tenantId;
     const id = randomUUID();
