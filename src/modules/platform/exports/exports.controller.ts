@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query, Res, StreamableFile } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { Public, PlatformAuth, TenantAuth } from '../../../common/auth';
+import { DenyDuringImpersonation, Public, PlatformAuth, TenantAuth } from '../../../common/auth';
 import { RequestContext } from '../../../common/context';
 import { ApiOp, Audited, AuditResource, PageOf, SkipAudit, UuidPipe } from '../../../common/http';
 import { AuditService } from '../../audit';
@@ -69,7 +69,10 @@ export class TenantExportsController {
 
   @Post()
   @HttpCode(202)
-  @Audited('export.create')
+  @Audited('tenantExport.create')
+  // An impersonating staff member has the staff export routes; the tenant's own export of its
+  // audit trail stays with its admins.
+  @DenyDuringImpersonation()
   @ApiOp('tenantExports_create', 'Export your audit log as CSV (a job)', ['validation_failed', 'tenant_suspended'], 'Always asynchronous: 202 with the export and its job; `from`/`to` narrow it. The file is kept 7 days.')
   @ApiAcceptedResponse({ type: ExportDto })
   async create(@Body() dto: CreateTenantExportDto, @Res({ passthrough: true }) res: Response): Promise<ExportDto> {
@@ -93,7 +96,7 @@ export class TenantExportsController {
   }
 
   @Get(':exportId/download')
-  @Audited('export.link')
+  @Audited('tenantExport.link')
   @ApiOp('tenantExports_download', 'A signed download link to the file (expires after 10 minutes)', ['validation_failed', 'export_not_found', 'export_not_ready', 'export_expired', 'tenant_suspended'], DOWNLOAD_HELP)
   @ApiOkResponse({ type: ExportLinkDto })
   download(@Param('exportId', UuidPipe) exportId: string): Promise<ExportLinkDto> {
