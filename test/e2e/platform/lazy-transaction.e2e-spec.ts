@@ -26,11 +26,21 @@ describe('lazily begun transactions', () => {
     await t.close();
   });
 
-  /** Backends of this database in a transaction but between statements, other than the caller. */
+  /**
+   * Backends of this database in a transaction but between statements, other than the caller, that
+   * are this test's unit of work: their last statement began a transaction (an eager BEGIN) or
+   * touched the probe table. The service's own background work (relay rounds, deferred consumers,
+   * scheduled jobs on the shared test database) is not counted.
+   */
   const idleInTransaction = async (): Promise<number> =>
     Number(
-      (await t.db.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()`))[0]
-        .n,
+      (
+        await t.db.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND state = 'idle in transaction' AND pid <> pg_backend_pid()
+              AND (query ILIKE 'BEGIN%' OR query ILIKE 'START TRANSACTION%' OR query ILIKE '%${table}%')`,
+        )
+      )[0].n,
     );
 
   /** A promise and its resolver: the unit of work waits on it where a request would hash. */
