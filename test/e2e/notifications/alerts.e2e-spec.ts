@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createStaff, createTestApp, loginStaff, TestApp } from '../../support/app';
-import { eventsSettled, insertPlan, outboxEvents, provisionTenant, STANDARD_PLAN_LIMITS } from '../../support/fixtures';
+import { eventsSettled, insertPlan, outboxEvents, provisionTenant, STANDARD_PLAN_LIMITS, waitFor } from '../../support/fixtures';
 import { EventBus, UnitOfWork } from '../../../src/common/events';
 import { InvoicePaidEvent, PaymentFailedEvent } from '../../../src/modules/billing/events';
 import { AlertEvaluator } from '../../../src/modules/notifications/alerts/alert-evaluator';
@@ -61,6 +61,14 @@ describe('super-admin alerts: rules, evaluation, dedup, auto-resolve, acknowledg
     expect(put.body).toMatchObject({ name: 'Quiet tenants', threshold: 45, severity: 'warning' });
     expect((await call(`/api/v1/admin/alerts/rules/${created.id}`, owner, 'DELETE')).status).toBe(204);
     expect((await call(`/api/v1/admin/alerts/rules/${created.id}`, owner)).body.code).toBe('alert_rule_not_found');
+  });
+
+  it('a new rule is evaluated at once, not at the next five-minute pass', async () => {
+    const plan = await insertPlan(t, { limits: STANDARD_PLAN_LIMITS });
+    const tenant = await provisionTenant(t, plan.code, { trialDays: 2 });
+    const r = await rule({ type: 'trial_expiring', threshold: 5, scope: { kind: 'plan', value: plan.code } });
+    await waitFor(async () => (await alertsOf(r.id)).length === 1, 10_000);
+    expect((await alertsOf(r.id))[0]).toMatchObject({ tenant_id: tenant.id, status: 'open' });
   });
 
   it('trial_expiring: one alert per (rule, tenant) however often it is evaluated, staff notified once; resolved when the trial is no longer ending', async () => {

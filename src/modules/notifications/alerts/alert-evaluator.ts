@@ -93,6 +93,14 @@ export class AlertEvaluator {
     return rules.length;
   }
 
+  /** Evaluates one rule now (after it was created or changed); false when it is gone or inactive. */
+  async evaluateRuleById(ruleId: string): Promise<boolean> {
+    const rule = await this.uow.run(() => this.txHost.tx.getRepository(AlertRule).findOne({ where: { id: ruleId, isActive: true } }));
+    if (!rule) return false;
+    await this.uow.run(() => this.evaluate(rule));
+    return true;
+  }
+
   /** Opens what holds now (counting nothing again) and resolves the rule's alerts whose condition cleared. */
   async evaluate(rule: AlertRule): Promise<void> {
     const now = this.clock.now();

@@ -1,13 +1,14 @@
 import { InjectQueue, Process, Processor } from '@nestjs/bull';
 import { OnApplicationBootstrap } from '@nestjs/common';
-import type { Queue } from 'bull';
+import type { Job, Queue } from 'bull';
 import { scheduleRepeatable } from '../../../common/jobs';
 import { AlertEvaluator } from './alert-evaluator';
 
-/** Bull queue of super-admin alerts. */
-export const ALERTS_QUEUE = 'alerts';
+import { ALERTS_QUEUE, EVALUATE_RULE_JOB } from './alerts-queue';
 
-/** The time-based evaluation of alert rules every five minutes, once per cluster. */
+export { ALERTS_QUEUE } from './alerts-queue';
+
+/** The time-based evaluation of alert rules every five minutes, once per cluster, and of a rule right after it was saved. */
 @Processor(ALERTS_QUEUE)
 export class AlertsProcessor implements OnApplicationBootstrap {
   constructor(
@@ -22,5 +23,10 @@ export class AlertsProcessor implements OnApplicationBootstrap {
   @Process('evaluate')
   evaluate(): Promise<number> {
     return this.evaluator.evaluateAll();
+  }
+
+  @Process(EVALUATE_RULE_JOB)
+  evaluateRule(job: Job<{ ruleId: string }>): Promise<boolean> {
+    return this.evaluator.evaluateRuleById(job.data.ruleId);
   }
 }

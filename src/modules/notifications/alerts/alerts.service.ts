@@ -1,14 +1,17 @@
+import { InjectQueue } from '@nestjs/bull';
 import { Injectable } from '@nestjs/common';
+import type { Queue } from 'bull';
 import { TransactionHost } from '@nestjs-cls/transactional';
 import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-typeorm';
 import { RequestContext } from '../../../common/context/request-context';
 import { NotFoundError, ValidationError } from '../../../common/errors';
-import { EventBus } from '../../../common/events';
+import { EventBus, UnitOfWork } from '../../../common/events';
 import { Page, toPage } from '../../../common/http';
 import { Clock } from '../../../common/time';
 import { AlertOpenedEvent, AlertResolvedEvent } from '../events';
 import { Alert, AlertRule, AlertType, PLATFORM_ALERT_KEY } from './alert.entity';
 import { AlertDto, AlertListQueryDto, AlertRuleDto, AlertRuleInputDto } from './alerts.dto';
+import { ALERTS_QUEUE, EVALUATE_RULE_JOB } from './alerts-queue';
 
 /** Types whose rule needs a threshold, and what it means. */
 const THRESHOLD_OF: Partial<Record<AlertType, string>> = { trial_expiring: 'days before the trial end', tenant_inactive: 'days without a sign-in', usage_over_limit: 'percent of the limit', error_rate_spike: 'percent of responses that are 5xx', tenant_at_risk: 'health score below which a tenant is at risk' };
@@ -35,7 +38,16 @@ export class AlertsService {
     private readonly events: EventBus,
     private readonly context: RequestContext,
     private readonly clock: Clock,
+    private readonly uow: UnitOfWork,
+    @InjectQueue(ALERTS_QUEUE) private readonly queue: Queue,
   ) {}
+
+  /** Evaluates the rule right after the change commits, instead of at the next five-minute pass. */
+  private async evaluateSoon(ruleId: string): Promise<void> {
+    await this.uow.afterCommit(async () => {
+      await this.queue.add(EVALUATE_RULE_JOB, { ruleId }, { removeOnComplete: true, removeOnFail: 100 });
+    });
+  }
 
   private rules() {
     return this.txHost.tx.getRepository(AlertRule);
@@ -46,6 +58,7 @@ export class AlertsService {
     const rule = await this.rules().save(this.rules().create({ ...this.fields(dto), createdBy: this.context.actor.id }));
     const out = toRuleDto(rule);
     this.context.noteAudit({ resourceId: rule.id, after: out });
+    await this.evaluateSoon(rule.id);
     return out;
   }
 
@@ -65,6 +78,7 @@ export class AlertsService {
     await this.rules().update({ id }, this.fields(dto));
     const after = toRuleDto(await this.findRule(id));
     this.context.noteAudit({ resourceId: id, before, after });
+    await this.evaluateSoon(id);
     return after;
   }
 
