@@ -172,6 +172,9 @@ export default tseslint.config(
       'src/modules/platform/exports/platform-data.eraser.ts',
       // Bulk tenant actions count their job's items (job_items) by job id.
       'src/modules/tenants/bulk/tenant-bulk-actions.service.ts',
+      // Backup housekeeping removes every tenant's archives past their hour and stale restore uploads
+      // (a scheduled job across tenants; each row's file is its own).
+      'src/modules/tenants/backups/backup-files.purge.ts',
       // The staff tenant list's read-model fragment: the latest snapshot of the row's own tenant.
       'src/modules/notifications/health/health-read-model.ts',
       // Super-admin alerts are platform-wide: rules cover many tenants (scope all, a plan, a tag),

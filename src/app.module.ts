@@ -15,6 +15,7 @@ import { ProblemFilter, validationExceptionFactory } from './common/errors';
 import { EventsModule } from './common/events';
 import { JobsModule } from './common/jobs';
 import { ExportsMechanismModule } from './common/exports';
+import { BackupsMechanismModule } from './common/backups';
 import { RejectNulCharactersPipe, TransactionInterceptor } from './common/http';
 import { LoggingModule } from './common/logging';
 import { REDIS, RedisModule } from './common/redis';
@@ -89,6 +90,7 @@ export const INFRASTRUCTURE_IMPORTS = [
   EventsModule,
   JobsModule,
   ExportsMechanismModule,
+  BackupsMechanismModule,
 ];
 
 /**

@@ -73,6 +73,7 @@ const TAG_DESCRIPTIONS: Record<string, string> = {
   dashboard: 'The super-admin dashboard: tenants by status, MRR, trials expiring, users active today, new tenants this month, usage outliers, open alerts',
   subscriptions: 'A tenant’s plan and module subscriptions: licenses, trial conversion, discounts (coupons), pending charges (money-moving routes take preview: true)',
   'tenant-audit': 'The signed-in tenant’s own audit trail',
+  'tenant-backups': 'Backups of the tenant’s data (a job; downloaded once, then deleted from the server) and restores of them (signature and tenant checked, dry run first, all or nothing)',
   'tenant-notifications': 'The signed-in user’s in-app notifications (the bell: unread count, read, live stream, muted types) and the organisation’s notification rules',
   notifications: 'The signed-in staff member’s in-app notifications (alerts): unread count, read, live stream, muted types',
   'tenant-integrations': 'The integrations module: partners and their API keys (X-Api-Key, scoped), outbound webhook endpoints (payload definitions, Standard Webhooks signatures, delivery log, retry, replay, test, health), the event catalog, the real-time event stream (SSE)',
@@ -112,7 +113,7 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth', 'two-factor'] },
   { name: 'Platform administration', tags: ['dashboard', 'plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'alerts', 'tenant-health', 'service-clients', 'platform-webhooks', 'notifications', 'staff', 'system'] },
-  { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit', 'tenant-integrations', 'tenant-notifications'] },
+  { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit', 'tenant-backups', 'tenant-integrations', 'tenant-notifications'] },
   { name: 'Product-module API', tags: ['service'] },
   { name: 'Operations', tags: ['jobs', 'exports', 'health', 'problems', 'maintenance', 'rate-limits'] },
 ];

@@ -21,6 +21,7 @@ import { StaffController } from './staff.controller';
 import { StaffService } from './staff.service';
 import { TenantUserAccounts } from './tenant-user-accounts.service';
 import { TenantUserSeatsUsageSource } from './tenant-user-seats.usage-source';
+import { TenantUsersBackupSection } from './tenant-users.backup-section';
 import { TenantUsersController } from './tenant-users.controller';
 import { TenantUsersService } from './tenant-users.service';
 import { TokenService } from './token.service';
@@ -54,6 +55,7 @@ import { TwoFactorSecrets } from './two-factor/two-factor-secrets';
     RevokeStaffTokensWhenStaffChangesListener,
     IamDataEraser,
     TenantUserSeatsUsageSource,
+    TenantUsersBackupSection,
     ServiceClientsService,
     TwoFactorSecrets,
     Totp,

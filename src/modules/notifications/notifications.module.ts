@@ -9,12 +9,13 @@ import { INBOX_ENTITIES, InboxService } from './inbox.service';
 import { NotificationDispatcher } from './notification-dispatcher';
 import { NotificationRulesService } from './notification-rules.service';
 import { NotificationsDataEraser } from './notifications-data.eraser';
+import { NotificationRulesBackupSection } from './notification-rules.backup-section';
 import { AdminNotificationsController, TenantNotificationRulesController, TenantNotificationsController } from './notifications.controller';
 
 /** In-app notifications of tenant users and staff, tenant notification rules, live inbox streams. */
 @Module({
   imports: [TypeOrmModule.forFeature([...INBOX_ENTITIES, NotificationRule]), IamModule, MailModule],
   controllers: [TenantNotificationsController, AdminNotificationsController, TenantNotificationRulesController],
-  providers: [InboxService, InboxStream, NotificationDispatcher, NotificationRulesService, NotificationsDataEraser],
+  providers: [InboxService, InboxStream, NotificationDispatcher, NotificationRulesService, NotificationsDataEraser, NotificationRulesBackupSection],
 })
 export class NotificationsModule {}

@@ -10,6 +10,15 @@ import { PlansModule } from '../plans';
 import { UsageModule } from '../usage';
 import { AdminTenantNotesController } from './admin-tenant-notes.controller';
 import { AdminTenantsController } from './admin-tenants.controller';
+import { BackupFilesPurge, BackupFilesPurgeProcessor, TENANT_BACKUPS_QUEUE } from './backups/backup-files.purge';
+import { TenantBackupsDataEraser } from './backups/backups-data.eraser';
+import { SettingsBackupSection } from './backups/settings.backup-section';
+import { SubscriptionsBackupSection } from './backups/subscriptions.backup-section';
+import { TenantBackup } from './backups/tenant-backup.entity';
+import { TenantBackupsController, TenantRestoresController } from './backups/tenant-backups.controller';
+import { TenantBackupsService } from './backups/tenant-backups.service';
+import { TenantRestore } from './backups/tenant-restore.entity';
+import { TenantRestoresService } from './backups/tenant-restores.service';
 import { AdminTenantBulkController } from './bulk/admin-tenant-bulk.controller';
 import { TenantBulkActions } from './bulk/tenant-bulk-actions.service';
 import { TenantNote } from './entities/tenant-note.entity';
@@ -39,8 +48,8 @@ import { TenantsExportSource } from './tenants-export.source';
 @Global()
 @Module({
   imports: [
-    TypeOrmModule.forFeature([Tenant, TenantNote]),
-    BullModule.registerQueue({ name: TENANTS_QUEUE }),
+    TypeOrmModule.forFeature([Tenant, TenantNote, TenantBackup, TenantRestore]),
+    BullModule.registerQueue({ name: TENANTS_QUEUE }, { name: TENANT_BACKUPS_QUEUE }),
     IdempotencyModule,
     TenancyModule,
     AuditModule,
@@ -50,7 +59,7 @@ import { TenantsExportSource } from './tenants-export.source';
     BillingModule,
   ],
   // The bulk routes first: POST /admin/tenants/bulk/suspend must not be read as /admin/tenants/:tenantId/suspend.
-  controllers: [AdminTenantBulkController, AdminTenantsController, AdminTenantNotesController, TenantProfileController],
+  controllers: [AdminTenantBulkController, AdminTenantsController, AdminTenantNotesController, TenantProfileController, TenantBackupsController, TenantRestoresController],
   providers: [
     { provide: TenantDirectory, useClass: TenantDirectoryService },
     TenantProvisioningService,
@@ -66,6 +75,13 @@ import { TenantsExportSource } from './tenants-export.source';
     SyncAccessWhenTenantLifecycleChangesListener,
     SchedulePurgeWhenTenantDeletedListener,
     TenantsDataEraser,
+    TenantBackupsService,
+    TenantRestoresService,
+    SettingsBackupSection,
+    SubscriptionsBackupSection,
+    BackupFilesPurge,
+    BackupFilesPurgeProcessor,
+    TenantBackupsDataEraser,
   ],
   exports: [TenantDirectory],
 })

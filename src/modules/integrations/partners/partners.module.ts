@@ -8,6 +8,7 @@ import { ApiKeysService } from './api-keys.service';
 import { EventStreamService } from './event-stream.service';
 import { ServiceApiKeyIntrospectionController, TenantEventStreamController, TenantPartnersController } from './partners.controller';
 import { PartnersService } from './partners.service';
+import { PartnersBackupSection } from './partners.backup-section';
 import { PartnersDataEraser } from '../partners-data.eraser';
 
 /**
@@ -19,7 +20,7 @@ import { PartnersDataEraser } from '../partners-data.eraser';
 @Module({
   imports: [TypeOrmModule.forFeature([Partner, PartnerApiKey])],
   controllers: [TenantPartnersController, TenantEventStreamController, ServiceApiKeyIntrospectionController],
-  providers: [PartnersDataEraser, PartnersService, ApiKeysService, EventStreamService, { provide: ApiKeyAuthenticator, useExisting: ApiKeysService }, { provide: CommittedEventsBroadcaster, useExisting: EventStreamService }],
+  providers: [PartnersDataEraser, PartnersService, PartnersBackupSection, ApiKeysService, EventStreamService, { provide: ApiKeyAuthenticator, useExisting: ApiKeysService }, { provide: CommittedEventsBroadcaster, useExisting: EventStreamService }],
   exports: [ApiKeyAuthenticator, CommittedEventsBroadcaster, PartnersService],
 })
 export class PartnersModule {}

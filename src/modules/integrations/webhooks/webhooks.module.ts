@@ -12,6 +12,7 @@ import { WebhookSecrets } from './webhook-secrets';
 import { WebhookSender } from './webhook-sender';
 import { WebhooksProcessor } from './webhooks.processor';
 import { WebhooksDataEraser } from './webhooks-data.eraser';
+import { WebhookEndpointsBackupSection } from './webhooks.backup-section';
 
 /**
  * Outbound webhooks (integrations context): tenant endpoints and platform webhooks, the event
@@ -21,7 +22,7 @@ import { WebhooksDataEraser } from './webhooks-data.eraser';
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookEndpoint, WebhookMessage, WebhookAttempt]), BullModule.registerQueue({ name: WEBHOOKS_QUEUE })],
   controllers: WEBHOOK_CONTROLLERS,
-  providers: [WebhookSecrets, WebhookSender, WebhookDelivery, WebhookEndpointsService, WebhookMessagesService, WebhookFanOutListener, WebhooksProcessor, WebhooksDataEraser],
+  providers: [WebhookSecrets, WebhookSender, WebhookDelivery, WebhookEndpointsService, WebhookMessagesService, WebhookFanOutListener, WebhooksProcessor, WebhooksDataEraser, WebhookEndpointsBackupSection],
   exports: [WebhookDelivery],
 })
 export class WebhooksModule {}
