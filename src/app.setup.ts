@@ -53,6 +53,7 @@ export function configureApp(app: INestApplication, trustProxy: string = parseCo
 /** Descriptions of the Swagger tags (one per resource family). */
 const TAG_DESCRIPTIONS: Record<string, string> = {
   audit: 'Audit trail of every change, across tenants',
+  compliance: 'GDPR requests: JSON archives of a tenant or a person (Art. 15/20) and erasures (Art. 17) that a second owner or admin approves within 48 h',
   coupons: 'Coupon catalog: discount codes (a percentage or an amount off, once, for some months or forever) redeemed on plan and module subscriptions',
   auth: 'Sign-in, token refresh, sign-out, current principal',
   health: 'Liveness and readiness probes',
@@ -112,7 +113,7 @@ const TENANT_SIDE_TAGS: Record<string, string> = { audit: 'tenant-audit', impers
  */
 const TAG_GROUPS: { name: string; tags: string[] }[] = [
   { name: 'Authentication', tags: ['auth', 'two-factor'] },
-  { name: 'Platform administration', tags: ['dashboard', 'plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'alerts', 'tenant-health', 'service-clients', 'platform-webhooks', 'notifications', 'staff', 'system'] },
+  { name: 'Platform administration', tags: ['dashboard', 'plans', 'modules', 'tenants', 'subscriptions', 'coupons', 'invoices', 'payments', 'credit-notes', 'dunning', 'revenue', 'quotas', 'usage', 'tenant-notes', 'impersonation', 'audit', 'compliance', 'alerts', 'tenant-health', 'service-clients', 'platform-webhooks', 'notifications', 'staff', 'system'] },
   { name: 'Tenant self-service', tags: ['tenant-users', 'tenant-profile', 'tenant-subscription', 'tenant-modules', 'tenant-billing', 'tenant-quota', 'tenant-usage', 'tenant-impersonations', 'tenant-audit', 'tenant-backups', 'tenant-integrations', 'tenant-notifications'] },
   { name: 'Product-module API', tags: ['service'] },
   { name: 'Operations', tags: ['jobs', 'exports', 'health', 'problems', 'maintenance', 'rate-limits'] },
@@ -161,6 +162,9 @@ function withWalkExamples(document: OpenAPIObject): void {
   const schemas = (document.components?.schemas ?? {}) as Record<string, { example?: unknown }>;
   for (const [name, example] of Object.entries(WALK_EXAMPLES)) if (schemas[name]) schemas[name].example = example;
 }
+
+/** OpenAPI extension listing the staff roles a platform route admits. */
+export const STAFF_ROLES_EXTENSION = 'x-staff-roles';
 
 /** Who may call a route, read from its auth decorators the way the guards read them. */
 interface RouteAccess {
@@ -247,6 +251,8 @@ function withAccessAndEffects(document: OpenAPIObject, access: Map<string, Route
     const effect = READ_METHODS.has(method)
       ? `Changes nothing. Returns: ${lowerFirst(op.summary ?? 'the resource')}.`
       : `Changes: ${lowerFirst(op.summary ?? 'the resource')}. Each call, allowed or refused, is recorded in the audit log.`;
+    // The staff roles a platform route admits, for clients and the role-matrix contract test (docs/staff-role-matrix.md).
+    if (route?.policy?.kind === 'platform') (op as Record<string, unknown>)[STAFF_ROLES_EXTENSION] = route.policy.roles.length ? [...route.policy.roles] : [...STAFF_ROLES];
     const impersonation = op[IMPERSONATION_EXTENSION] === 'denied' ? ' Refused to an impersonation token (403 `impersonation_forbidden`).' : '';
     op.description = [op.description, `${whoMayCall(route)}${impersonation}`, effect].filter(Boolean).join('\n\n');
     for (const [status, response] of Object.entries(op.responses ?? {})) {

@@ -44,7 +44,7 @@ export class AdminUsageController {
 
   @Post('recalculate')
   @Audited('usage.recalculate')
-  @PlatformAuth('owner', 'admin', 'support')
+  @PlatformAuth('owner', 'admin')
   @HttpCode(202)
   @ApiOp('adminTenantUsage_recalculate', 'Recount a tenant’s usage from the source tables and correct drift (async)', ['validation_failed', 'tenant_not_found'])
   @ApiAcceptedResponse({ type: RecalculationJobDto })

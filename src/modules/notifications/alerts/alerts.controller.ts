@@ -6,16 +6,17 @@ import { ApiOp, Audited, AuditResource, PageOf, PageQueryDto } from '../../../co
 import { AcknowledgeAlertDto, AlertDto, AlertListQueryDto, AlertParams, AlertRuleDto, AlertRuleInputDto, AlertRuleParams } from './alerts.dto';
 import { AlertsService } from './alerts.service';
 
-/** Super-admin alert rules (owner and admin). */
+/** Super-admin alert rules: every staff role reads them, owners and admins change them. */
 @ApiTags('alerts')
 @AuditResource('notifications', 'alert_rule')
-@PlatformAuth('owner', 'admin')
+@PlatformAuth()
 @Controller('admin/alerts/rules')
 export class AlertRulesController {
   constructor(private readonly alerts: AlertsService) {}
 
   @Post()
   @Audited('alertRule.create')
+  @PlatformAuth('owner', 'admin')
   @ApiOp('adminAlertRules_create', 'Add an alert rule', ['validation_failed'], 'Types: `trial_expiring` (threshold = days), `payment_failed`, `usage_over_limit` (threshold = percent), `tenant_inactive` (threshold = days without a sign-in), `webhook_failing`, `error_rate_spike` (threshold = percent of API responses that are 5xx over `windowMinutes`, measured by the service itself; platform-wide), `tenant_at_risk` (threshold = health score below which the latest daily snapshot opens it; also on `tenant.risk_changed`). Scope: all tenants, a plan or a tag.')
   @ApiCreatedResponse({ type: AlertRuleDto })
   create(@Body() dto: AlertRuleInputDto): Promise<AlertRuleDto> {
@@ -38,6 +39,7 @@ export class AlertRulesController {
 
   @Put(':ruleId')
   @Audited('alertRule.update')
+  @PlatformAuth('owner', 'admin')
   @ApiOp('adminAlertRules_update', 'Replace an alert rule', ['validation_failed', 'alert_rule_not_found'])
   @ApiOkResponse({ type: AlertRuleDto })
   update(@Param() p: AlertRuleParams, @Body() dto: AlertRuleInputDto): Promise<AlertRuleDto> {
@@ -47,6 +49,7 @@ export class AlertRulesController {
   @Delete(':ruleId')
   @HttpCode(204)
   @Audited('alertRule.delete')
+  @PlatformAuth('owner', 'admin')
   @ApiOp('adminAlertRules_delete', 'Delete an alert rule and its alerts', ['validation_failed', 'alert_rule_not_found'])
   @ApiNoContentResponse()
   async remove(@Param() p: AlertRuleParams): Promise<void> {
