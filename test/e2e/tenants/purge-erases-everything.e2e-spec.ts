@@ -129,6 +129,12 @@ describe('tenant purge erases every tenant-owned table', () => {
     expect(exported.status).toBe(202);
     const exportJob = ((await exported.json()) as { job: { id: string } }).job.id;
     await t.db.query(`INSERT INTO job_items (id, job_id, seq, item_key, outcome) VALUES (gen_random_uuid(), $1, 0, 'x', 'ok')`, [exportJob]);
+    // A tenant admin's backup (tenant_backups) and a restore of an upload (tenant_restores, written directly).
+    expect((await rawFetch(t, '/api/v1/tenant/backups', { method: 'POST', token: admin.accessToken, json: {} })).status).toBe(202);
+    await t.db.query(
+      `INSERT INTO tenant_restores (id, tenant_id, job_id, dry_run, requested_by, manifest, file_key, byte_size, sha256) VALUES (gen_random_uuid(), $1, gen_random_uuid(), true, '{}', '{}', 'restores/none.json', 0, 'x')`,
+      [tenant.id],
+    );
     expect((await t.as(owner).DELETE('/api/v1/admin/tenants/{tenantId}', p)).response.status).toBe(202);
     await t.db.query(`UPDATE tenants SET purge_after = now() - interval '1 second' WHERE id = $1`, [tenant.id]);
 
