@@ -59,12 +59,16 @@ class DryRunRollback extends Error {
   }
 }
 
-/** Top-level fields whose values differ between two noted states: `{ field: { before, after } }`. */
+/** Bookkeeping fields that change with every write; an item's detail shows what the action changed. */
+const BOOKKEEPING = new Set(['updatedAt', 'version']);
+
+/** Top-level fields whose values differ between two noted states: `{ field: { before, after } }` (bookkeeping fields left out). */
 export function changedFields(before: unknown, after: unknown): JsonObject {
   const b = (before && typeof before === 'object' ? before : {}) as Record<string, unknown>;
   const a = (after && typeof after === 'object' ? after : {}) as Record<string, unknown>;
   const out: JsonObject = {};
   for (const key of new Set([...Object.keys(b), ...Object.keys(a)])) {
+    if (BOOKKEEPING.has(key)) continue;
     if (JSON.stringify(b[key]) !== JSON.stringify(a[key])) out[key] = { before: (b[key] ?? null) as never, after: (a[key] ?? null) as never };
   }
   return out;
