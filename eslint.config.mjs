@@ -109,6 +109,9 @@ export default tseslint.config(
       'src/modules/*/*-data.eraser.ts',
       // The audit writer records every request's row, for whichever tenant the request touched (or none).
       'src/modules/audit/audit.service.ts',
+      // The audit hash chains are one per tenant by construction: staff verify the chain their route
+      // names (or the platform's); the daily job seals the head of every tenant's chain (docs/adr/0029).
+      'src/modules/audit/chain/audit-chain.service.ts',
       // Sign-in finds the tenant by slug first, then the user in it; refresh and the account checks
       // load the principal named by a refresh token, whose tenant is only known from the row; /auth/me
       // and the own password change load the caller (staff or tenant user) by the token's subject.

@@ -27,6 +27,11 @@ function unroutedAction(errorCode: string | null): string {
   return errorCode === 'malformed_json' ? 'request.malformed_json' : 'route.unmatched';
 }
 
+/** Columns the chain trigger sets on insert (docs/adr/0029); the application never writes them. */
+type AuditChainColumns = 'seq' | 'prevHash' | 'hash' | 'personalDigest' | 'chainVersion' | 'pseudonymisedAt';
+/** The values of one audit row as the application writes them. */
+type AuditRowValues = Omit<AuditLog, 'createdAt' | 'updatedAt' | AuditChainColumns>;
+
 /** Columns of audit_logs in insert order (snake_case, as the naming strategy maps AuditLog). */
 const AUDIT_COLUMNS = [
   ['id', 'id'], ['occurredAt', 'occurred_at'], ['requestId', 'request_id'], ['channel', 'channel'], ['actorType', 'actor_type'], ['actorId', 'actor_id'],
@@ -41,7 +46,7 @@ const INSERT_AUDIT_SQL = `INSERT INTO audit_logs (${AUDIT_COLUMNS.map(([, c]) =>
  * Inserts one audit row with a single prepared-shape statement: on the hot path of every
  * mutating request, TypeORM's insert builder cost more than the statement (bench/README.md).
  */
-async function insertAuditRow(manager: EntityManager, row: Omit<AuditLog, 'createdAt' | 'updatedAt'>): Promise<void> {
+async function insertAuditRow(manager: EntityManager, row: AuditRowValues): Promise<void> {
   const values = AUDIT_COLUMNS.map(([key]) => {
     const value = row[key];
     return (key === 'changes' || key === 'metadata') && value !== null && value !== undefined ? JSON.stringify(value) : (value ?? null);
@@ -65,7 +70,6 @@ export type AuditEntry = Pick<AuditLog, 'action' | 'module' | 'resourceType' | '
   metadata?: JsonObject;
 };
 
-type AuditRowValues = Omit<AuditLog, 'createdAt' | 'updatedAt'>;
 
 /**
  * Writes audit rows (docs/adr/0015). A mutating request's own row: its success inside the
@@ -94,13 +98,17 @@ export class AuditService {
   }
 
   /**
-   * Inserts the request's success row inside the current transaction. The request counts as
-   * audited only once that transaction has committed: if the commit fails, the row is rolled
-   * back with the change and the problem filter records the failure instead.
+   * Inserts the request's success row inside the current transaction, as one of its last
+   * statements (`UnitOfWork.beforeCommit`): the insert locks the head of the row's hash chain
+   * until commit (docs/adr/0029), so it comes after the handler's work and holds that lock for
+   * the commit's round trip only. The request counts as audited only once that transaction has
+   * committed: if the insert or the commit fails, the row is rolled back with the change and the
+   * problem filter records the failure instead.
    */
   async recordSuccess(req: Request, route: RouteRef, result: unknown): Promise<void> {
     const row = this.buildRow(req, route, successStatusOf(route.handler, req.method), null, result);
-    await insertAuditRow(this.txHost.tx, row);
+    const tx = this.txHost.tx;
+    await this.uow.beforeCommit(() => insertAuditRow(tx, row));
     await this.uow.afterCommit(async () => this.markWritten());
   }
 
@@ -128,6 +136,50 @@ export class AuditService {
   async record(entry: AuditEntry, manager?: EntityManager): Promise<void> {
     const row = entry.channel === 'http' ? this.requestRow(entry) : this.jobRow(entry);
     await insertAuditRow(manager ?? this.txHost.tx, row);
+  }
+
+  /**
+   * Pseudonymises one person in the audit rows of `tenantId` (null: the platform's rows), for a
+   * GDPR erasure that keeps the trail (Art. 17(3)(b) and (e); pseudonymisation, Art. 4(5)). Rows
+   * the person acted in (`actorId`, or `email` compared case-insensitively) get `replacement` as
+   * actor email and lose IP and user agent; in every row of the scope, occurrences of `email` and
+   * of `names` (3 characters or more, case-insensitive) inside `changes` and `metadata` are
+   * replaced by `replacement`. Only these personal columns change (the append-only trigger lets
+   * nothing else through), and the hash chain covers them through `personal_digest`, which stays
+   * as inserted, so the chain still verifies; the rows are marked `pseudonymised_at`
+   * (docs/adr/0029). Joins the current transaction (opens one outside). Idempotent: a second call
+   * with the same arguments changes no row. Returns the rows changed.
+   */
+  async pseudonymiseActor(tenantId: string | null, person: { actorId: string | null; email: string; names?: readonly string[] }, replacement: string): Promise<number> {
+    const jsonText = (v: string) => JSON.stringify(v).slice(1, -1);
+    const terms = [person.email, ...(person.names ?? [])].filter((term) => term.length >= 3).map((term) => jsonText(term).replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    // No term (an address under 3 characters): nothing to find in payloads; `a^` never matches.
+    const pattern = terms.length ? terms.join('|') : 'a^';
+    const substitute = jsonText(replacement).replace(/\\/g, '\\\\').replace(/&/g, '\\&');
+    return this.uow.run(async () => {
+      const tx = this.txHost.tx;
+      await tx.query(`SELECT set_config('audit.pseudonymise', 'on', true)`);
+      const [, changed]: [unknown, number] = await tx.query(
+        `WITH target AS (
+           SELECT a.id, (a.actor_id = $2::uuid OR lower(a.actor_email) = lower($3)) AS acts
+             FROM audit_logs a
+            WHERE (a.tenant_id = $1::uuid OR ($1::uuid IS NULL AND a.tenant_id IS NULL))
+              AND ((a.actor_id = $2::uuid OR lower(a.actor_email) = lower($3)) AND (a.actor_email IS DISTINCT FROM $4 OR a.ip IS NOT NULL OR a.user_agent IS NOT NULL)
+                   OR a.changes::text ~* $5 OR a.metadata::text ~* $5))
+         UPDATE audit_logs a
+            SET actor_email = CASE WHEN t.acts THEN $4 ELSE a.actor_email END,
+                ip = CASE WHEN t.acts THEN NULL ELSE a.ip END,
+                user_agent = CASE WHEN t.acts THEN NULL ELSE a.user_agent END,
+                changes = regexp_replace(a.changes::text, $5, $6, 'gi')::jsonb,
+                metadata = regexp_replace(a.metadata::text, $5, $6, 'gi')::jsonb,
+                pseudonymised_at = coalesce(a.pseudonymised_at, now()),
+                updated_at = now()
+           FROM target t WHERE a.id = t.id`,
+        [tenantId, person.actorId, person.email, replacement, pattern, substitute],
+      );
+      await tx.query(`SELECT set_config('audit.pseudonymise', 'off', true)`);
+      return changed;
+    });
   }
 
   private requestRow(entry: AuditEntry): AuditRowValues {

@@ -13,7 +13,13 @@ export const AUDIT_CHANNELS = ['http', 'job'] as const satisfies readonly AuditC
 /**
  * One row per mutating request and per login, plus the rows a request or a job records through
  * `AuditService.record` (one per tenant a bulk action changed, a job's correction). Append-only:
- * a trigger rejects UPDATE and DELETE (migration AuditAppendOnly). Kept when a tenant is purged.
+ * a trigger rejects UPDATE and DELETE (migration AuditAppendOnly) but the authorised
+ * pseudonymisation of personal fields (docs/adr/0029). Kept when a tenant is purged.
+ *
+ * Tamper-evident (docs/adr/0029): the rows of each tenant, and the platform's rows (no tenant),
+ * form a hash chain. A BEFORE INSERT trigger (migration AuditHashChain) sets `seq`, `prevHash`,
+ * `personalDigest`, `hash` and `chainVersion` on every insert path; values given by the caller
+ * are overwritten.
  */
 @TenantOwned()
 @Entity({ name: 'audit_logs' })
@@ -26,6 +32,7 @@ export const AUDIT_CHANNELS = ['http', 'job'] as const satisfies readonly AuditC
 @Index('ix_audit_logs_outcome', ['outcome', 'occurredAt', 'id'])
 @Index('ix_audit_logs_impersonator', ['impersonatorId', 'occurredAt'])
 @Index('ix_audit_logs_channel', ['channel', 'occurredAt', 'id'])
+@Index('ux_audit_logs_chain', { synchronize: false }) // UNIQUE (tenant_id, seq) NULLS NOT DISTINCT, migration AuditHashChain
 export class AuditLog {
   @PrimaryColumn('uuid') id: string;
   @Column({ type: 'timestamptz' }) occurredAt: Date;
@@ -53,6 +60,18 @@ export class AuditLog {
   @Column({ type: 'text', nullable: true }) userAgent: string | null;
   @Column({ type: 'jsonb', nullable: true }) changes: JsonObject | null;
   @Column({ type: 'jsonb', nullable: true }) metadata: JsonObject | null;
+  /** Position in its chain (the tenant's, or the platform's): 1, 2, 3… without gaps. Set by the chain trigger. */
+  @Column({ type: 'bigint' }) seq: string;
+  /** SHA-256 (32 bytes) of the previous row of the chain; 32 zero bytes for seq 1. */
+  @Column({ type: 'bytea' }) prevHash: Buffer;
+  /** SHA-256 (32 bytes) of prevHash ‖ the row's canonical form (audit-chain.canonical.ts). */
+  @Column({ type: 'bytea' }) hash: Buffer;
+  /** SHA-256 (32 bytes) of the personal fields (actor email, IP, user agent, changes, metadata) as inserted; chained in their place. */
+  @Column({ type: 'bytea' }) personalDigest: Buffer;
+  /** Version of the canonical form the row was chained with (1: audit-chain-v1). */
+  @Column({ type: 'smallint' }) chainVersion: number;
+  /** When the personal fields were pseudonymised (they no longer match personalDigest); null if never. */
+  @Column({ type: 'timestamptz', nullable: true }) pseudonymisedAt: Date | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }
