@@ -107,6 +107,16 @@ export default tseslint.config(
     files: [
       // The tenant data erasers delete one purged tenant's rows from each table they own (docs/adr/0008).
       'src/modules/*/*-data.eraser.ts',
+      // The personal data erasers export, erase and pseudonymise one tenant's or one person's rows in
+      // the tables their context owns; the tenant is the compliance request's, not a token's (docs/compliance.md).
+      'src/modules/**/*-personal-data.eraser.ts',
+      // Compliance requests are staff-only and span tenants (the tenantId is a route parameter and a
+      // filter); their purge eraser, the audit-trail pseudonymisation (one tenant's rows, under the
+      // database's pseudonymisation allowance) and the job's item totals by job id.
+      'src/modules/compliance/compliance-requests.service.ts',
+      'src/modules/compliance/compliance-work.service.ts',
+      'src/modules/compliance/compliance-data.eraser.ts',
+      'src/modules/compliance/audit-trail-pseudonymisation.ts',
       // The audit writer records every request's row, for whichever tenant the request touched (or none).
       'src/modules/audit/audit.service.ts',
       // The audit hash chains are one per tenant by construction: staff verify the chain their route

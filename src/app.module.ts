@@ -27,6 +27,7 @@ import { LazyTransactionalAdapterTypeOrm } from './database/lazy-transaction.ada
 import { buildDataSourceOptions } from './database/typeorm-options';
 import { AuditInterceptor, AuditModule } from './modules/audit';
 import { BillingModule } from './modules/billing';
+import { ComplianceModule } from './modules/compliance';
 import { IamModule } from './modules/iam';
 import { ImpersonationModule } from './modules/impersonation';
 import { PlansModule, QuotaGuard, QuotaPrecheckPipe } from './modules/plans';
@@ -116,6 +117,8 @@ export const INFRASTRUCTURE_IMPORTS = [
     PlansModule,
     IamModule,
     BillingModule,
+    // Before TenantsModule: its routes under /admin/tenants/:tenantId/gdpr/… are its own.
+    ComplianceModule,
     TenantsModule,
     ImpersonationModule,
     PlatformModule,

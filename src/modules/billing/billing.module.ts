@@ -20,6 +20,7 @@ import { EntitlementsService } from './entitlements.service';
 import { ModuleSubscriptionsService } from './module-subscriptions.service';
 import { TenantEntitlementsController, TenantModulesController } from './tenant-modules.controller';
 import { BillingDataEraser } from './billing-data.eraser';
+import { BillingPersonalDataEraser } from './billing-personal-data.eraser';
 import { PendingInvoiceItem } from './entities/pending-invoice-item.entity';
 import { Subscription } from './entities/subscription.entity';
 import { SubscriptionsService } from './subscriptions.service';
@@ -116,6 +117,7 @@ import { BillingExportSources } from './billing-export.sources';
     EntitlementsService,
     { provide: EntitlementSource, useExisting: EntitlementsService },
     BillingDataEraser,
+    BillingPersonalDataEraser,
     MrrRecorder,
     { provide: MrrDiscounts, useClass: CouponMrrDiscounts },
     MrrRebuildService,

@@ -7,6 +7,7 @@ import { PasswordResetToken } from './entities/password-reset-token.entity';
 import { AdminAuthController, AuthController } from './auth.controller';
 import { AuthService } from './auth.service';
 import { IamDataEraser } from './iam-data.eraser';
+import { IamPersonalDataEraser } from './iam-personal-data.eraser';
 import { BootstrapOwnerService } from './bootstrap-owner.service';
 import { RefreshToken } from './entities/refresh-token.entity';
 import { StaffMember } from './entities/staff-member.entity';
@@ -54,6 +55,7 @@ import { TwoFactorSecrets } from './two-factor/two-factor-secrets';
     SyncAccessWhenUserStatusChangesListener,
     RevokeStaffTokensWhenStaffChangesListener,
     IamDataEraser,
+    IamPersonalDataEraser,
     TenantUserSeatsUsageSource,
     TenantUsersBackupSection,
     ServiceClientsService,

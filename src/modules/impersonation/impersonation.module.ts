@@ -4,6 +4,7 @@ import { AuditModule } from '../audit';
 import { IamModule } from '../iam';
 import { ImpersonationSession } from './entities/impersonation-session.entity';
 import { ImpersonationDataEraser } from './impersonation-data.eraser';
+import { ImpersonationPersonalDataEraser } from './impersonation-personal-data.eraser';
 import { AdminImpersonationsController, TenantImpersonationsController } from './impersonation.controller';
 import { ImpersonationService } from './impersonation.service';
 import { EndSessionsWhenStaffLosesRightsListener } from './listeners/end-sessions-when-staff-loses-rights.listener';
@@ -13,6 +14,6 @@ import { RevokeTokenWhenImpersonationEndedListener } from './listeners/revoke-to
 @Module({
   imports: [TypeOrmModule.forFeature([ImpersonationSession]), IamModule, AuditModule],
   controllers: [AdminImpersonationsController, TenantImpersonationsController],
-  providers: [ImpersonationService, RevokeTokenWhenImpersonationEndedListener, EndSessionsWhenStaffLosesRightsListener, ImpersonationDataEraser],
+  providers: [ImpersonationService, RevokeTokenWhenImpersonationEndedListener, EndSessionsWhenStaffLosesRightsListener, ImpersonationDataEraser, ImpersonationPersonalDataEraser],
 })
 export class ImpersonationModule {}

@@ -9,6 +9,7 @@ import { INBOX_ENTITIES, InboxService } from './inbox.service';
 import { NotificationDispatcher } from './notification-dispatcher';
 import { NotificationRulesService } from './notification-rules.service';
 import { NotificationsDataEraser } from './notifications-data.eraser';
+import { NotificationsPersonalDataEraser } from './notifications-personal-data.eraser';
 import { NotificationRulesBackupSection } from './notification-rules.backup-section';
 import { AdminNotificationsController, TenantNotificationRulesController, TenantNotificationsController } from './notifications.controller';
 
@@ -16,6 +17,6 @@ import { AdminNotificationsController, TenantNotificationRulesController, Tenant
 @Module({
   imports: [TypeOrmModule.forFeature([...INBOX_ENTITIES, NotificationRule]), IamModule, MailModule],
   controllers: [TenantNotificationsController, AdminNotificationsController, TenantNotificationRulesController],
-  providers: [InboxService, InboxStream, NotificationDispatcher, NotificationRulesService, NotificationsDataEraser, NotificationRulesBackupSection],
+  providers: [InboxService, InboxStream, NotificationDispatcher, NotificationRulesService, NotificationsDataEraser, NotificationsPersonalDataEraser, NotificationRulesBackupSection],
 })
 export class NotificationsModule {}

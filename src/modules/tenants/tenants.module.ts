@@ -37,6 +37,7 @@ import { TenantProfileService } from './tenant-profile.service';
 import { TenantProvisioningService } from './tenant-provisioning.service';
 import { TenantQueries } from './tenant-queries.service';
 import { TenantsDataEraser } from './tenants-data.eraser';
+import { TenantsPersonalDataEraser } from './tenants-personal-data.eraser';
 import { TenantsExportSource } from './tenants-export.source';
 
 /**
@@ -75,6 +76,7 @@ import { TenantsExportSource } from './tenants-export.source';
     SyncAccessWhenTenantLifecycleChangesListener,
     SchedulePurgeWhenTenantDeletedListener,
     TenantsDataEraser,
+    TenantsPersonalDataEraser,
     TenantBackupsService,
     TenantRestoresService,
     SettingsBackupSection,

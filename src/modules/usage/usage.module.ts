@@ -18,6 +18,7 @@ import { AdminUsageController, ServiceTenantUsageController, TenantUsageControll
 import { UsageSeriesService } from './usage-series.service';
 import { UsageCounters } from './usage-counters.service';
 import { UsageDataEraser } from './usage-data.eraser';
+import { UsagePersonalDataEraser } from './usage-personal-data.eraser';
 import { UsageRecalculationService } from './usage-recalculation.service';
 import { UsageService } from './usage.service';
 import { UsageSources } from './usage-sources';
@@ -44,6 +45,7 @@ import { UsageExportSource } from './usage-export.source';
     UsageProcessor,
     UsageRecalculationJob,
     UsageDataEraser,
+    UsagePersonalDataEraser,
     MeteringService,
     UsageThresholds,
     ProjectsGaugeUsageSource,

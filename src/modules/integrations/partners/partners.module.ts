@@ -10,6 +10,7 @@ import { ServiceApiKeyIntrospectionController, TenantEventStreamController, Tena
 import { PartnersService } from './partners.service';
 import { PartnersBackupSection } from './partners.backup-section';
 import { PartnersDataEraser } from '../partners-data.eraser';
+import { PartnersPersonalDataEraser } from '../partners-personal-data.eraser';
 
 /**
  * Partners of a tenant and their API keys (the `partner` principal), key introspection for
@@ -20,7 +21,7 @@ import { PartnersDataEraser } from '../partners-data.eraser';
 @Module({
   imports: [TypeOrmModule.forFeature([Partner, PartnerApiKey])],
   controllers: [TenantPartnersController, TenantEventStreamController, ServiceApiKeyIntrospectionController],
-  providers: [PartnersDataEraser, PartnersService, PartnersBackupSection, ApiKeysService, EventStreamService, { provide: ApiKeyAuthenticator, useExisting: ApiKeysService }, { provide: CommittedEventsBroadcaster, useExisting: EventStreamService }],
+  providers: [PartnersDataEraser, PartnersPersonalDataEraser, PartnersService, PartnersBackupSection, ApiKeysService, EventStreamService, { provide: ApiKeyAuthenticator, useExisting: ApiKeysService }, { provide: CommittedEventsBroadcaster, useExisting: EventStreamService }],
   exports: [ApiKeyAuthenticator, CommittedEventsBroadcaster, PartnersService],
 })
 export class PartnersModule {}

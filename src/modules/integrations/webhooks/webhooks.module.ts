@@ -12,6 +12,7 @@ import { WebhookSecrets } from './webhook-secrets';
 import { WebhookSender } from './webhook-sender';
 import { WebhooksProcessor } from './webhooks.processor';
 import { WebhooksDataEraser } from './webhooks-data.eraser';
+import { WebhooksPersonalDataEraser } from './webhooks-personal-data.eraser';
 import { WebhookEndpointsBackupSection } from './webhooks.backup-section';
 
 /**
@@ -22,7 +23,7 @@ import { WebhookEndpointsBackupSection } from './webhooks.backup-section';
 @Module({
   imports: [TypeOrmModule.forFeature([WebhookEndpoint, WebhookMessage, WebhookAttempt]), BullModule.registerQueue({ name: WEBHOOKS_QUEUE })],
   controllers: WEBHOOK_CONTROLLERS,
-  providers: [WebhookSecrets, WebhookSender, WebhookDelivery, WebhookEndpointsService, WebhookMessagesService, WebhookFanOutListener, WebhooksProcessor, WebhooksDataEraser, WebhookEndpointsBackupSection],
+  providers: [WebhookSecrets, WebhookSender, WebhookDelivery, WebhookEndpointsService, WebhookMessagesService, WebhookFanOutListener, WebhooksProcessor, WebhooksDataEraser, WebhooksPersonalDataEraser, WebhookEndpointsBackupSection],
   exports: [WebhookDelivery],
 })
 export class WebhooksModule {}
