@@ -5,7 +5,7 @@ import { UsageRecalculationService } from '../../../src/modules/usage';
 import { TenantPurgeProcessor } from '../../../src/modules/tenants/jobs/tenant-purge.processor';
 import { PurgeJobData } from '../../../src/modules/tenants/jobs/tenants-queue';
 import { createTestApp, loginStaff, rawFetch, TestApp } from '../../support/app';
-import { addTenantUserViaApi, insertPlan, outboxEvents, provisionTenantViaApi, signIn, STANDARD_PLAN_LIMITS } from '../../support/fixtures';
+import { addTenantUserViaApi, insertPlan, outboxEvents, provisionTenantViaApi, signIn, STANDARD_PLAN_LIMITS, waitFor } from '../../support/fixtures';
 
 /**
  * Tables with a `tenant_id` column that the purge keeps on purpose, each with its reason. Every
@@ -135,6 +135,11 @@ describe('tenant purge erases every tenant-owned table', () => {
       `INSERT INTO tenant_restores (id, tenant_id, job_id, dry_run, requested_by, manifest, file_key, byte_size, sha256) VALUES (gen_random_uuid(), $1, gen_random_uuid(), true, '{}', '{}', 'restores/none.json', 0, 'x')`,
       [tenant.id],
     );
+    // A GDPR export of the tenant, completed, with its archive (compliance_requests).
+    const gdpr = await rawFetch(t, `/api/v1/admin/tenants/${tenant.id}/gdpr/export`, { method: 'POST', token: owner, json: { reason: 'Access request before the purge' } });
+    expect(gdpr.status).toBe(202);
+    const gdprId = ((await gdpr.json()) as { id: string }).id;
+    await waitFor(async () => (await t.db.query(`SELECT status FROM compliance_requests WHERE id = $1`, [gdprId]))[0].status === 'completed', 15_000);
     expect((await t.as(owner).DELETE('/api/v1/admin/tenants/{tenantId}', p)).response.status).toBe(202);
     await t.db.query(`UPDATE tenants SET purge_after = now() - interval '1 second' WHERE id = $1`, [tenant.id]);
 
