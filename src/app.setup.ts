@@ -283,7 +283,10 @@ function forbiddenDetail(route: RouteAccess | undefined): string | undefined {
 }
 
 /** The first field a caller of `op` sends: a required body property, else any body property, else a query or path parameter. */
-function firstFieldOf(document: OpenAPIObject, op: DocOperation & { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }): string | undefined {
+function firstFieldOf(document: OpenAPIObject, op: DocOperation & { requestBody?: { content?: Record<string, { schema?: { $ref?: string; required?: string[]; properties?: Record<string, unknown> } }> } }): string | undefined {
+  // A multipart form (a file upload) declares its fields inline.
+  const form = op.requestBody?.content?.['multipart/form-data']?.schema;
+  if (form?.properties) return form.required?.[0] ?? Object.keys(form.properties)[0];
   const ref = op.requestBody?.content?.['application/json']?.schema?.$ref?.split('/').pop();
   const schema = ref ? (document.components?.schemas?.[ref] as { required?: string[]; properties?: Record<string, unknown> } | undefined) : undefined;
   return schema?.required?.[0] ?? Object.keys(schema?.properties ?? {})[0] ?? op.parameters?.find((p) => p.in === 'query')?.name ?? op.parameters?.find((p) => p.in === 'path')?.name;

@@ -109,7 +109,8 @@ describe('openapi.json as Swagger UI shows it', () => {
       if (!example) continue;
       const body = (op as { requestBody?: { content?: Record<string, { schema?: { $ref?: string } }> } }).requestBody?.content?.['application/json']?.schema?.$ref?.split('/').pop();
       const bodyFields = Object.keys((body && (spec as unknown as { components: { schemas: Record<string, { properties?: object }> } }).components.schemas[body]?.properties) ?? {});
-      const fields = [...bodyFields, ...(op.parameters ?? []).map((p) => p.name)];
+      const formFields = Object.keys((op as { requestBody?: { content?: Record<string, { schema?: { properties?: object } }> } }).requestBody?.content?.['multipart/form-data']?.schema?.properties ?? {});
+      const fields = [...bodyFields, ...formFields, ...(op.parameters ?? []).map((p) => p.name)];
       expect({ path, method, field: example.value.errors?.[0]?.field, known: fields.includes(example.value.errors?.[0]?.field ?? '') }).toMatchObject({ known: true });
     }
   });

@@ -79,7 +79,7 @@ describe('exports (POST /api/v1/admin/exports, /api/v1/tenant/exports)', () => {
     expect(file.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="audit_logs-\d{4}-\d{2}-\d{2}-[0-9a-f]{8}\.csv"$/);
     const lines = file.text.trim().split('\n');
-    expect(lines[0]).toBe('occurredAt,tenantId,actorType,actorId,actorEmail,impersonatorId,action,module,resourceType,resourceId,method,path,statusCode,outcome,errorCode,requestId,ip,channel');
+    expect(lines[0]).toBe('occurredAt,tenantId,actorType,actorId,actorEmail,impersonatorId,action,module,resourceType,resourceId,method,path,statusCode,outcome,errorCode,requestId,ip,channel,seq,prevHash,hash');
     expect(lines).toHaveLength(exp.file.rows + 1);
     // A spreadsheet would run =HYPERLINK(…); the export neutralises it with a leading quote.
     expect(file.text).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);

@@ -100,8 +100,12 @@ describe('maintenance mode', () => {
     const started = await start({ isActive: true, message: 'Short window', until: until.toISOString() });
     expect(started.data).toMatchObject({ isActive: true, until: until.toISOString() });
 
-    // The other instance picks the state up from Redis.
-    await eventually(async () => (await tenantRoute(b)).response.status === 503);
+    // The other instance picks the state up from Redis (this window's, not a state it still holds
+    // from the test before: it re-reads every second).
+    await eventually(async () => {
+      const res = await tenantRoute(b);
+      return res.response.status === 503 && (res.error as { detail?: string } | undefined)?.detail === 'Short window';
+    });
     const refused = await tenantRoute(b);
     const problem = await expectProblem(refused, 503, 'maintenance');
     const retryAfter = Number(refused.response.headers.get('retry-after'));
