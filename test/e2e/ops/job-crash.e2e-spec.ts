@@ -78,5 +78,9 @@ describe('a worker killed mid-job', () => {
     const after = await t.db.query(`SELECT tenant_id, trial_ends_at FROM subscriptions WHERE kind = 'plan' AND tenant_id = ANY($1)`, [ids]);
     for (const r of after as { tenant_id: string; trial_ends_at: Date }[]) expect(r.trial_ends_at.getTime() - before.get(r.tenant_id)!).toBe(3 * DAY_MS);
     expect((await t.db.query(`SELECT count(*)::int AS n FROM audit_logs WHERE action = 'tenants.bulk_extend_trial' AND tenant_id = ANY($1)`, [ids]))[0].n).toBe(TENANTS);
+    // These tenants stay in the worker's shared database: cancel their subscriptions so that later
+    // files' billing runs (with clocks set years ahead) do not renew 150 trials.
+    await t.db.query(`UPDATE subscriptions SET status = 'cancelled', cancelled_at = now() WHERE tenant_id = ANY($1)`, [ids]);
+    await t.db.query(`UPDATE tenant_quotas SET billing_status = 'cancelled' WHERE tenant_id = ANY($1)`, [ids]);
   }, 120_000);
 });
