@@ -15,6 +15,8 @@ WORKDIR /app
 COPY --from=build --chown=node:node /app/node_modules ./node_modules
 COPY --from=build --chown=node:node /app/dist ./dist
 COPY --chown=node:node package.json ./
+# The export store (EXPORTS_DIR): CSV exports, GDPR archives, tenant backups; a volume in compose.
+RUN mkdir -p /app/var/exports && chown -R node:node /app/var
 USER node
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s --retries=5 \
