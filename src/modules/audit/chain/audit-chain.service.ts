@@ -134,8 +134,10 @@ export class AuditChainService {
     }
     let expectedSeq = fromSeq;
     for (;;) {
+      // ORDER BY tenant_id, seq is the unique index's order: with `tenant_id IS NULL` (the platform
+      // chain) PostgreSQL does not treat the first column as fixed, and would sort for ORDER BY seq.
       const rows: ChainRow[] = await tx.query(
-        `SELECT ${AUDIT_CHAIN_TEXT_SQL} FROM audit_logs a WHERE ${inScope} AND a.seq >= $2 AND a.seq <= $3 ORDER BY a.seq LIMIT ${VERIFY_BATCH}`,
+        `SELECT ${AUDIT_CHAIN_TEXT_SQL} FROM audit_logs a WHERE ${inScope} AND a.seq >= $2 AND a.seq <= $3 ORDER BY a.tenant_id, a.seq LIMIT ${VERIFY_BATCH}`,
         [scopeParam, expectedSeq, toSeq],
       );
       for (const row of rows) {
