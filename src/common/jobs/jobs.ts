@@ -5,6 +5,8 @@ import { TransactionalAdapterTypeOrm } from '@nestjs-cls/transactional-adapter-t
 import type { Queue } from 'bull';
 import { ClsService } from 'nestjs-cls';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { TenantScopedRepository } from '../../database/tenant-scoped.repository';
 import { hostname } from 'node:os';
 import type { JsonObject } from '../../database/json';
 import { Actor, RequestContext, SYSTEM_ACTOR } from '../context/request-context';
@@ -344,4 +346,15 @@ function actorOf(job: JobRecord): Actor {
   const r = job.requestedBy;
   if (r.type === 'system') return SYSTEM_ACTOR;
   return { ...SYSTEM_ACTOR, type: r.type, id: r.id, email: r.email, role: r.role, tenantId: r.type === 'tenant' ? job.tenantId : null };
+}
+
+/**
+ * The job records of `ids`, by id — of one tenant when `tenantId` is given (tenant routes), of any
+ * tenant otherwise (staff). For resources that embed their job (exports, backups, restores).
+ */
+export async function jobRecordsById(manager: EntityManager, ids: string[], tenantId?: string): Promise<Map<string, JobRecord>> {
+  if (!ids.length) return new Map();
+  const query = tenantId ? new TenantScopedRepository(manager, JobRecord, tenantId).queryBuilder('j').andWhere('j.id IN (:...ids)', { ids }) : manager.getRepository(JobRecord).createQueryBuilder('j').where('j.id IN (:...ids)', { ids });
+  const rows = await query.getMany();
+  return new Map(rows.map((j) => [j.id, j]));
 }

@@ -9,7 +9,7 @@ import { RequestContext } from '../../../common/context';
 import { AppError, NotFoundError, ValidationError } from '../../../common/errors';
 import { EXPORT_LINK_TTL_SECONDS, ExportFilters, ExportLinks, ExportSources, ExportStorage, ExportType } from '../../../common/exports';
 import { Page, toPage } from '../../../common/http';
-import { JobContext, JobRecord, Jobs, requesterOf, toJobDto } from '../../../common/jobs';
+import { JobContext, JobRecord, jobRecordsById, Jobs, requesterOf, toJobDto } from '../../../common/jobs';
 import { Clock } from '../../../common/time';
 import { TenantScopedRepository } from '../../../database/tenant-scoped.repository';
 import { DataExport } from './data-export.entity';
@@ -208,10 +208,8 @@ export class ExportsService implements OnModuleInit {
     return row;
   }
 
-  private async jobsOf(ids: string[]): Promise<Map<string, JobRecord>> {
-    if (!ids.length) return new Map();
-    const rows = await this.txHost.tx.getRepository(JobRecord).createQueryBuilder('j').where('j.id IN (:...ids)', { ids }).getMany();
-    return new Map(rows.map((j) => [j.id, j]));
+  private jobsOf(ids: string[]): Promise<Map<string, JobRecord>> {
+    return jobRecordsById(this.txHost.tx, ids);
   }
 
   private toDto(r: DataExport, job: JobRecord): ExportDto {

@@ -12,7 +12,7 @@ import { AppError, ConflictError, NotFoundError } from '../../../common/errors';
 import { UnitOfWork } from '../../../common/events';
 import { ExportStorage } from '../../../common/exports';
 import { Page, PageQueryDto, toPage } from '../../../common/http';
-import { JobContext, JobRecord, Jobs, requesterOf, toJobDto } from '../../../common/jobs';
+import { JobContext, JobRecord, jobRecordsById, Jobs, requesterOf, toJobDto } from '../../../common/jobs';
 import { Clock } from '../../../common/time';
 import { TenantScopedRepository } from '../../../database/tenant-scoped.repository';
 import { Tenant } from '../entities/tenant.entity';
@@ -207,10 +207,8 @@ export class TenantBackupsService implements OnModuleInit {
     return row;
   }
 
-  private async jobsOf(tenantId: string, ids: string[]): Promise<Map<string, JobRecord>> {
-    if (!ids.length) return new Map();
-    const rows = await new TenantScopedRepository(this.txHost.tx, JobRecord, tenantId).queryBuilder('j').andWhere('j.id IN (:...ids)', { ids }).getMany();
-    return new Map(rows.map((j) => [j.id, j]));
+  private jobsOf(tenantId: string, ids: string[]): Promise<Map<string, JobRecord>> {
+    return jobRecordsById(this.txHost.tx, ids, tenantId);
   }
 
   private toDto(r: TenantBackup, job: JobRecord): BackupDto {

@@ -10,7 +10,7 @@ import { AppError, NotFoundError, UnprocessableError, ValidationError } from '..
 import { UnitOfWork } from '../../../common/events';
 import { ExportStorage } from '../../../common/exports';
 import { Page, PageQueryDto, toPage } from '../../../common/http';
-import { JobContext, JobItem, JobItemDto, JobRecord, Jobs, requesterOf, toJobDto, toJobItemDto } from '../../../common/jobs';
+import { JobContext, JobItem, JobItemDto, JobRecord, jobRecordsById, Jobs, requesterOf, toJobDto, toJobItemDto } from '../../../common/jobs';
 import { Clock } from '../../../common/time';
 import type { JsonObject } from '../../../database/json';
 import { TenantScopedRepository } from '../../../database/tenant-scoped.repository';
@@ -288,10 +288,8 @@ export class TenantRestoresService implements OnModuleInit {
     return row;
   }
 
-  private async jobsOf(tenantId: string, ids: string[]): Promise<Map<string, JobRecord>> {
-    if (!ids.length) return new Map();
-    const rows = await new TenantScopedRepository(this.txHost.tx, JobRecord, tenantId).queryBuilder('j').andWhere('j.id IN (:...ids)', { ids }).getMany();
-    return new Map(rows.map((j) => [j.id, j]));
+  private jobsOf(tenantId: string, ids: string[]): Promise<Map<string, JobRecord>> {
+    return jobRecordsById(this.txHost.tx, ids, tenantId);
   }
 }
 
